@@ -1,0 +1,817 @@
+package dev.pushwire.core.internal;
+
+import dev.pushwire.core.CloseCodes;
+import dev.pushwire.core.CloseEvent;
+import dev.pushwire.core.CloseListener;
+import dev.pushwire.core.ConnectionInfo;
+import dev.pushwire.core.HandshakeDecision;
+import dev.pushwire.core.HandshakeListener;
+import dev.pushwire.core.HandshakeRequest;
+import dev.pushwire.core.Message;
+import dev.pushwire.core.MessageListener;
+import dev.pushwire.core.OpenListener;
+import dev.pushwire.core.RequestListener;
+import dev.pushwire.core.ServerSettings;
+import dev.pushwire.core.ServerStats;
+import dev.pushwire.core.SlowConsumerPolicy;
+import dev.pushwire.core.TimerHandle;
+import dev.pushwire.core.WebSocketServer;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link WebSocketServer} on Netty. Wires the pipeline (TLS, HTTP codec, deflate negotiation,
+ * {@link HttpRouter}; after the upgrade Netty's frame codec, {@link ReservedBitsValidator}, UTF-8
+ * validation, the frame aggregator and {@link WebSocketConnectionHandler}), keeps the connection
+ * table sharded by event loop, and owns the fan-out path.
+ */
+public final class NettyWebSocketServer implements WebSocketServer {
+  private static final Logger log = LoggerFactory.getLogger(NettyWebSocketServer.class);
+  private static final Duration CLOSE_REPLY_TIMEOUT = Duration.ofSeconds(2);
+  private static final ByteBuf PING_FRAME =
+      Unpooled.unreleasableBuffer(
+          Unpooled.directBuffer(2).writeByte(0x89).writeByte(0).asReadOnly());
+
+  private final ServerSettings settings;
+  private final Transport transport;
+  private final OriginPolicy origins;
+  private final ServerCounters counters = new ServerCounters();
+  private final AtomicLong nextId = new AtomicLong(1);
+  private final ConcurrentHashMap<Long, Connection> connections = new ConcurrentHashMap<>();
+  private final AtomicInteger sharedDeflateConnections = new AtomicInteger();
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean stopped = new AtomicBoolean();
+
+  private volatile HandshakeListener handshakeListener;
+  private volatile OpenListener openListener;
+  private volatile MessageListener messageListener;
+  private volatile CloseListener closeListener;
+  private volatile RequestListener requestListener;
+
+  private EventLoopGroup group;
+  private Channel serverChannel;
+  private ChannelGroup allChannels;
+  private SslContext sslContext;
+  private Map<EventExecutor, LoopShard> shards;
+  private LoopShard[] shardArray;
+  private volatile int port = -1;
+
+  public NettyWebSocketServer(ServerSettings settings) {
+    this.settings = settings;
+    this.transport = Transport.choose(settings.nativeTransport());
+    this.origins = new OriginPolicy(settings.allowedOrigins());
+  }
+
+  // ---- listeners ----
+
+  @Override
+  public WebSocketServer onHandshake(HandshakeListener listener) {
+    this.handshakeListener = listener;
+    return this;
+  }
+
+  @Override
+  public WebSocketServer onOpen(OpenListener listener) {
+    this.openListener = listener;
+    return this;
+  }
+
+  @Override
+  public WebSocketServer onMessage(MessageListener listener) {
+    this.messageListener = listener;
+    return this;
+  }
+
+  @Override
+  public WebSocketServer onClose(CloseListener listener) {
+    this.closeListener = listener;
+    return this;
+  }
+
+  @Override
+  public WebSocketServer onRequest(RequestListener listener) {
+    this.requestListener = listener;
+    return this;
+  }
+
+  // ---- lifecycle ----
+
+  @Override
+  public int start() {
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("already started");
+    }
+    if (settings.tls()) {
+      try {
+        sslContext =
+            SslContextBuilder.forServer(
+                    settings.tlsCertificate().toFile(), settings.tlsPrivateKey().toFile())
+                .protocols("TLSv1.3", "TLSv1.2")
+                .build();
+      } catch (IOException | IllegalArgumentException e) {
+        throw new UncheckedIOException(
+            new IOException(
+                "cannot load TLS certificate "
+                    + settings.tlsCertificate()
+                    + " and key "
+                    + settings.tlsPrivateKey()
+                    + ": "
+                    + e.getMessage(),
+                e));
+      }
+    }
+    group = transport.newGroup(settings.ioThreads(), "pushwire-io", false);
+    allChannels = new DefaultChannelGroup("pushwire", GlobalEventExecutor.INSTANCE);
+    Map<EventExecutor, LoopShard> map = new IdentityHashMap<>();
+    List<LoopShard> list = new ArrayList<>();
+    for (EventExecutor e : group) {
+      LoopShard shard = new LoopShard((EventLoop) e);
+      map.put(e, shard);
+      list.add(shard);
+    }
+    shards = map;
+    shardArray = list.toArray(new LoopShard[0]);
+    for (LoopShard s : shardArray) {
+      startHeartbeat(s);
+    }
+
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(group)
+            .channel(transport.serverChannel())
+            .option(ChannelOption.SO_BACKLOG, 4096)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(
+                ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(
+                    settings.writeBufferLowWaterMark(), settings.writeBufferHighWaterMark()))
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    initPipeline(ch);
+                  }
+                });
+    if (settings.reusePort() && transport == Transport.EPOLL) {
+      b.option(EpollChannelOption.SO_REUSEPORT, true);
+    }
+    try {
+      serverChannel =
+          b.bind(new InetSocketAddress(settings.host(), settings.port()))
+              .syncUninterruptibly()
+              .channel();
+    } catch (Exception e) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      throw new UncheckedIOException(
+          new IOException(
+              "cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(),
+              e));
+    }
+    port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    log.info(
+        "listening on {}://{}:{} ({} transport, {} I/O threads)",
+        settings.tls() ? "wss" : "ws",
+        settings.host(),
+        port,
+        transport.name().toLowerCase(java.util.Locale.ROOT),
+        shardArray.length);
+    return port;
+  }
+
+  private void initPipeline(SocketChannel ch) {
+    allChannels.add(ch);
+    ChannelPipeline p = ch.pipeline();
+    if (sslContext != null) {
+      p.addLast("tls", sslContext.newHandler(ch.alloc()));
+    }
+    p.addLast("http", new HttpServerCodec(4096, settings.maxHeaderSize(), 8192));
+    p.addLast("aggregator", new HttpObjectAggregator(settings.maxHttpBodySize()));
+    DeflateNegotiator deflate = null;
+    if (settings.compression()) {
+      deflate =
+          new DeflateNegotiator(
+              settings.compressionLevel(),
+              settings.compressionContextTakeover(),
+              settings.compressionMinSize(),
+              settings.maxMessageSize());
+      p.addLast("extensions", new WebSocketServerExtensionHandler(deflate));
+    }
+    p.addLast("router", new HttpRouter(this, deflate));
+  }
+
+  @Override
+  public int port() {
+    return port;
+  }
+
+  @Override
+  public ServerSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public void stop(Duration grace) {
+    if (!started.get() || !stopped.compareAndSet(false, true)) {
+      return;
+    }
+    if (group.next().inEventLoop()) {
+      throw new IllegalStateException("stop() must not be called from an event loop");
+    }
+    long deadline = System.nanoTime() + grace.toNanos();
+    serverChannel.close().awaitUninterruptibly(Math.max(1, grace.toMillis()));
+    for (Connection c : connections.values()) {
+      c.channel
+          .eventLoop()
+          .execute(() -> startClose(c, CloseCodes.GOING_AWAY, "server shutting down"));
+    }
+    // Plain HTTP connections have nothing to finish but their current response.
+    for (Channel ch : allChannels) {
+      if (ch.pipeline().get(HttpRouter.class) != null) {
+        ch.eventLoop().execute(() -> ch.close());
+      }
+    }
+    while (!connections.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    allChannels.close().awaitUninterruptibly(1000);
+    long left = Math.max(0, deadline - System.nanoTime());
+    group
+        .shutdownGracefully(
+            0, Math.max(left, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS)
+        .awaitUninterruptibly(Math.max(1000, TimeUnit.NANOSECONDS.toMillis(left) + 1000));
+    log.info("stopped");
+  }
+
+  // ---- handshake and events (called by the handlers, on event loops) ----
+
+  ServerCounters counters() {
+    return counters;
+  }
+
+  RequestListener requestListener() {
+    return requestListener;
+  }
+
+  boolean originAllowed(String origin) {
+    return origins.allows(origin);
+  }
+
+  boolean isWebSocketPath(String path) {
+    for (String p : settings.paths()) {
+      if (p.equals(path)) {
+        return true;
+      }
+      if (p.endsWith("/*")) {
+        String prefix = p.substring(0, p.length() - 1);
+        if (path.startsWith(prefix) || path.equals(prefix.substring(0, prefix.length() - 1))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  HandshakeDecision decideHandshake(HandshakeRequest request) throws Exception {
+    HandshakeListener l = handshakeListener;
+    return l == null ? HandshakeDecision.accept() : l.onHandshake(request);
+  }
+
+  void completeHandshake(
+      ChannelHandlerContext ctx,
+      FullHttpRequest req,
+      String subprotocol,
+      DeflateNegotiator deflate) {
+    Channel ch = ctx.channel();
+    WebSocketDecoderConfig decoderConfig =
+        WebSocketDecoderConfig.newBuilder()
+            .maxFramePayloadLength(settings.maxFrameSize())
+            .expectMaskedFrames(true)
+            .allowMaskMismatch(false)
+            .allowExtensions(true)
+            .closeOnProtocolViolation(true)
+            .withUTF8Validator(false)
+            .build();
+    String scheme = settings.tls() ? "wss://" : "ws://";
+    String host = req.headers().get("Host", "localhost");
+    WebSocketServerHandshaker13 handshaker =
+        new WebSocketServerHandshaker13(scheme + host + req.uri(), subprotocol, decoderConfig);
+    String uri = req.uri();
+    io.netty.handler.codec.http.HttpHeaders headers = req.headers().copy();
+    // The handshaker retains nothing; the router releases req after this call returns.
+    handshaker
+        .handshake(ch, req)
+        .addListener(
+            (ChannelFutureListener)
+                f -> {
+                  if (!f.isSuccess()) {
+                    log.debug(
+                        "handshake with {} failed: {}", ch.remoteAddress(), f.cause().toString());
+                    ch.close();
+                    return;
+                  }
+                  opened(ch, uri, headers, handshaker.selectedSubprotocol(), deflate);
+                });
+  }
+
+  private void opened(
+      Channel ch,
+      String uri,
+      io.netty.handler.codec.http.HttpHeaders headers,
+      String subprotocol,
+      DeflateNegotiator deflate) {
+    Connection.Deflate mode = deflate == null ? Connection.Deflate.NONE : deflate.outcome();
+    String extensions = mode == Connection.Deflate.NONE ? "" : deflateResponse(ch, mode);
+    LoopShard shard = shards.get(ch.eventLoop());
+    Connection conn =
+        new Connection(
+            nextId.getAndIncrement(), ch, shard, mode, uri, headers, subprotocol, extensions);
+    ChannelPipeline p = ch.pipeline();
+    p.remove(HttpRouter.class);
+    p.addLast("rsv", new ReservedBitsValidator());
+    p.addLast("utf8", new Utf8FrameValidator(true));
+    p.addLast("messages", new WebSocketFrameAggregator(settings.maxMessageSize()));
+    p.addLast("connection", new WebSocketConnectionHandler(this, conn));
+    connections.put(conn.id, conn);
+    shard.add(conn);
+    if (mode == Connection.Deflate.SHARED) {
+      sharedDeflateConnections.incrementAndGet();
+    }
+    counters.connectionsOpened.increment();
+    if (stopped.get()) {
+      startClose(conn, CloseCodes.GOING_AWAY, "server shutting down");
+      return;
+    }
+    log.debug("connection {} opened from {} to {}", conn.id, ch.remoteAddress(), uri);
+    OpenListener l = openListener;
+    if (l != null) {
+      try {
+        l.onOpen(this, conn.info());
+      } catch (Exception e) {
+        log.warn("open listener failed for connection {}", conn.id, e);
+      }
+    }
+  }
+
+  private static String deflateResponse(Channel ch, Connection.Deflate mode) {
+    return mode == Connection.Deflate.SHARED
+        ? "permessage-deflate; server_no_context_takeover"
+        : "permessage-deflate";
+  }
+
+  void messageReceived(Connection conn, boolean binary, byte[] data) {
+    counters.messagesIn.increment();
+    counters.bytesIn.add(data.length);
+    MessageListener l = messageListener;
+    if (l != null) {
+      try {
+        l.onMessage(this, new Message(conn.id, binary, data));
+      } catch (Exception e) {
+        log.warn("message listener failed for connection {}", conn.id, e);
+      }
+    }
+  }
+
+  void connectionClosed(Connection conn) {
+    if (!conn.open) {
+      return;
+    }
+    conn.open = false;
+    connections.remove(conn.id, conn);
+    conn.shard.remove(conn);
+    if (conn.deflate == Connection.Deflate.SHARED) {
+      sharedDeflateConnections.decrementAndGet();
+    }
+    log.debug("connection {} closed: {} {}", conn.id, conn.closeCode, conn.closeReason);
+    CloseListener l = closeListener;
+    if (l != null) {
+      try {
+        l.onClose(
+            this, new CloseEvent(conn.id, conn.closeCode, conn.closeReason, conn.closedByServer));
+      } catch (Exception e) {
+        log.warn("close listener failed for connection {}", conn.id, e);
+      }
+    }
+  }
+
+  /** Starts the closing handshake from the server side; runs on the connection's loop. */
+  private void startClose(Connection c, int code, String reason) {
+    if (c.closeSent || !c.channel.isActive()) {
+      return;
+    }
+    c.recordClose(code, reason, true);
+    c.closeSent = true;
+    c.channel
+        .writeAndFlush(new CloseWebSocketFrame(code, reason))
+        .addListener(
+            (ChannelFutureListener)
+                f -> {
+                  if (!f.isSuccess()) {
+                    f.channel().close();
+                  }
+                });
+    // The peer should answer with its close frame, and then we close TCP; do not wait forever.
+    c.channel
+        .eventLoop()
+        .schedule(() -> c.channel.close(), CLOSE_REPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  // ---- heartbeat: server pings and idle timeout, one timer per event loop ----
+
+  private void startHeartbeat(LoopShard shard) {
+    long ping = settings.pingInterval().toNanos();
+    long idle = settings.idleTimeout().toNanos();
+    if (ping == 0 && idle == 0) {
+      return;
+    }
+    long base = ping == 0 ? idle : idle == 0 ? ping : Math.min(ping, idle);
+    long period =
+        Math.max(
+            TimeUnit.MILLISECONDS.toNanos(20), Math.min(base / 4, TimeUnit.SECONDS.toNanos(1)));
+    long[] lastPing = {System.nanoTime()};
+    shard.loop.scheduleAtFixedRate(
+        () -> {
+          long now = System.nanoTime();
+          boolean pingNow = ping > 0 && now - lastPing[0] >= ping;
+          if (pingNow) {
+            lastPing[0] = now;
+          }
+          shard.forEach(
+              c -> {
+                if (idle > 0 && now - c.lastReadNanos > idle && !c.closeSent) {
+                  startClose(c, CloseCodes.GOING_AWAY, "idle timeout");
+                } else if (pingNow && !c.closeSent && c.channel.isWritable()) {
+                  c.channel.writeAndFlush(PING_FRAME.duplicate(), c.channel.voidPromise());
+                }
+              });
+        },
+        period,
+        period,
+        TimeUnit.NANOSECONDS);
+  }
+
+  // ---- operations ----
+
+  @Override
+  public boolean push(long connectionId, String text) {
+    return pushFrame(
+        connectionId, false, Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Override
+  public boolean push(long connectionId, byte[] data) {
+    return pushFrame(connectionId, true, Unpooled.wrappedBuffer(data.clone()));
+  }
+
+  @Override
+  public boolean push(long connectionId, ByteBuffer data) {
+    return pushFrame(connectionId, true, Unpooled.copiedBuffer(data.duplicate()));
+  }
+
+  private boolean pushFrame(long id, boolean binary, ByteBuf payload) {
+    Connection c = connections.get(id);
+    if (c == null || !c.open) {
+      payload.release();
+      return false;
+    }
+    int length = payload.readableBytes();
+    WebSocketFrame frame =
+        binary ? new BinaryWebSocketFrame(payload) : new TextWebSocketFrame(payload);
+    EventLoop loop = c.channel.eventLoop();
+    if (loop.inEventLoop()) {
+      deliverFrame(c, frame, length);
+    } else {
+      loop.execute(() -> deliverFrame(c, frame, length));
+    }
+    return true;
+  }
+
+  private void deliverFrame(Connection c, WebSocketFrame frame, int length) {
+    if (!admit(c)) {
+      frame.release();
+      return;
+    }
+    c.channel.writeAndFlush(frame, c.channel.voidPromise());
+    counters.messagesOut.increment();
+    counters.bytesOut.add(length);
+  }
+
+  /** Whether a message may be queued to {@code c} now; applies the slow-consumer policy if not. */
+  private boolean admit(Connection c) {
+    if (!c.open || c.closeSent) {
+      return false;
+    }
+    if (c.channel.isWritable()) {
+      return true;
+    }
+    if (settings.slowConsumerPolicy() == SlowConsumerPolicy.DROP) {
+      counters.slowConsumerDrops.increment();
+    } else {
+      counters.slowConsumerCloses.increment();
+      // The close frame would queue behind the backlog; a slow consumer is cut off at once.
+      c.recordClose(CloseCodes.POLICY_VIOLATION, "slow consumer", true);
+      c.closeSent = true;
+      c.channel.close();
+    }
+    return false;
+  }
+
+  @Override
+  public int broadcast(String text) {
+    return broadcastAll(false, Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Override
+  public int broadcast(byte[] data) {
+    return broadcastAll(true, Unpooled.wrappedBuffer(data));
+  }
+
+  @Override
+  public int broadcast(ByteBuffer data) {
+    return broadcastAll(true, Unpooled.wrappedBuffer(data.duplicate()));
+  }
+
+  @Override
+  public int broadcast(Collection<Long> ids, String text) {
+    return broadcastTo(ids, false, Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Override
+  public int broadcast(Collection<Long> ids, byte[] data) {
+    return broadcastTo(ids, true, Unpooled.wrappedBuffer(data));
+  }
+
+  @Override
+  public int broadcast(Collection<Long> ids, ByteBuffer data) {
+    return broadcastTo(ids, true, Unpooled.wrappedBuffer(data.duplicate()));
+  }
+
+  private SharedFrame frame(boolean binary, ByteBuf payload) {
+    int level =
+        settings.compression()
+                && sharedDeflateConnections.get() > 0
+                && payload.readableBytes() >= settings.compressionMinSize()
+            ? settings.compressionLevel()
+            : 0;
+    return SharedFrame.of(ByteBufAllocator.DEFAULT, binary, payload, level);
+  }
+
+  private int broadcastAll(boolean binary, ByteBuf payload) {
+    if (!started.get() || connections.isEmpty()) {
+      return 0;
+    }
+    SharedFrame frame = frame(binary, payload);
+    int count = 0;
+    try {
+      for (LoopShard shard : shardArray) {
+        int n = shard.size();
+        if (n == 0) {
+          continue;
+        }
+        count += n;
+        dispatch(shard, frame, null);
+      }
+    } finally {
+      frame.release();
+    }
+    return count;
+  }
+
+  private int broadcastTo(Collection<Long> ids, boolean binary, ByteBuf payload) {
+    if (!started.get() || ids.isEmpty()) {
+      return 0;
+    }
+    @SuppressWarnings("unchecked")
+    ArrayList<Connection>[] byShard = new ArrayList[shardArray.length];
+    int count = 0;
+    for (Long id : ids) {
+      Connection c = connections.get(id);
+      if (c == null || !c.open) {
+        continue;
+      }
+      int i = indexOf(c.shard);
+      if (byShard[i] == null) {
+        byShard[i] = new ArrayList<>();
+      }
+      byShard[i].add(c);
+      count++;
+    }
+    if (count == 0) {
+      return 0;
+    }
+    SharedFrame frame = frame(binary, payload);
+    try {
+      for (int i = 0; i < byShard.length; i++) {
+        if (byShard[i] != null) {
+          dispatch(shardArray[i], frame, byShard[i]);
+        }
+      }
+    } finally {
+      frame.release();
+    }
+    return count;
+  }
+
+  private int indexOf(LoopShard shard) {
+    for (int i = 0; i < shardArray.length; i++) {
+      if (shardArray[i] == shard) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("unknown shard");
+  }
+
+  /**
+   * One task per event loop per broadcast: that loop writes the shared frame to each of its
+   * connections (all of them when {@code targets} is null) and flushes each once.
+   */
+  private void dispatch(LoopShard shard, SharedFrame frame, List<Connection> targets) {
+    frame.retain();
+    Runnable task =
+        () -> {
+          try {
+            int length = frame.payloadLength();
+            int[] sent = {0};
+            if (targets == null) {
+              shard.forEach(c -> sent[0] += deliverShared(c, frame));
+            } else {
+              for (Connection c : targets) {
+                sent[0] += deliverShared(c, frame);
+              }
+            }
+            counters.messagesOut.add(sent[0]);
+            counters.bytesOut.add((long) sent[0] * length);
+          } finally {
+            frame.release();
+          }
+        };
+    if (shard.loop.inEventLoop()) {
+      task.run();
+    } else {
+      try {
+        shard.loop.execute(task);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        frame.release(); // the server is stopping: nothing more is delivered
+      }
+    }
+  }
+
+  private int deliverShared(Connection c, SharedFrame frame) {
+    if (!admit(c)) {
+      return 0;
+    }
+    c.channel.writeAndFlush(frame.forConnection(c.deflate), c.channel.voidPromise());
+    return 1;
+  }
+
+  @Override
+  public boolean exists(long connectionId) {
+    Connection c = connections.get(connectionId);
+    return c != null && c.open;
+  }
+
+  @Override
+  public boolean disconnect(long connectionId, int code, String reason) {
+    if (!CloseCodes.isValidOnWire(code)) {
+      throw new IllegalArgumentException("close code may not be sent: " + code);
+    }
+    String r = reason == null ? "" : reason;
+    if (r.getBytes(StandardCharsets.UTF_8).length > 123) {
+      throw new IllegalArgumentException("close reason longer than 123 bytes: " + r);
+    }
+    Connection c = connections.get(connectionId);
+    if (c == null || !c.open) {
+      return false;
+    }
+    c.channel.eventLoop().execute(() -> startClose(c, code, r));
+    return true;
+  }
+
+  @Override
+  public Set<Long> connections() {
+    return Set.copyOf(connections.keySet());
+  }
+
+  @Override
+  public int connectionCount() {
+    return connections.size();
+  }
+
+  @Override
+  public Optional<ConnectionInfo> connectionInfo(long connectionId) {
+    Connection c = connections.get(connectionId);
+    return c == null || !c.open ? Optional.empty() : Optional.of(c.info());
+  }
+
+  @Override
+  public TimerHandle tick(Duration period, Runnable task) {
+    requireRunning();
+    long nanos = Math.max(1, period.toNanos());
+    return new Timer(
+        group.next().scheduleAtFixedRate(guarded(task), nanos, nanos, TimeUnit.NANOSECONDS));
+  }
+
+  @Override
+  public TimerHandle after(Duration delay, Runnable task) {
+    requireRunning();
+    return new Timer(
+        group.next().schedule(guarded(task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS));
+  }
+
+  private void requireRunning() {
+    if (!started.get() || stopped.get()) {
+      throw new IllegalStateException("the server is not running");
+    }
+  }
+
+  private static Runnable guarded(Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        // A failing periodic task must not cancel itself silently, nor kill the loop.
+        log.warn("timer task failed", e);
+      }
+    };
+  }
+
+  @Override
+  public ServerStats stats() {
+    return counters.snapshot(connections.size());
+  }
+
+  private static final class Timer implements TimerHandle {
+    private final ScheduledFuture<?> future;
+
+    Timer(ScheduledFuture<?> future) {
+      this.future = future;
+    }
+
+    @Override
+    public boolean cancel() {
+      return future.cancel(false);
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return future.isCancelled();
+    }
+  }
+}

@@ -1,0 +1,169 @@
+package dev.pushwire.core.internal;
+
+import dev.pushwire.core.CloseCodes;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CodecException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.compression.DecompressionException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of an upgraded connection. It handles whole messages (fragments already joined
+ * by the aggregator, already inflated and UTF-8 checked), answers pings, runs the close handshake,
+ * turns codec errors into the right close code, and fires the server's message and close events.
+ */
+final class WebSocketConnectionHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(WebSocketConnectionHandler.class);
+
+  private final NettyWebSocketServer server;
+  private final Connection conn;
+
+  WebSocketConnectionHandler(NettyWebSocketServer server, Connection conn) {
+    this.server = server;
+    this.conn = conn;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    conn.lastReadNanos = System.nanoTime();
+    if (!(msg instanceof WebSocketFrame)) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    WebSocketFrame frame = (WebSocketFrame) msg;
+    try {
+      if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
+        if (conn.closeSent) {
+          return; // RFC 6455 5.5.1: data after our close frame is discarded
+        }
+        ByteBuf content = frame.content();
+        byte[] data = new byte[content.readableBytes()];
+        content.getBytes(content.readerIndex(), data);
+        server.messageReceived(conn, frame instanceof BinaryWebSocketFrame, data);
+      } else if (frame instanceof PingWebSocketFrame) {
+        if (!conn.closeSent) {
+          ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+        }
+      } else if (frame instanceof CloseWebSocketFrame) {
+        onCloseFrame(ctx, (CloseWebSocketFrame) frame);
+      }
+      // Pongs only refresh lastReadNanos.
+    } finally {
+      frame.release();
+    }
+  }
+
+  private void onCloseFrame(ChannelHandlerContext ctx, CloseWebSocketFrame frame) {
+    if (conn.closeSent) {
+      // The peer answered our close: the handshake is complete, the server closes TCP first.
+      ctx.close();
+      return;
+    }
+    ByteBuf body = frame.content();
+    int code =
+        body.readableBytes() >= 2
+            ? body.getUnsignedShort(body.readerIndex())
+            : CloseCodes.NO_STATUS;
+    if (code != CloseCodes.NO_STATUS && !CloseCodes.isValidOnWire(code)) {
+      throw new ProtocolViolationException(CloseCodes.PROTOCOL_ERROR, "invalid close code " + code);
+    }
+    String reason = body.readableBytes() > 2 ? frame.reasonText() : "";
+    conn.recordClose(code, reason, false);
+    conn.closeSent = true;
+    CloseWebSocketFrame reply =
+        code == CloseCodes.NO_STATUS
+            ? new CloseWebSocketFrame()
+            : new CloseWebSocketFrame(code, "");
+    ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    server.connectionClosed(conn);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    Throwable root = cause;
+    if (root instanceof CodecException
+        && root.getCause() != null
+        && !(root instanceof CorruptedWebSocketFrameException)
+        && !(root instanceof TooLongFrameException)
+        && !(root instanceof DecompressionException)) {
+      root = root.getCause();
+    }
+    if (root instanceof CorruptedWebSocketFrameException) {
+      // Netty's frame decoder and UTF-8 validator have already sent a close frame with this code
+      // and close the channel once it is flushed.
+      CorruptedWebSocketFrameException e = (CorruptedWebSocketFrameException) root;
+      int code = e.closeStatus() == null ? CloseCodes.PROTOCOL_ERROR : e.closeStatus().code();
+      server.counters().protocolClose(code);
+      conn.recordClose(code, reasonOf(e.getMessage()), true);
+      conn.closeSent = true;
+      ctx.executor().schedule(() -> ctx.close(), 2, TimeUnit.SECONDS);
+      log.debug("connection {} closed with {}: {}", conn.id, code, e.getMessage());
+    } else if (root instanceof ProtocolViolationException) {
+      ProtocolViolationException e = (ProtocolViolationException) root;
+      closeWith(ctx, e.code(), reasonOf(e.getMessage()));
+      log.debug("connection {} closed with {}: {}", conn.id, e.code(), e.getMessage());
+    } else if (root instanceof TooLongFrameException) {
+      closeWith(ctx, CloseCodes.MESSAGE_TOO_BIG, "message too big");
+    } else if (root instanceof DecompressionException) {
+      String m = String.valueOf(root.getMessage());
+      if (m.contains("maximum size")) {
+        closeWith(ctx, CloseCodes.MESSAGE_TOO_BIG, "message too big");
+      } else {
+        closeWith(ctx, CloseCodes.INVALID_PAYLOAD, "invalid compressed data");
+      }
+    } else if (root instanceof IOException) {
+      log.debug("connection {}: {}", conn.id, root.toString());
+      ctx.close();
+    } else {
+      log.warn("connection {}: unexpected error, closing with 1011", conn.id, cause);
+      closeWith(ctx, CloseCodes.INTERNAL_ERROR, "internal error");
+    }
+  }
+
+  private static String reasonOf(String message) {
+    if (message == null) {
+      return "";
+    }
+    // A close reason must fit a control frame: 123 bytes of UTF-8 at most.
+    return message.length() > 100 ? message.substring(0, 100) : message;
+  }
+
+  /** Sends a close frame (once) and closes TCP when it is flushed. */
+  private void closeWith(ChannelHandlerContext ctx, int code, String reason) {
+    server.counters().protocolClose(code);
+    conn.recordClose(code, reason, true);
+    if (conn.closeSent || !ctx.channel().isActive()) {
+      ctx.close();
+      return;
+    }
+    conn.closeSent = true;
+    ctx.channel()
+        .writeAndFlush(new CloseWebSocketFrame(code, reason))
+        .addListener(ChannelFutureListener.CLOSE);
+    // If the peer does not read, the flush may never complete.
+    ctx.executor().schedule(() -> ctx.close(), 2, TimeUnit.SECONDS);
+  }
+}

@@ -89,8 +89,7 @@ public final class ReconnectPolicy {
       throw new IllegalArgumentException("attempt must be 1 or more: " + attempt);
     }
     double capNanos =
-        Math.min(
-            maxDelay.toNanos(), initialDelay.toNanos() * Math.pow(multiplier, attempt - 1.0));
+        Math.min(maxDelay.toNanos(), initialDelay.toNanos() * Math.pow(multiplier, attempt - 1.0));
     return Duration.ofNanos((long) (jitter ? capNanos * random : capNanos));
   }
 
@@ -168,7 +167,9 @@ public final class ReconnectPolicy {
       return this;
     }
 
-    /** Checks every value and builds; throws {@link IllegalArgumentException} naming the bad one. */
+    /**
+     * Checks every value and builds; throws {@link IllegalArgumentException} naming the bad one.
+     */
     public ReconnectPolicy build() {
       check(
           initialDelay.compareTo(Duration.ofMillis(1)) >= 0,

@@ -58,7 +58,10 @@ final class Connection {
     this.channel = channel;
     this.shard = shard;
     this.deflate = deflate;
-    this.remoteAddress = (InetSocketAddress) channel.remoteAddress();
+    this.remoteAddress =
+        channel.remoteAddress() instanceof InetSocketAddress
+            ? (InetSocketAddress) channel.remoteAddress()
+            : null;
     this.uri = uri;
     this.headers = headers;
     this.subprotocol = subprotocol;

@@ -30,6 +30,7 @@ final class DeflateNegotiator implements WebSocketServerExtensionHandshaker {
 
   private boolean negotiated;
   private boolean serverNoContext;
+  private boolean clientNoContext;
   private int serverWindowBits = 15;
 
   DeflateNegotiator(int level, boolean contextTakeover, int minSize, int maxAllocation) {
@@ -99,6 +100,7 @@ final class DeflateNegotiator implements WebSocketServerExtensionHandshaker {
       negotiated = true;
       Map<String, String> response = ext.newReponseData().parameters();
       serverNoContext = response.containsKey(SERVER_NO_CONTEXT);
+      clientNoContext = response.containsKey(CLIENT_NO_CONTEXT);
       String bits = response.get(SERVER_MAX_WINDOW);
       serverWindowBits = bits == null ? 15 : Integer.parseInt(bits);
     }
@@ -116,6 +118,11 @@ final class DeflateNegotiator implements WebSocketServerExtensionHandshaker {
     }
     int bits = Integer.parseInt(value);
     return bits >= 8 && bits <= 15;
+  }
+
+  /** Whether the client resets its compression context after each message. */
+  boolean clientNoContext() {
+    return clientNoContext;
   }
 
   /** How the connection compresses, once the handshake is done. */

@@ -85,6 +85,13 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
     ctx.fireChannelInactive();
   }
 
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // Resets, TLS failures and the like: the peer's problem, not worth more than a debug line.
+    log.debug("{}: {}", ctx.channel(), cause.toString());
+    ctx.close();
+  }
+
   private void armTimeout(ChannelHandlerContext ctx) {
     cancelTimeout();
     long nanos = settings.handshakeTimeout().toNanos();
@@ -242,10 +249,7 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
       refuse(ctx, req, 403, "origin", "Origin not allowed: " + origin);
       return;
     }
-    if (server.connectionCount() >= settings.maxConnections()) {
-      refuse(ctx, req, 503, "max_connections", "Too many connections; try again later");
-      return;
-    }
+
     List<String> offered = offeredSubprotocols(h);
     String selected = selectSubprotocol(offered, settings.subprotocols());
     Map<String, List<String>> headers = HttpMaps.headers(h);
@@ -284,6 +288,10 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
         return;
       }
       selected = chosen.isEmpty() ? null : chosen;
+    }
+    if (!server.reserveSlot()) {
+      refuse(ctx, req, 503, "max_connections", "Too many connections; try again later");
+      return;
     }
     upgrading = true;
     cancelTimeout();

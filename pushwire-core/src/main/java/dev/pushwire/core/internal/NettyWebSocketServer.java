@@ -43,7 +43,9 @@ import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionDecoder;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -91,6 +93,10 @@ public final class NettyWebSocketServer implements WebSocketServer {
   private final AtomicLong nextId = new AtomicLong(1);
   private final ConcurrentHashMap<Long, Connection> connections = new ConcurrentHashMap<>();
   private final AtomicInteger sharedDeflateConnections = new AtomicInteger();
+
+  /** Upgrades admitted and not yet closed: the maxConnections limit counts these. */
+  private final AtomicInteger slots = new AtomicInteger();
+
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
 
@@ -329,6 +335,23 @@ public final class NettyWebSocketServer implements WebSocketServer {
     return false;
   }
 
+  /** Reserves room for one more connection; false when maxConnections are already admitted. */
+  boolean reserveSlot() {
+    while (true) {
+      int n = slots.get();
+      if (n >= settings.maxConnections()) {
+        return false;
+      }
+      if (slots.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
+  }
+
+  void releaseSlot() {
+    slots.decrementAndGet();
+  }
+
   HandshakeDecision decideHandshake(HandshakeRequest request) throws Exception {
     HandshakeListener l = handshakeListener;
     return l == null ? HandshakeDecision.accept() : l.onHandshake(request);
@@ -352,7 +375,12 @@ public final class NettyWebSocketServer implements WebSocketServer {
     String scheme = settings.tls() ? "wss://" : "ws://";
     String host = req.headers().get("Host", "localhost");
     WebSocketServerHandshaker13 handshaker =
-        new WebSocketServerHandshaker13(scheme + host + req.uri(), subprotocol, decoderConfig);
+        new WebSocketServerHandshaker13(scheme + host + req.uri(), subprotocol, decoderConfig) {
+          @Override
+          protected WebSocketFrameDecoder newWebsocketDecoder() {
+            return new CloseFrameCheckingDecoder(decoderConfig());
+          }
+        };
     String uri = req.uri();
     io.netty.handler.codec.http.HttpHeaders headers = req.headers().copy();
     // The handshaker retains nothing; the router releases req after this call returns.
@@ -385,10 +413,21 @@ public final class NettyWebSocketServer implements WebSocketServer {
             nextId.getAndIncrement(), ch, shard, mode, uri, headers, subprotocol, extensions);
     ChannelPipeline p = ch.pipeline();
     p.remove(HttpRouter.class);
-    p.addLast("rsv", new ReservedBitsValidator());
+    ChannelHandlerContext inflate = p.context(WebSocketExtensionDecoder.class);
+    if (inflate != null) {
+      p.replace(
+          inflate.name(),
+          "inflate",
+          new MessageInflater(settings.maxMessageSize(), deflate.clientNoContext()));
+    } else {
+      p.addAfter("wsdecoder", "rsv", new ReservedBitsValidator());
+    }
     p.addLast("utf8", new Utf8FrameValidator(true));
     p.addLast("messages", new WebSocketFrameAggregator(settings.maxMessageSize()));
     p.addLast("connection", new WebSocketConnectionHandler(this, conn));
+    // channelInactive may never reach the last handler if a decoder throws while closing. Run
+    // later on the loop, so that the error being handled now can record its close code first.
+    ch.closeFuture().addListener(f -> ch.eventLoop().execute(() -> connectionClosed(conn)));
     connections.put(conn.id, conn);
     shard.add(conn);
     if (mode == Connection.Deflate.SHARED) {
@@ -434,6 +473,7 @@ public final class NettyWebSocketServer implements WebSocketServer {
       return;
     }
     conn.open = false;
+    releaseSlot();
     connections.remove(conn.id, conn);
     conn.shard.remove(conn);
     if (conn.deflate == Connection.Deflate.SHARED) {

@@ -51,6 +51,10 @@ final class WebSocketConnectionHandler extends ChannelInboundHandlerAdapter {
           return; // RFC 6455 5.5.1: data after our close frame is discarded
         }
         ByteBuf content = frame.content();
+        if (content.readableBytes() > server.settings().maxMessageSize()) {
+          // A single unfragmented frame bypasses the aggregator's limit.
+          throw new ProtocolViolationException(CloseCodes.MESSAGE_TOO_BIG, "message too big");
+        }
         byte[] data = new byte[content.readableBytes()];
         content.getBytes(content.readerIndex(), data);
         server.messageReceived(conn, frame instanceof BinaryWebSocketFrame, data);
@@ -74,11 +78,9 @@ final class WebSocketConnectionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     ByteBuf body = frame.content();
-    int code =
-        body.readableBytes() >= 2
-            ? body.getUnsignedShort(body.readerIndex())
-            : CloseCodes.NO_STATUS;
-    if (code != CloseCodes.NO_STATUS && !CloseCodes.isValidOnWire(code)) {
+    boolean hasCode = body.readableBytes() >= 2;
+    int code = hasCode ? body.getUnsignedShort(body.readerIndex()) : CloseCodes.NO_STATUS;
+    if (hasCode && !CloseCodes.isValidOnWire(code)) {
       throw new ProtocolViolationException(CloseCodes.PROTOCOL_ERROR, "invalid close code " + code);
     }
     String reason = body.readableBytes() > 2 ? frame.reasonText() : "";
@@ -104,7 +106,7 @@ final class WebSocketConnectionHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     Throwable root = cause;
-    if (root instanceof CodecException
+    while (root instanceof CodecException
         && root.getCause() != null
         && !(root instanceof CorruptedWebSocketFrameException)
         && !(root instanceof TooLongFrameException)
@@ -134,7 +136,7 @@ final class WebSocketConnectionHandler extends ChannelInboundHandlerAdapter {
       } else {
         closeWith(ctx, CloseCodes.INVALID_PAYLOAD, "invalid compressed data");
       }
-    } else if (root instanceof IOException) {
+    } else if (root instanceof IOException || root.getCause() instanceof IOException) {
       log.debug("connection {}: {}", conn.id, root.toString());
       ctx.close();
     } else {

@@ -1,0 +1,30 @@
+package dev.pushwire.examples;
+
+import java.util.Arrays;
+
+/**
+ * The examples jar's entry point: {@code java -jar examples-all.jar NAME [ARGS...]} runs the
+ * example called NAME.
+ */
+public final class Examples {
+  private Examples() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 0) {
+      System.err.println(
+          "usage: java -jar examples-all.jar EchoServer|BroadcastServer|IntervalClient [ARGS...]");
+      System.exit(2);
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    switch (args[0]) {
+      case "EchoServer" -> EchoServer.main(rest);
+      case "BroadcastServer" -> BroadcastServer.main(rest);
+      case "IntervalClient" -> IntervalClient.main(rest);
+      default -> {
+        System.err.println(
+            "unknown example '" + args[0] + "': EchoServer, BroadcastServer or IntervalClient");
+        System.exit(2);
+      }
+    }
+  }
+}

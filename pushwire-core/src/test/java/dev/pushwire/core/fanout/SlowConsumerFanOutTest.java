@@ -1,0 +1,372 @@
+package dev.pushwire.core.fanout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.pushwire.core.CloseEvent;
+import dev.pushwire.core.ServerSettings;
+import dev.pushwire.core.SlowConsumerPolicy;
+import dev.pushwire.core.WebSocketServer;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The fan-out path with a deliberately stalled reader (issue 2, section 3): a raw socket that
+ * completes the handshake with a small receive buffer and then never reads, next to normal clients
+ * (the JDK's {@code java.net.http.WebSocket}). With small water marks (16 KiB / 64 KiB) and at
+ * least 2000 broadcasts of 1 KiB, every normal client gets every message in order exactly once, and
+ * the stalled one is handled by the slow-consumer policy: skipped and counted under {@code DROP},
+ * closed with 1008 under {@code CLOSE}.
+ *
+ * <p>Before anything reaches the server's outbound buffer, the kernel's send buffer of the stalled
+ * connection absorbs what it can, and Linux grows it up to {@code net.ipv4.tcp_wmem}'s maximum (4
+ * MiB by default; 2000 messages of 1 KiB fit in it). So the test sends at least twice that much.
+ *
+ * <p>The test broadcasts in batches of 50 (about 51 KB, below the high water mark) and waits until
+ * the normal clients have the batch before the next one, so that a normal client can never be above
+ * its high water mark: any message it misses is a bug, not a race. One I/O thread makes {@link
+ * WebSocketServer#after} a barrier behind every broadcast task.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class SlowConsumerFanOutTest {
+  private static final int MESSAGES = messageCount();
+  private static final int MESSAGE_SIZE = 1024;
+  private static final int BATCH = 50;
+  private static final int NORMAL_CLIENTS = 3;
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  private final Map<Long, String> roles = new ConcurrentHashMap<>();
+  private final List<CloseEvent> closes = new CopyOnWriteArrayList<>();
+  private final List<JdkClient> normalClients = new ArrayList<>();
+  private WebSocketServer server;
+  private Socket stalled;
+  private HttpClient http;
+
+  @AfterEach
+  void tearDown() throws IOException {
+    for (JdkClient c : normalClients) {
+      c.ws.abort();
+    }
+    if (stalled != null) {
+      stalled.close();
+    }
+    if (server != null) {
+      server.stop(Duration.ofSeconds(2));
+    }
+  }
+
+  @Test
+  void dropPolicySkipsTheStalledReaderAndDeliversEverythingToTheOthers() throws Exception {
+    startServer(SlowConsumerPolicy.DROP);
+    long stalledId = connectAll();
+
+    broadcastAllInBatches();
+
+    long drops = server.stats().slowConsumerDrops();
+    assertNormalClientsGotEverything();
+    assertThat(drops).as("messages skipped for the stalled reader").isPositive();
+    assertThat(server.stats().slowConsumerCloses()).isZero();
+    assertThat(server.exists(stalledId)).as("the stalled reader stays connected").isTrue();
+
+    // Now the stalled reader catches up: what it got is a subsequence of the broadcasts, each
+    // message intact, in order, and together with the drops it accounts for every broadcast.
+    List<String> got = drainStalledUntilEnd(stalledId);
+    int previous = -1;
+    for (String m : got) {
+      int seq = Integer.parseInt(m.substring(0, 6));
+      assertThat(seq).as("order of the stalled reader's messages").isGreaterThan(previous);
+      assertThat(m).isEqualTo(message(seq));
+      previous = seq;
+    }
+    assertThat(got.size() + drops).isEqualTo(MESSAGES);
+  }
+
+  @Test
+  void closePolicyClosesTheStalledReaderWith1008AndDeliversEverythingToTheOthers()
+      throws Exception {
+    startServer(SlowConsumerPolicy.CLOSE);
+    long stalledId = connectAll();
+
+    broadcastAllInBatches();
+
+    assertNormalClientsGotEverything();
+    assertThat(server.stats().slowConsumerCloses()).isEqualTo(1);
+    assertThat(server.stats().slowConsumerDrops()).isZero();
+    await(() -> !closes.isEmpty(), "the stalled reader's close event");
+    assertThat(closes)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.connectionId()).isEqualTo(stalledId);
+              assertThat(e.code()).isEqualTo(1008);
+              assertThat(e.byServer()).isTrue();
+            });
+    assertThat(server.exists(stalledId)).isFalse();
+    assertThat(server.connectionCount()).isEqualTo(NORMAL_CLIENTS);
+    assertTcpClosed(stalled);
+  }
+
+  // ---- set-up ----
+
+  private void startServer(SlowConsumerPolicy policy) {
+    server =
+        WebSocketServer.create(
+            ServerSettings.newBuilder()
+                .host("127.0.0.1")
+                .port(0)
+                .ioThreads(1)
+                .writeBufferWaterMarks(16 * 1024, 64 * 1024)
+                .slowConsumerPolicy(policy)
+                .pingInterval(Duration.ZERO)
+                .idleTimeout(Duration.ZERO)
+                .build());
+    server.onOpen(
+        (srv, conn) -> {
+          String role = conn.header("x-role");
+          roles.put(conn.connectionId(), role == null ? "normal" : role);
+        });
+    server.onClose((srv, event) -> closes.add(event));
+    server.start();
+    http = HttpClient.newHttpClient();
+  }
+
+  /** Connects the normal clients and the stalled reader; returns the stalled reader's id. */
+  private long connectAll() throws Exception {
+    URI uri = URI.create("ws://127.0.0.1:" + server.port() + "/");
+    for (int i = 0; i < NORMAL_CLIENTS; i++) {
+      JdkClient c = new JdkClient();
+      c.ws = http.newWebSocketBuilder().buildAsync(uri, c).get(10, TimeUnit.SECONDS);
+      normalClients.add(c);
+    }
+    stalled = new Socket();
+    stalled.setReceiveBufferSize(4096); // before connect, so the window stays small
+    stalled.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
+    stalled.setSoTimeout(10_000);
+    String key = Base64.getEncoder().encodeToString(new byte[16]);
+    OutputStream out = stalled.getOutputStream();
+    out.write(
+        ("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: "
+                + key
+                + "\r\nSec-WebSocket-Version: 13\r\nX-Role: stalled\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    String response = readHttpHead(stalled.getInputStream());
+    assertThat(response).startsWith("HTTP/1.1 101");
+    await(() -> roles.size() == NORMAL_CLIENTS + 1, "all connections open");
+    return roles.entrySet().stream()
+        .filter(e -> e.getValue().equals("stalled"))
+        .findFirst()
+        .orElseThrow()
+        .getKey();
+  }
+
+  private static String readHttpHead(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    while (true) {
+      int b = in.read();
+      if (b < 0) {
+        throw new EOFException("connection closed during the handshake: " + head);
+      }
+      head.write(b);
+      byte[] h = head.toByteArray();
+      int n = h.length;
+      if (n >= 4 && h[n - 4] == '\r' && h[n - 3] == '\n' && h[n - 2] == '\r' && h[n - 1] == '\n') {
+        return head.toString(StandardCharsets.US_ASCII);
+      }
+    }
+  }
+
+  // ---- the broadcast ----
+
+  /** 2000, or enough 1 KiB messages to overflow twice the largest kernel send buffer. */
+  private static int messageCount() {
+    long kernelMax = 4L * 1024 * 1024;
+    try {
+      // "min default max"; Files.readString() would trust the size /proc reports and cut it short.
+      String[] wmem =
+          Files.readAllLines(Path.of("/proc/sys/net/ipv4/tcp_wmem")).get(0).trim().split("\\s+");
+      kernelMax = Long.parseLong(wmem[wmem.length - 1]);
+    } catch (IOException | RuntimeException e) {
+      // Not Linux, or not readable: keep the Linux default.
+    }
+    long needed = 2 * (kernelMax + 2 * 64 * 1024) / MESSAGE_SIZE;
+    return (int) Math.max(2000, (needed + BATCH - 1) / BATCH * BATCH);
+  }
+
+  static String message(int seq) {
+    StringBuilder b = new StringBuilder(MESSAGE_SIZE);
+    b.append(String.format("%06d:", seq));
+    while (b.length() < MESSAGE_SIZE) {
+      b.append((char) ('a' + (seq + b.length()) % 26));
+    }
+    return b.toString();
+  }
+
+  private void broadcastAllInBatches() throws InterruptedException {
+    for (int start = 0; start < MESSAGES; start += BATCH) {
+      for (int seq = start; seq < start + BATCH; seq++) {
+        server.broadcast(message(seq));
+      }
+      int expected = start + BATCH;
+      await(
+          () -> normalClients.stream().allMatch(c -> c.messages.size() >= expected),
+          "normal clients to receive message " + (expected - 1));
+    }
+    // Every broadcast task has run once a task queued behind them on the only loop has.
+    CountDownLatch barrier = new CountDownLatch(1);
+    server.after(Duration.ZERO, barrier::countDown);
+    assertThat(barrier.await(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  private void assertNormalClientsGotEverything() {
+    List<String> expected = new ArrayList<>(MESSAGES);
+    for (int i = 0; i < MESSAGES; i++) {
+      expected.add(message(i));
+    }
+    for (JdkClient c : normalClients) {
+      assertThat(c.errors).isEmpty();
+      assertThat(c.messages).hasSize(MESSAGES);
+      assertThat(c.messages).as("messages of a normal client, in order").isEqualTo(expected);
+    }
+  }
+
+  // ---- the stalled reader ----
+
+  /**
+   * Reads the stalled socket's frames while sending "END" to it alone until an END arrives (one
+   * sent while it is still above the water mark is dropped too); returns the messages before it.
+   */
+  private List<String> drainStalledUntilEnd(long stalledId) throws Exception {
+    List<String> got = new CopyOnWriteArrayList<>();
+    CompletableFuture<Void> end = new CompletableFuture<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                DataInputStream in = new DataInputStream(stalled.getInputStream());
+                while (true) {
+                  String text = readTextFrame(in);
+                  if (text.equals("END")) {
+                    end.complete(null);
+                    return;
+                  }
+                  got.add(text);
+                }
+              } catch (IOException | RuntimeException e) {
+                end.completeExceptionally(e);
+              }
+            },
+            "stalled-reader-drain");
+    reader.setDaemon(true);
+    reader.start();
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!end.isDone() && System.nanoTime() < deadline) {
+      server.broadcast(List.of(stalledId), "END");
+      Thread.sleep(50);
+    }
+    end.get(1, TimeUnit.SECONDS);
+    return new ArrayList<>(got);
+  }
+
+  /** One unmasked, unfragmented text frame from the server (no extension was negotiated). */
+  private static String readTextFrame(DataInputStream in) throws IOException {
+    int b0 = in.readUnsignedByte();
+    int b1 = in.readUnsignedByte();
+    if (b0 != 0x81 || (b1 & 0x80) != 0) {
+      throw new IOException(
+          String.format("expected a final unmasked text frame: %02x %02x", b0, b1));
+    }
+    long length = b1 & 0x7F;
+    if (length == 126) {
+      length = in.readUnsignedShort();
+    } else if (length == 127) {
+      length = in.readLong();
+    }
+    byte[] payload = new byte[(int) length];
+    in.readFully(payload);
+    return new String(payload, StandardCharsets.UTF_8);
+  }
+
+  /** Reads whatever the server had queued and then expects end of stream (or a reset). */
+  private static void assertTcpClosed(Socket socket) throws IOException {
+    InputStream in = socket.getInputStream();
+    byte[] buf = new byte[64 * 1024];
+    try {
+      while (in.read(buf) >= 0) {
+        // discard what was in flight before the close
+      }
+    } catch (SocketException e) {
+      assertThat(e.getMessage()).as("a reset also means closed").containsIgnoringCase("reset");
+    } catch (java.net.SocketTimeoutException e) {
+      fail("the server did not close the stalled connection's TCP within 10 s");
+    }
+  }
+
+  private static void await(BooleanSupplier condition, String what) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        fail("timed out waiting for " + what);
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** A JDK WebSocket client that keeps every whole text message it receives. */
+  private static final class JdkClient implements WebSocket.Listener {
+    final List<String> messages = new CopyOnWriteArrayList<>();
+    final List<Throwable> errors = new CopyOnWriteArrayList<>();
+    private final StringBuilder partial = new StringBuilder();
+    WebSocket ws;
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        messages.add(partial.toString());
+        partial.setLength(0);
+      }
+      webSocket.request(1);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+      errors.add(error);
+    }
+  }
+}

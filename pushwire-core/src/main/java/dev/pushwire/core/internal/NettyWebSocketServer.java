@@ -574,11 +574,13 @@ public final class NettyWebSocketServer implements WebSocketServer {
     int length = payload.readableBytes();
     WebSocketFrame frame =
         binary ? new BinaryWebSocketFrame(payload) : new TextWebSocketFrame(payload);
-    EventLoop loop = c.channel.eventLoop();
-    if (loop.inEventLoop()) {
-      deliverFrame(c, frame, length);
-    } else {
-      loop.execute(() -> deliverFrame(c, frame, length));
+    // Always through the loop's queue, even from the loop itself: messages to one connection keep
+    // the order in which push and broadcast were called, whichever threads called them.
+    try {
+      c.channel.eventLoop().execute(() -> deliverFrame(c, frame, length));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      frame.release(); // the server is stopping
+      return false;
     }
     return true;
   }
@@ -742,14 +744,11 @@ public final class NettyWebSocketServer implements WebSocketServer {
             frame.release();
           }
         };
-    if (shard.loop.inEventLoop()) {
-      task.run();
-    } else {
-      try {
-        shard.loop.execute(task);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        frame.release(); // the server is stopping: nothing more is delivered
-      }
+    // Queued even when called on this loop, to keep per-connection order (see pushFrame).
+    try {
+      shard.loop.execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      frame.release(); // the server is stopping: nothing more is delivered
     }
   }
 

@@ -1,0 +1,69 @@
+package dev.pushwire.hub;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Assigns offsets, keeps bounded per-channel history, and carries publications between nodes. Every
+ * method except {@link #start} and {@link #close} is asynchronous and safe to call from any thread;
+ * none blocks the caller. {@link MemoryBroker} is the single-node implementation.
+ *
+ * <h2>Guarantees an implementation must give</h2>
+ *
+ * <ul>
+ *   <li><b>Atomic publish.</b> Assigning a publication its offset and appending it to the channel's
+ *       history are one step: a history read never sees offset N without N-1 (within what the
+ *       bounds keep), and a publication is in history before it is delivered to any node.
+ *   <li><b>Monotonic offsets.</b> Within an epoch, a channel's offsets are 1, 2, 3, ... with no gap
+ *       and no reuse.
+ *   <li><b>Epochs.</b> Whenever history and offsets may have been lost (a restart of an in-memory
+ *       broker, a flushed or evicted Redis key) the channel gets a new epoch, so a reader's old
+ *       position can never be mistaken for a current one.
+ *   <li><b>At-most-once live delivery.</b> A node subscribed to a channel gets each publication at
+ *       most once through {@link BrokerListener#onPublication}, in offset order per channel; it may
+ *       miss some (network loss). Clients close such gaps through history ({@link #history}).
+ * </ul>
+ *
+ * <p>A node is {@link #subscribe subscribed} to a channel only while it has local subscribers; the
+ * hub calls {@code subscribe} and {@code unsubscribe} once per change, never concurrently for the
+ * same channel, and reads history only after its {@code subscribe} completed, which is what makes
+ * recovery free of gaps.
+ */
+public interface Broker extends AutoCloseable {
+
+  /**
+   * Starts delivering to {@code listener}; called once, before any other method.
+   *
+   * @param listener must not be {@code null}
+   */
+  void start(BrokerListener listener);
+
+  /**
+   * Assigns the next offset on {@code channel}, appends the publication to the channel's history
+   * (trimmed to the bounds in {@code options}) and delivers it to every subscribed node.
+   *
+   * @param channel a valid channel name
+   * @param data the payload; must not be {@code null}
+   * @param options history bounds and attributes; must not be {@code null}
+   * @return the publication's offset and epoch
+   */
+  CompletionStage<PublishResult> publish(String channel, byte[] data, PublishOptions options);
+
+  /** Reads {@code channel}'s history; see {@link HistoryOptions} for what is returned. */
+  CompletionStage<HistoryResult> history(String channel, HistoryOptions options);
+
+  /** Starts delivering {@code channel}'s publications to this node. */
+  CompletionStage<Void> subscribe(String channel);
+
+  /** Stops delivering {@code channel}'s publications to this node. */
+  CompletionStage<Void> unsubscribe(String channel);
+
+  /**
+   * Drops {@code channel}'s kept publications. Afterwards no position before the top is
+   * recoverable; offsets continue in the same epoch or a new epoch starts.
+   */
+  CompletionStage<Void> removeHistory(String channel);
+
+  /** Releases the broker's resources; no listener calls follow. Idempotent. */
+  @Override
+  void close();
+}

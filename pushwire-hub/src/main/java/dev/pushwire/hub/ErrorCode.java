@@ -1,0 +1,44 @@
+package dev.pushwire.hub;
+
+/**
+ * Machine-readable reasons a hub operation failed. The {@link #code()} is what {@code pushwire.v1}
+ * clients see in {@code {"error":{"code":...}}}; see {@code docs/PROTOCOL.md}.
+ */
+public enum ErrorCode {
+  /** The command was not valid JSON, not an object, or lacked or mistyped a field. */
+  BAD_REQUEST("bad_request"),
+  /** The command's {@code op} is not one the protocol knows. */
+  UNKNOWN_OP("unknown_op"),
+  /** A channel name broke the naming rules ({@link ChannelName}). */
+  BAD_CHANNEL("bad_channel"),
+  /** The {@link AccessPolicy} refused the operation. */
+  FORBIDDEN("forbidden"),
+  /** The connection is already subscribed to the channel. */
+  ALREADY_SUBSCRIBED("already_subscribed"),
+  /** The subscription ended (unsubscribe or close) before it was complete. */
+  NOT_SUBSCRIBED("not_subscribed"),
+  /** The connection would exceed {@link HubConfig#maxSubscriptionsPerConnection()}. */
+  TOO_MANY_SUBSCRIPTIONS("too_many_subscriptions"),
+  /** No open connection managed by this hub has the given id. */
+  NO_CONNECTION("no_connection"),
+  /** A backend (broker or registry) cannot be reached; trying again later may work. */
+  UNAVAILABLE("unavailable"),
+  /** An unexpected failure inside the node. */
+  INTERNAL("internal");
+
+  private final String code;
+
+  ErrorCode(String code) {
+    this.code = code;
+  }
+
+  /** The wire form, for example {@code bad_channel}. */
+  public String code() {
+    return code;
+  }
+
+  @Override
+  public String toString() {
+    return code;
+  }
+}

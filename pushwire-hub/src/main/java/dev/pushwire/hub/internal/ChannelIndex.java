@@ -1,0 +1,264 @@
+package dev.pushwire.hub.internal;
+
+import dev.pushwire.hub.Broker;
+import dev.pushwire.hub.ErrorCode;
+import dev.pushwire.hub.HistoryOptions;
+import dev.pushwire.hub.HistoryResult;
+import dev.pushwire.hub.HubException;
+import dev.pushwire.hub.Publication;
+import dev.pushwire.hub.SubscribeResult;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's subscriptions, by channel, and the delivery of publications to them.
+ *
+ * <p>A subscription joins as pending, waits until the node is subscribed in the broker, reads the
+ * channel's history (the missed publications, or just the top position), and then, under the
+ * channel's lock, sends what it missed, then what arrived while it was pending (skipping what the
+ * history already held), and goes live. Because the broker appends to history before it delivers
+ * and the history read starts after the subscription joined, every publication is either in the
+ * history read or in the buffer: no gap; the offset check removes the overlap: no duplicate.
+ *
+ * <p>No global lock: a concurrent map of channels, one monitor per channel.
+ */
+final class ChannelIndex {
+  private static final Logger log = LoggerFactory.getLogger(ChannelIndex.class);
+
+  /**
+   * A pending subscription whose history read stalls must not buffer without bound; past this it
+   * fails and the client may retry.
+   */
+  static final int MAX_PENDING_BUFFER = 10_000;
+
+  private final ConcurrentHashMap<String, ChannelState> channels = new ConcurrentHashMap<>();
+  private final Broker broker;
+  private final Delivery delivery;
+
+  ChannelIndex(Broker broker, Delivery delivery) {
+    this.broker = broker;
+    this.delivery = delivery;
+  }
+
+  /**
+   * Adds {@code sub} to its channel as pending and returns the broker subscription to wait for.
+   * Called under the connection's monitor, so that a concurrent {@link #leave} sees it.
+   */
+  CompletableFuture<Void> attach(Subscription sub) {
+    for (; ; ) {
+      ChannelState st = channels.computeIfAbsent(sub.channel, ChannelState::new);
+      synchronized (st) {
+        if (st.removed) {
+          continue;
+        }
+        boolean first = st.size() == 0;
+        st.pending.put(sub.connection.id, sub);
+        sub.state = st;
+        if (first) {
+          chainInterest(st, true);
+        }
+        return st.interest;
+      }
+    }
+  }
+
+  /**
+   * Completes {@code sub} once {@code interest} is done: reads history, delivers what was missed
+   * and goes live. Called without locks held.
+   */
+  CompletionStage<SubscribeResult> recover(Subscription sub, CompletionStage<Void> interest) {
+    ChannelState st = sub.state;
+    HistoryOptions options =
+        sub.since == null
+            ? HistoryOptions.top()
+            : HistoryOptions.since(sub.since, HistoryOptions.NO_LIMIT);
+    CompletableFuture<SubscribeResult> result = new CompletableFuture<>();
+    interest
+        .thenCompose(v -> broker.history(sub.channel, options))
+        .whenComplete((history, error) -> finish(st, sub, history, error, result));
+    return result;
+  }
+
+  /**
+   * Removes {@code sub} from its channel, pending or live; the node leaves the channel in the
+   * broker when it was the last. Called under the connection's monitor.
+   */
+  void leave(Subscription sub) {
+    ChannelState st = sub.state;
+    if (st == null) {
+      return;
+    }
+    synchronized (st) {
+      if (st.removed) {
+        return;
+      }
+      long id = sub.connection.id;
+      boolean left =
+          st.pending.remove(id, sub) || (sub.connection.v1 ? st.v1 : st.plain).remove(id);
+      if (left) {
+        releaseIfEmpty(st);
+      }
+    }
+  }
+
+  /** Delivers a publication from the broker to this node's subscribers of {@code channel}. */
+  void onPublication(String channel, Publication p) {
+    ChannelState st = channels.get(channel);
+    if (st == null) {
+      return;
+    }
+    try {
+      synchronized (st) {
+        if (st.removed) {
+          return;
+        }
+        if (!st.plain.isEmpty()) {
+          delivery.deliver(st.plain, PushEncoder.plain(p));
+        }
+        if (!st.v1.isEmpty()) {
+          delivery.deliver(st.v1, PushEncoder.envelope(channel, p));
+        }
+        for (Subscription s : st.pending.values()) {
+          if (s.buffer.size() < MAX_PENDING_BUFFER) {
+            s.buffer.add(p);
+          } else {
+            s.overflowed = true;
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      log.error("Delivering offset {} on channel {} failed", p.offset(), channel, e);
+    }
+  }
+
+  /** Channels with subscribers (live or pending) and their counts. */
+  Map<String, Integer> counts() {
+    Map<String, Integer> out = new TreeMap<>();
+    channels.forEach(
+        (name, st) -> {
+          int n = st.size();
+          if (n > 0) {
+            out.put(name, n);
+          }
+        });
+    return out;
+  }
+
+  /** The connections subscribed to {@code channel}, live or pending. */
+  Set<Long> subscribers(String channel) {
+    ChannelState st = channels.get(channel);
+    if (st == null) {
+      return Set.of();
+    }
+    Set<Long> out = new HashSet<>(st.plain);
+    out.addAll(st.v1);
+    out.addAll(st.pending.keySet());
+    return Set.copyOf(out);
+  }
+
+  private void finish(
+      ChannelState st,
+      Subscription sub,
+      HistoryResult history,
+      Throwable error,
+      CompletableFuture<SubscribeResult> result) {
+    SubscribeResult done;
+    synchronized (st) {
+      long id = sub.connection.id;
+      if (st.pending.get(id) != sub) {
+        result.completeExceptionally(
+            new HubException(
+                ErrorCode.NOT_SUBSCRIBED,
+                "the subscription to " + sub.channel + " ended before it was complete"));
+        return;
+      }
+      st.pending.remove(id);
+      if (error != null || sub.overflowed) {
+        releaseIfEmpty(st);
+        result.completeExceptionally(
+            error != null
+                ? Futures.toHubException(error, "broker")
+                : new HubException(
+                    ErrorCode.UNAVAILABLE,
+                    "too many publications on " + sub.channel + " while subscribing; try again"));
+        return;
+      }
+      done = goLive(st, sub, history);
+    }
+    result.complete(done);
+  }
+
+  /** Under the channel's lock: reply, missed publications, buffered ones, then the live set. */
+  private SubscribeResult goLive(ChannelState st, Subscription sub, HistoryResult history) {
+    boolean recovered = sub.since != null && history.recoverable();
+    var missed = recovered ? history.publications() : List.<Publication>of();
+    SubscribeResult r =
+        new SubscribeResult(
+            sub.channel, recovered, history.offset(), history.epoch(), missed.size());
+    try {
+      sub.beforeLive.accept(r);
+    } catch (RuntimeException e) {
+      log.error("Subscribe callback failed for connection {}", sub.connection.id, e);
+    }
+    long id = sub.connection.id;
+    boolean v1 = sub.connection.v1;
+    String epoch = history.epoch();
+    long last = history.offset();
+    for (Publication p : missed) {
+      delivery.send(id, PushEncoder.forClient(v1, sub.channel, p));
+    }
+    for (Publication p : sub.buffer) {
+      boolean sameEpoch = p.epoch().equals(epoch);
+      if (sameEpoch && p.offset() <= last) {
+        continue; // the history read already covered it
+      }
+      delivery.send(id, PushEncoder.forClient(v1, sub.channel, p));
+      if (sameEpoch) {
+        last = p.offset();
+      }
+    }
+    sub.buffer.clear();
+    (v1 ? st.v1 : st.plain).add(id);
+    return r;
+  }
+
+  /** Under the channel's lock: when nobody is left, unsubscribes the node and unlinks the state. */
+  private void releaseIfEmpty(ChannelState st) {
+    if (st.size() != 0) {
+      return;
+    }
+    CompletableFuture<Void> f = chainInterest(st, false);
+    f.whenComplete(
+        (v, e) -> {
+          if (e != null) {
+            log.warn("Broker unsubscribe from {} failed", st.name, Futures.unwrap(e));
+          }
+          synchronized (st) {
+            if (st.interest == f && st.size() == 0 && !st.removed) {
+              st.removed = true;
+              channels.remove(st.name, st);
+            }
+          }
+        });
+  }
+
+  /** Under the channel's lock: queues a broker (un)subscribe after the previous one. */
+  private CompletableFuture<Void> chainInterest(ChannelState st, boolean subscribe) {
+    String channel = st.name;
+    CompletableFuture<Void> next =
+        st.interest
+            .handle((v, e) -> null)
+            .thenCompose(v -> subscribe ? broker.subscribe(channel) : broker.unsubscribe(channel))
+            .toCompletableFuture();
+    st.interest = next;
+    return next;
+  }
+}

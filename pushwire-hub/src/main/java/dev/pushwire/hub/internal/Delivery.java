@@ -1,0 +1,28 @@
+package dev.pushwire.hub.internal;
+
+import dev.pushwire.core.TimerHandle;
+import java.time.Duration;
+import java.util.Collection;
+
+/**
+ * Everything the hub needs from the WebSocket server, and nothing more: a seam so that the hub's
+ * logic runs in tests against a recording fake ({@link ServerDelivery} is the real one).
+ * Implementations must be safe to call from any thread and must queue in call order per connection.
+ */
+public interface Delivery {
+
+  /**
+   * Queues {@code text} to each of {@code connectionIds} that exists, framing it once. The
+   * collection is only read during the call.
+   */
+  void deliver(Collection<Long> connectionIds, String text);
+
+  /** Queues {@code text} to one connection; false if it does not exist. */
+  boolean send(long connectionId, String text);
+
+  /** Closes a connection with {@code code} after what is queued for it. */
+  void close(long connectionId, int code, String reason);
+
+  /** Runs {@code task} every {@code period} until the handle is cancelled. */
+  TimerHandle every(Duration period, Runnable task);
+}

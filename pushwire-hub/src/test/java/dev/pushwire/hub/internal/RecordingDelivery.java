@@ -1,0 +1,88 @@
+package dev.pushwire.hub.internal;
+
+import dev.pushwire.core.TimerHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A {@link Delivery} that records, per connection and in order, what the hub queued, as a server
+ * whose event loops preserve queue order would deliver it.
+ */
+final class RecordingDelivery implements Delivery {
+  record Close(int code, String reason) {}
+
+  private final Map<Long, List<String>> received = new ConcurrentHashMap<>();
+  private final Map<Long, Close> closes = new ConcurrentHashMap<>();
+  private final List<String> fanOuts = Collections.synchronizedList(new ArrayList<>());
+  final AtomicInteger timers = new AtomicInteger();
+
+  @Override
+  public void deliver(Collection<Long> connectionIds, String text) {
+    fanOuts.add(text);
+    for (Long id : connectionIds) {
+      inbox(id).add(text);
+    }
+  }
+
+  @Override
+  public boolean send(long connectionId, String text) {
+    inbox(connectionId).add(text);
+    return true;
+  }
+
+  @Override
+  public void close(long connectionId, int code, String reason) {
+    closes.putIfAbsent(connectionId, new Close(code, reason));
+  }
+
+  @Override
+  public TimerHandle every(Duration period, Runnable task) {
+    timers.incrementAndGet();
+    return new TimerHandle() {
+      @Override
+      public boolean cancel() {
+        return true;
+      }
+
+      @Override
+      public boolean isCancelled() {
+        return false;
+      }
+    };
+  }
+
+  /** What connection {@code id} was sent so far, in order. */
+  List<String> messages(long id) {
+    List<String> inbox = inbox(id);
+    synchronized (inbox) {
+      return List.copyOf(inbox);
+    }
+  }
+
+  /** Forgets what connection {@code id} was sent. */
+  void clear(long id) {
+    inbox(id).clear();
+  }
+
+  /** The close the hub asked for, or {@code null}. */
+  Close closeOf(long id) {
+    return closes.get(id);
+  }
+
+  /** Each text handed to the fan-out path, once per call. */
+  List<String> fanOuts() {
+    synchronized (fanOuts) {
+      return List.copyOf(fanOuts);
+    }
+  }
+
+  private List<String> inbox(long id) {
+    return received.computeIfAbsent(id, k -> Collections.synchronizedList(new ArrayList<>()));
+  }
+}

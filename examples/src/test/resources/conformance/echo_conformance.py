@@ -11,7 +11,9 @@ socket client below. Cases are numbered after the Autobahn sections they follow:
 7 close handling, 9 large messages, 12/13 permessage-deflate.
 
 Prints one line per case ("PASS 1.1.1 ..." or "FAIL 1.1.1 ...: why"), then "N passed, M failed",
-and last a JSON line: {"passed": N, "failed": M, "failures": ["1.1.1: why", ...]}.
+and last a JSON line: {"passed": N, "failed": M, "failures": [...], "nonStrict": [...]}. As in
+Autobahn, a pass may be NON-STRICT (marked on its line): allowed behaviour, but not the strictest,
+such as failing a connection before echoing the valid message that came just before the bad frame.
 """
 
 import asyncio
@@ -41,6 +43,10 @@ TEXT, BINARY, CLOSE, PING, PONG, CONT = 0x1, 0x2, 0x8, 0x9, 0xA, 0x0
 
 class CaseFailed(Exception):
     pass
+
+
+class NonStrict(Exception):
+    """The case passes as Autobahn's NON-STRICT: allowed, but not the strictest behaviour."""
 
 
 def check(ok, why):
@@ -198,6 +204,19 @@ class RawClient:
         """The server must close with `code` and then drop TCP."""
         await self.expect_close(code)
         await self.expect_tcp_closed(reply_code=code)
+
+    async def echo_then_fail(self, payload, code):
+        """Expects the echo of `payload` and then a failure with `code`. Failing at once, without
+        the echo, is what Autobahn grades NON-STRICT for sections 3 and 4 ("fail fast")."""
+        f = await self.read_frame()
+        check(f is not None, f"TCP closed without a close frame (expected {code})")
+        if f[2] == CLOSE:
+            got = struct.unpack("!H", f[3][:2])[0] if len(f[3]) >= 2 else None
+            check(got == code, f"expected close code {code}, got {got} {f[3][2:]!r}")
+            await self.expect_tcp_closed(reply_code=code)
+            raise NonStrict(f"failed with {code} without echoing the message before")
+        check(f[2] == TEXT and f[3] == payload, f"expected the echo, got {f[2]:#x} {f[3][:40]!r}")
+        await self.fail_with(code)
 
     def close(self):
         self.writer.close()
@@ -392,8 +411,7 @@ for i, (rsv, opcode, label) in enumerate(
             await c.send(TEXT, b"before")
             await c.send(opcode, b"bad" if opcode != CLOSE else struct.pack("!H", 1000), rsv=rsv)
             await c.send(PING, b"after")
-            await c.expect_frame(TEXT, b"before")
-            await c.fail_with(1002)
+            await c.echo_then_fail(b"before", 1002)
 
         return reserved_bits
 
@@ -413,8 +431,7 @@ for i, opcode in enumerate([0x3, 0x5, 0x7, 0xB, 0xD, 0xF], start=1):
             await c.send(TEXT, b"before")
             await c.send(opcode, b"reserved")
             await c.send(PING)
-            await c.expect_frame(TEXT, b"before")
-            await c.fail_with(1002)
+            await c.echo_then_fail(b"before", 1002)
 
         return reserved_opcode
 
@@ -641,7 +658,7 @@ async def _():
     await c.expect_tcp_closed()
 
 
-@case("7.7", "a message, then close: the echo comes before the close reply")
+@case("7.7", "a message, then close: the echo comes before the close reply (Autobahn 7.1.1)")
 async def _():
     c = await raw()
     await c.send(TEXT, b"last words")
@@ -864,12 +881,15 @@ async def _():
 
 
 async def main():
-    passed, failures = 0, []
+    passed, failures, non_strict = 0, [], []
     for number, title, fn in CASES:
         started = time.monotonic()
         try:
             await asyncio.wait_for(fn(), CASE_TIMEOUT)
             ok, why = True, ""
+        except NonStrict as e:
+            ok, why = True, f"non-strict: {e}"
+            non_strict.append(f"{number}: {e}")
         except CaseFailed as e:
             ok, why = False, str(e)
         except asyncio.TimeoutError:
@@ -879,12 +899,16 @@ async def main():
         ms = (time.monotonic() - started) * 1000
         if ok:
             passed += 1
-            print(f"PASS {number} {title} ({ms:.0f} ms)", flush=True)
+            note = f" [{why}]" if why else ""
+            print(f"PASS {number} {title} ({ms:.0f} ms){note}", flush=True)
         else:
             failures.append(f"{number}: {why}")
             print(f"FAIL {number} {title} ({ms:.0f} ms): {why}", flush=True)
     print(f"{passed} passed, {len(failures)} failed", flush=True)
-    print(json.dumps({"passed": passed, "failed": len(failures), "failures": failures}), flush=True)
+    if non_strict:
+        print(f"{len(non_strict)} of the passes are non-strict", flush=True)
+    print(json.dumps({"passed": passed, "failed": len(failures), "failures": failures,
+                      "nonStrict": non_strict}), flush=True)
 
 
 asyncio.run(main())

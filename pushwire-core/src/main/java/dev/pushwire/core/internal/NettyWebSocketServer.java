@@ -253,6 +253,7 @@ public final class NettyWebSocketServer implements WebSocketServer {
               settings.compressionContextTakeover(),
               settings.compressionMinSize(),
               settings.maxMessageSize());
+      p.addLast("offers", new ExtensionOfferFilter());
       p.addLast("extensions", new WebSocketServerExtensionHandler(deflate));
     }
     p.addLast("router", new HttpRouter(this, deflate));
@@ -406,13 +407,16 @@ public final class NettyWebSocketServer implements WebSocketServer {
       String subprotocol,
       DeflateNegotiator deflate) {
     Connection.Deflate mode = deflate == null ? Connection.Deflate.NONE : deflate.outcome();
-    String extensions = mode == Connection.Deflate.NONE ? "" : deflateResponse(ch, mode);
+    String extensions = mode == Connection.Deflate.NONE ? "" : deflate.responseText();
     LoopShard shard = shards.get(ch.eventLoop());
     Connection conn =
         new Connection(
             nextId.getAndIncrement(), ch, shard, mode, uri, headers, subprotocol, extensions);
     ChannelPipeline p = ch.pipeline();
     p.remove(HttpRouter.class);
+    if (p.get(ExtensionOfferFilter.class) != null) {
+      p.remove(ExtensionOfferFilter.class);
+    }
     ChannelHandlerContext inflate = p.context(WebSocketExtensionDecoder.class);
     if (inflate != null) {
       p.replace(
@@ -447,12 +451,6 @@ public final class NettyWebSocketServer implements WebSocketServer {
         log.warn("open listener failed for connection {}", conn.id, e);
       }
     }
-  }
-
-  private static String deflateResponse(Channel ch, Connection.Deflate mode) {
-    return mode == Connection.Deflate.SHARED
-        ? "permessage-deflate; server_no_context_takeover"
-        : "permessage-deflate";
   }
 
   void messageReceived(Connection conn, boolean binary, byte[] data) {

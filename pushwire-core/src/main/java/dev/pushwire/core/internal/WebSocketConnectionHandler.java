@@ -85,6 +85,16 @@ final class WebSocketConnectionHandler extends ChannelInboundHandlerAdapter {
     }
     String reason = body.readableBytes() > 2 ? frame.reasonText() : "";
     conn.recordClose(code, reason, false);
+    // Answer after what is already queued for this connection (a reply to a message that came
+    // just before the close, say): pushes go through the loop's queue too.
+    ctx.executor().execute(() -> replyToClose(ctx, code));
+  }
+
+  private void replyToClose(ChannelHandlerContext ctx, int code) {
+    if (conn.closeSent) {
+      ctx.close(); // the server started its own close meanwhile
+      return;
+    }
     conn.closeSent = true;
     CloseWebSocketFrame reply =
         code == CloseCodes.NO_STATUS

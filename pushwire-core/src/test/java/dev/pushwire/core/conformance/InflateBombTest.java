@@ -78,7 +78,7 @@ class InflateBombTest {
     awaitCloses(2);
     assertThat(closes).extracting(CloseEvent::code).containsExactly(1000, 1009);
     // The I/O thread never held anything like the inflated 10 MiB on the heap (accepting the
-    // same message with a 16 MiB limit allocates about 40 MB there; refusing it, about 0.3 MB).
+    // same message under a 16 MiB limit allocates about 11 MB there; refusing it, under 1 MB).
     assertThat(allocated).as("heap bytes allocated by the I/O thread").isLessThan(BOMB / 2);
   }
 

@@ -40,11 +40,29 @@ class DeflateNegotiatorTest {
   }
 
   @Test
-  void smallerServerWindowIsAcceptedButNotShared() {
+  void smallerServerWindowIsDeclinedAndFifteenIsConfirmed() {
+    assertThat(negotiator(false).handshakeExtension(offer("server_max_window_bits", "10")))
+        .isNull();
     DeflateNegotiator n = negotiator(false);
-    WebSocketServerExtension ext = n.handshakeExtension(offer("server_max_window_bits", "10"));
-    assertThat(ext.newReponseData().parameters()).containsEntry("server_max_window_bits", "10");
-    assertThat(n.outcome()).isEqualTo(Connection.Deflate.OWN);
+    WebSocketServerExtension ext = n.handshakeExtension(offer("server_max_window_bits", "15"));
+    assertThat(ext.newReponseData().parameters()).containsEntry("server_max_window_bits", "15");
+    assertThat(n.responseText()).contains("server_max_window_bits=15");
+    assertThat(n.outcome()).isEqualTo(Connection.Deflate.SHARED);
+  }
+
+  @Test
+  void offersNamingAParameterTwiceAreDropped() {
+    assertThat(
+            DeflateNegotiator.withoutInvalidOffers(
+                "permessage-deflate; server_no_context_takeover; server_no_context_takeover"))
+        .isNull();
+    assertThat(
+            DeflateNegotiator.withoutInvalidOffers(
+                "permessage-deflate; client_max_window_bits=10; client_max_window_bits=11,"
+                    + " permessage-deflate"))
+        .isEqualTo("permessage-deflate");
+    assertThat(DeflateNegotiator.withoutInvalidOffers("permessage-deflate; client_max_window_bits"))
+        .isEqualTo("permessage-deflate; client_max_window_bits");
   }
 
   @Test

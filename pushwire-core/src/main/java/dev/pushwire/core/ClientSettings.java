@@ -1,5 +1,8 @@
 package dev.pushwire.core;
 
+import static dev.pushwire.core.internal.Checks.check;
+import static dev.pushwire.core.internal.Checks.isToken;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -312,19 +315,6 @@ public final class ClientSettings {
           "1 ms to 24 days");
     }
 
-    private static boolean isToken(String s) {
-      if (s.isEmpty()) {
-        return false;
-      }
-      for (int i = 0; i < s.length(); i++) {
-        char c = s.charAt(i);
-        if (c <= 32 || c >= 127 || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
-          return false;
-        }
-      }
-      return true;
-    }
-
     private static boolean isHeaderValue(String s) {
       for (int i = 0; i < s.length(); i++) {
         char c = s.charAt(i);
@@ -333,13 +323,6 @@ public final class ClientSettings {
         }
       }
       return true;
-    }
-
-    private static void check(boolean ok, String key, Object value, String expected) {
-      if (!ok) {
-        throw new IllegalArgumentException(
-            String.format(Locale.ROOT, "%s: bad value '%s' (expected %s)", key, value, expected));
-      }
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.pushwire.core;
 
+import dev.pushwire.core.internal.Checks;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
@@ -30,13 +31,11 @@ public record ConnectionInfo(
 
   /** The first value of query parameter {@code name}, or {@code null}. */
   public String queryParam(String name) {
-    List<String> values = query.get(name);
-    return values == null || values.isEmpty() ? null : values.get(0);
+    return Checks.first(query, name);
   }
 
   /** The first value of header {@code name} (any case), or {@code null}. */
   public String header(String name) {
-    List<String> values = headers.get(name.toLowerCase(java.util.Locale.ROOT));
-    return values == null || values.isEmpty() ? null : values.get(0);
+    return Checks.firstHeader(headers, name);
   }
 }

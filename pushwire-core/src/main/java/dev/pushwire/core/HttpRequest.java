@@ -1,9 +1,9 @@
 package dev.pushwire.core;
 
+import dev.pushwire.core.internal.Checks;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -28,14 +28,12 @@ public record HttpRequest(
 
   /** The first value of query parameter {@code name}, or {@code null}. */
   public String queryParam(String name) {
-    List<String> values = query.get(name);
-    return values == null || values.isEmpty() ? null : values.get(0);
+    return Checks.first(query, name);
   }
 
   /** The first value of header {@code name} (any case), or {@code null}. */
   public String header(String name) {
-    List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
-    return values == null || values.isEmpty() ? null : values.get(0);
+    return Checks.firstHeader(headers, name);
   }
 
   /** The body decoded as UTF-8. */

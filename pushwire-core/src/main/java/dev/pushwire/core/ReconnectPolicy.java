@@ -1,7 +1,8 @@
 package dev.pushwire.core;
 
+import static dev.pushwire.core.internal.Checks.check;
+
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -193,13 +194,6 @@ public final class ReconnectPolicy {
           multiplier,
           "1.0-100.0");
       return new ReconnectPolicy(this);
-    }
-
-    private static void check(boolean ok, String key, Object value, String expected) {
-      if (!ok) {
-        throw new IllegalArgumentException(
-            String.format(Locale.ROOT, "%s: bad value '%s' (expected %s)", key, value, expected));
-      }
     }
   }
 }

@@ -1,9 +1,11 @@
 package dev.pushwire.core;
 
+import static dev.pushwire.core.internal.Checks.check;
+import static dev.pushwire.core.internal.Checks.isToken;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -529,26 +531,6 @@ public final class ServerSettings {
       check(maxHttpBodySize >= 0, "maxHttpBodySize", maxHttpBodySize, "0 or more bytes");
       check(maxHeaderSize >= 256, "maxHeaderSize", maxHeaderSize, "256 bytes or more");
       return new ServerSettings(this);
-    }
-
-    private static boolean isToken(String s) {
-      if (s.isEmpty()) {
-        return false;
-      }
-      for (int i = 0; i < s.length(); i++) {
-        char c = s.charAt(i);
-        if (c <= 32 || c >= 127 || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    private static void check(boolean ok, String key, Object value, String expected) {
-      if (!ok) {
-        throw new IllegalArgumentException(
-            String.format(Locale.ROOT, "%s: bad value '%s' (expected %s)", key, value, expected));
-      }
     }
   }
 }

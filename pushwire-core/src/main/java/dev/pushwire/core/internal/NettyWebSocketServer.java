@@ -271,8 +271,8 @@ public final class NettyWebSocketServer implements WebSocketServer {
 
   @Override
   public void stop(Duration grace) {
-    if (!started.get() || !stopped.compareAndSet(false, true)) {
-      return;
+    if (!started.get() || !stopped.compareAndSet(false, true) || serverChannel == null) {
+      return; // never started, already stopped, or start() failed and released everything
     }
     if (group.next().inEventLoop()) {
       throw new IllegalStateException("stop() must not be called from an event loop");

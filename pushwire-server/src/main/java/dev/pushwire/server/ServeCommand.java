@@ -1,0 +1,322 @@
+package dev.pushwire.server;
+
+import dev.pushwire.server.ConfigLoader.Flag;
+import dev.pushwire.server.internal.BuildInfo;
+import dev.pushwire.server.internal.ConfigYaml;
+import dev.pushwire.server.internal.DurationText;
+import dev.pushwire.server.internal.LogLevels;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pushwire serve}: runs a {@link PushwireNode} until the process is told to stop. The config
+ * comes from {@code --config FILE} (or {@code PUSHWIRE_CONFIG}), then {@code PUSHWIRE_*} variables,
+ * then the flags below, each winning over the one before. Flags are taken as text and read by
+ * {@link ConfigLoader}, so a bad value gets the same one-line error whatever its source.
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Run a push node.",
+      "Subscribers connect over WebSocket; publishers publish through the HTTP API, the"
+          + " publisher socket or a timer. Settings come from --config FILE, then PUSHWIRE_*"
+          + " environment variables, then flags (flags win). With no API key configured, one is"
+          + " generated and printed at start-up.",
+      ""
+    },
+    footerHeading = "%nEnvironment:%n",
+    footer = {
+      "  Every config key has a variable: PUSHWIRE_ and the key in upper case,",
+      "  with . and - as _ (port: PUSHWIRE_PORT, history.size: PUSHWIRE_HISTORY_SIZE,",
+      "  api.keys: PUSHWIRE_API_KEYS or PUSHWIRE_API_KEY); lists are comma-separated.",
+      "  PUSHWIRE_CONFIG names the config file. Every key with its default:",
+      "  docs/pushwire.example.yaml.",
+      "",
+      "Examples:",
+      "  pushwire serve",
+      "  pushwire serve --port 8080 --api-key s3cret",
+      "  pushwire serve --tick 1s --tick-channel clock    # publish every second",
+      "  pushwire serve --publisher-path /trigger         # the classic trigger path",
+      "  PUSHWIRE_HISTORY_SIZE=1000 pushwire serve --config pushwire.yaml",
+      "  pushwire serve --config pushwire.yaml --check    # check, print, exit",
+      ""
+    })
+final class ServeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @ParentCommand PushwireCommand parent;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "YAML config file.")
+  Path config;
+
+  @Option(names = "--check", description = "Check the config, print the values in force, exit.")
+  boolean check;
+
+  @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to bind (0.0.0.0).")
+  String host;
+
+  @Option(names = "--port", paramLabel = "PORT", description = "Port, 0 for any free one (9876).")
+  String port;
+
+  @Option(
+      names = "--path",
+      paramLabel = "PATH",
+      description = "Subscriber path; repeat for more (/ and /ws).")
+  List<String> paths = new ArrayList<>();
+
+  @Option(
+      names = "--api-key",
+      paramLabel = "KEY",
+      description = "API key for the HTTP API and publisher socket; repeat for more.")
+  List<String> apiKeys = new ArrayList<>();
+
+  @Option(
+      names = "--publisher-path",
+      paramLabel = "PATH",
+      description = "Path of the publisher socket (/publish).")
+  String publisherPath;
+
+  @Option(
+      names = "--tick",
+      paramLabel = "PERIOD",
+      description = "Publish every PERIOD, e.g. 1s, with no publisher (off).")
+  String tick;
+
+  @Option(
+      names = "--tick-channel",
+      paramLabel = "CHANNEL",
+      description = "Channel of the --tick messages (default).")
+  String tickChannel;
+
+  @Option(
+      names = "--tick-data",
+      paramLabel = "TEXT",
+      description = "Text of the --tick messages ({\"seq\":N,\"time\":...}).")
+  String tickData;
+
+  @Option(
+      names = "--history-size",
+      paramLabel = "N",
+      description = "Publications kept per channel (100).")
+  String historySize;
+
+  @Option(
+      names = "--history-ttl",
+      paramLabel = "DURATION",
+      description = "How long they are kept (5m).")
+  String historyTtl;
+
+  @Option(
+      names = "--max-subscriptions",
+      paramLabel = "N",
+      description = "Channels per connection (128).")
+  String maxSubscriptions;
+
+  @Option(
+      names = "--max-message-size",
+      paramLabel = "SIZE",
+      description = "Largest client message, e.g. 64KiB (64KiB).")
+  String maxMessageSize;
+
+  @Option(
+      names = "--max-body-size",
+      paramLabel = "SIZE",
+      description = "Largest HTTP API body (1MiB).")
+  String maxBodySize;
+
+  @Option(
+      names = "--max-connections",
+      paramLabel = "N",
+      description = "Open connections allowed (100000).")
+  String maxConnections;
+
+  @Option(
+      names = "--ping-interval",
+      paramLabel = "DURATION",
+      description = "Ping each connection this often; 0 is off (25s).")
+  String pingInterval;
+
+  @Option(
+      names = "--idle-timeout",
+      paramLabel = "DURATION",
+      description = "Close connections silent this long; 0 is off (60s).")
+  String idleTimeout;
+
+  @Option(names = "--compression", negatable = true, description = "Offer permessage-deflate (on).")
+  Boolean compression;
+
+  @Option(
+      names = "--allowed-origin",
+      paramLabel = "ORIGIN",
+      description = "Browser origin allowed to connect; repeat for more (all).")
+  List<String> allowedOrigins = new ArrayList<>();
+
+  @Option(
+      names = "--slow-consumer-policy",
+      paramLabel = "POLICY",
+      description = "drop or close (drop).")
+  String slowConsumerPolicy;
+
+  @Option(
+      names = "--client-publish",
+      negatable = true,
+      description = "Let pushwire.v1 clients publish (off).")
+  Boolean clientPublish;
+
+  @Option(names = "--node-id", paramLabel = "ID", description = "This node's id (random).")
+  String nodeId;
+
+  @Option(
+      names = "--log-level",
+      paramLabel = "LEVEL",
+      description = "off, error, warn, info, debug or trace (info).")
+  String logLevel;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    ServerConfig cfg;
+    try {
+      cfg = loadConfig();
+    } catch (ConfigException e) {
+      err.println("config error: " + e.getMessage());
+      err.flush();
+      return PushwireCommand.EXIT_USAGE;
+    }
+    if (check) {
+      printConfig(cfg, out);
+      return PushwireCommand.EXIT_OK;
+    }
+    LogLevels.apply(cfg.logLevel());
+    PushwireNode node = PushwireNode.create(cfg);
+    int boundPort;
+    try {
+      boundPort = node.start();
+    } catch (UncheckedIOException e) {
+      err.println("error: " + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
+      err.flush();
+      return PushwireCommand.EXIT_FAILURE;
+    }
+    printBanner(node, boundPort, out);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  node.close();
+                  stopped.countDown();
+                },
+                "pushwire-shutdown"));
+    stopped.await();
+    return PushwireCommand.EXIT_OK;
+  }
+
+  /** The config from the file, the environment and the flags of this command. */
+  ServerConfig loadConfig() throws ConfigException {
+    return new ConfigLoader(parent.env()).load(configFile(), flags());
+  }
+
+  private Path configFile() {
+    if (config != null) {
+      return config;
+    }
+    String fromEnv = parent.env().get("PUSHWIRE_CONFIG");
+    return fromEnv == null || fromEnv.isBlank() ? null : Path.of(fromEnv);
+  }
+
+  /** The flags given, as config keys, in a fixed order. */
+  List<Flag> flags() {
+    List<Flag> flags = new ArrayList<>();
+    add(flags, "host", "--host", host);
+    add(flags, "port", "--port", port);
+    paths.forEach(p -> add(flags, "paths", "--path", p));
+    apiKeys.forEach(k -> add(flags, "api.keys", "--api-key", k));
+    add(flags, "publisher.path", "--publisher-path", publisherPath);
+    add(flags, "tick.period", "--tick", tick);
+    add(flags, "tick.channel", "--tick-channel", tickChannel);
+    add(flags, "tick.data", "--tick-data", tickData);
+    add(flags, "history.size", "--history-size", historySize);
+    add(flags, "history.ttl", "--history-ttl", historyTtl);
+    add(flags, "max-subscriptions", "--max-subscriptions", maxSubscriptions);
+    add(flags, "max-message-size", "--max-message-size", maxMessageSize);
+    add(flags, "api.max-body-size", "--max-body-size", maxBodySize);
+    add(flags, "max-connections", "--max-connections", maxConnections);
+    add(flags, "ping-interval", "--ping-interval", pingInterval);
+    add(flags, "idle-timeout", "--idle-timeout", idleTimeout);
+    add(flags, "compression", "--compression", compression == null ? null : compression.toString());
+    allowedOrigins.forEach(o -> add(flags, "allowed-origins", "--allowed-origin", o));
+    add(flags, "slow-consumer-policy", "--slow-consumer-policy", slowConsumerPolicy);
+    add(
+        flags,
+        "client-publish",
+        "--client-publish",
+        clientPublish == null ? null : clientPublish.toString());
+    add(flags, "node-id", "--node-id", nodeId);
+    add(flags, "log-level", "--log-level", logLevel);
+    return flags;
+  }
+
+  private static void add(List<Flag> flags, String key, String flag, String value) {
+    if (value != null) {
+      flags.add(new Flag(key, flag, value));
+    }
+  }
+
+  private static void printConfig(ServerConfig cfg, PrintWriter out) {
+    out.println("# pushwire " + BuildInfo.version() + ": the config in force");
+    out.print(ConfigYaml.write(cfg));
+    out.flush();
+  }
+
+  private static void printBanner(PushwireNode node, int port, PrintWriter out) {
+    ServerConfig cfg = node.config();
+    String host =
+        cfg.host().equals("0.0.0.0") || cfg.host().equals("::") ? "127.0.0.1" : cfg.host();
+    String base = host + ":" + port;
+    out.println(
+        "pushwire "
+            + BuildInfo.version()
+            + ": node "
+            + node.hub().nodeId()
+            + " listening on "
+            + cfg.host()
+            + ":"
+            + port);
+    out.println(
+        "  subscribe: ws://" + base + cfg.paths().get(0) + "   (?channel=NAME; default: default)");
+    out.println(
+        "  publish:   ws://"
+            + base
+            + cfg.publisherPath()
+            + "?channel=NAME   or   POST http://"
+            + base
+            + "/api/publish");
+    if (!cfg.tickPeriod().isZero()) {
+      out.println(
+          "  tick:      every "
+              + DurationText.format(cfg.tickPeriod())
+              + " to "
+              + cfg.tickChannel());
+    }
+    if (node.apiKeyGenerated()) {
+      out.println("API key: " + node.apiKeys().get(0));
+      out.println(
+          "  (generated for this run; set your own with --api-key, PUSHWIRE_API_KEY or api.keys)");
+    } else {
+      out.println("API keys: " + node.apiKeys().size() + " configured");
+    }
+    out.flush();
+  }
+}

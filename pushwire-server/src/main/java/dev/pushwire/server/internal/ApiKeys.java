@@ -1,0 +1,91 @@
+package dev.pushwire.server.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * The API keys a node accepts, and how a request presents one: {@code X-API-Key: KEY} or {@code
+ * Authorization: apikey KEY}. Keys are compared as SHA-256 digests with {@link
+ * MessageDigest#isEqual}, against every configured key without stopping early, so the time taken
+ * tells nothing about a key's length or content.
+ */
+public final class ApiKeys {
+  /** The header that carries a key. */
+  public static final String HEADER = "X-API-Key";
+
+  /** The {@code Authorization} scheme that carries a key. */
+  public static final String SCHEME = "apikey";
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final List<byte[]> digests;
+
+  /** Accepts each of {@code keys}; must not be empty. */
+  public ApiKeys(List<String> keys) {
+    if (keys.isEmpty()) {
+      throw new IllegalArgumentException("at least one API key is needed");
+    }
+    List<byte[]> d = new ArrayList<>(keys.size());
+    for (String k : keys) {
+      d.add(digest(k));
+    }
+    this.digests = List.copyOf(d);
+  }
+
+  /** Whether {@code presented} is one of the keys; {@code null} is not. */
+  public boolean matches(String presented) {
+    if (presented == null) {
+      return false;
+    }
+    byte[] candidate = digest(presented);
+    boolean found = false;
+    for (byte[] d : digests) {
+      found |= MessageDigest.isEqual(d, candidate);
+    }
+    return found;
+  }
+
+  /**
+   * The key a request presents in its headers, or {@code null}.
+   *
+   * @param header the request's header by name (any case), {@code null} when absent
+   */
+  public static String presented(Function<String, String> header) {
+    String key = header.apply(HEADER);
+    if (key != null && !key.isBlank()) {
+      return key.trim();
+    }
+    String auth = header.apply("Authorization");
+    if (auth != null) {
+      String a = auth.trim();
+      int space = a.indexOf(' ');
+      if (space > 0 && a.substring(0, space).toLowerCase(Locale.ROOT).equals(SCHEME)) {
+        String k = a.substring(space + 1).trim();
+        return k.isEmpty() ? null : k;
+      }
+    }
+    return null;
+  }
+
+  /** A new random key: 32 characters of URL-safe Base64 (192 bits). */
+  public static String generate() {
+    byte[] bytes = new byte[24];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  private static byte[] digest(String key) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package dev.pushwire.server.internal;
+
+import dev.pushwire.core.WebSocketServer;
+import dev.pushwire.hub.Hub;
+import java.time.Instant;
+
+/**
+ * The parts of a running node that the HTTP API reads and acts on.
+ *
+ * @param server the WebSocket server
+ * @param hub the hub on it
+ * @param counters publications by source
+ * @param publishers the publisher socket
+ * @param startedAt when the node was created
+ */
+public record NodeContext(
+    WebSocketServer server,
+    Hub hub,
+    NodeCounters counters,
+    PublisherEndpoint publishers,
+    Instant startedAt) {}

@@ -1,0 +1,82 @@
+package dev.pushwire.server;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/** Starting nodes on loopback with a known key, and talking to their HTTP API with the JDK. */
+final class TestNodes {
+  static final String KEY = "test-key-0123456789";
+
+  private TestNodes() {}
+
+  /** A config on 127.0.0.1, any free port, with {@link #KEY}. */
+  static ServerConfig.Builder config() {
+    return ServerConfig.newBuilder()
+        .host("127.0.0.1")
+        .port(0)
+        .apiKeys(java.util.List.of(KEY))
+        .logLevel(LogLevel.WARN);
+  }
+
+  /** A started node with {@code config}. */
+  static PushwireNode start(ServerConfig config) {
+    PushwireNode node = PushwireNode.create(config);
+    node.start();
+    return node;
+  }
+
+  static String ws(PushwireNode node, String pathAndQuery) {
+    return "ws://127.0.0.1:" + node.port() + pathAndQuery;
+  }
+
+  static URI http(PushwireNode node, String pathAndQuery) {
+    return URI.create("http://127.0.0.1:" + node.port() + pathAndQuery);
+  }
+
+  /** {@code method path} with {@code body} (or none) and the given headers (name, value, ...). */
+  static HttpResponse<String> send(
+      PushwireNode node, String method, String path, String body, String... headers)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(http(node, path))
+            .timeout(Duration.ofSeconds(10))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return JdkSubscriber.HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** {@code method path} with the right key. */
+  static HttpResponse<String> api(PushwireNode node, String method, String path, String body)
+      throws Exception {
+    return send(node, method, path, body, "X-API-Key", KEY);
+  }
+
+  /** Waits up to {@code timeout} for {@code condition}. */
+  static boolean await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < end) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      Thread.sleep(20);
+    }
+    return condition.getAsBoolean();
+  }
+
+  /** Waits until {@code channel} has {@code n} subscribers on {@code node}. */
+  static void awaitSubscribers(PushwireNode node, String channel, int n) throws Exception {
+    if (!await(Duration.ofSeconds(5), () -> node.hub().channels().getOrDefault(channel, 0) == n)) {
+      throw new AssertionError(
+          "expected " + n + " subscribers on " + channel + ", have " + node.hub().channels());
+    }
+  }
+}

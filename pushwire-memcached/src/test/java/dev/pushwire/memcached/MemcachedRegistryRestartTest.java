@@ -1,0 +1,114 @@
+package dev.pushwire.memcached;
+
+import static dev.pushwire.memcached.Await.join;
+import static dev.pushwire.memcached.MemcachedRegistryAcrossNodesTest.entry;
+import static dev.pushwire.memcached.MemcachedRegistryAcrossNodesTest.record;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.pushwire.hub.ConnectionRecord;
+import dev.pushwire.hub.ErrorCode;
+import dev.pushwire.hub.HubException;
+import dev.pushwire.hub.PresenceEntry;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What {@link MemcachedRegistry} does when Memcached goes away: fail fast, log once, and write its
+ * records again when Memcached is back (empty, as Memcached always restarts).
+ */
+class MemcachedRegistryRestartTest {
+  @RegisterExtension static final MemcachedProcess memcached = new MemcachedProcess();
+
+  private static final Duration WAIT = Duration.ofSeconds(15);
+
+  private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+  private final Logger registryLog = (Logger) LoggerFactory.getLogger(MemcachedRegistry.class);
+  private MemcachedRegistry a;
+
+  @BeforeEach
+  void start() throws Exception {
+    memcached.start();
+    memcached.flushAll();
+    logged.start();
+    registryLog.addAppender(logged);
+    a =
+        MemcachedRegistry.connect(
+            MemcachedConfig.newBuilder(memcached.uri())
+                .nodeId("a")
+                .reconnectInterval(Duration.ofMillis(200))
+                .build());
+  }
+
+  @AfterEach
+  void stop() {
+    registryLog.detachAppender(logged);
+    a.close();
+  }
+
+  @Test
+  void whileMemcachedIsDownCallsFailFastTheOutageIsLoggedOnceAndRecordsComeBackAfter()
+      throws Exception {
+    join(a.register(record("a", 1, 1)));
+    join(a.addPresence("news", entry("a", 1)));
+    memcached.stop();
+    Await.until("a noticed", WAIT, () -> !a.isAvailable());
+
+    for (int i = 2; i <= 51; i++) {
+      long start = System.nanoTime();
+      var registering = a.register(record("a", i, i)).toCompletableFuture();
+      assertThatThrownBy(() -> registering.get(5, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .cause()
+          .isInstanceOf(HubException.class)
+          .hasMessageContaining("Memcached at 127.0.0.1:" + memcached.port())
+          .satisfies(e -> assertThat(((HubException) e).code()).isEqualTo(ErrorCode.UNAVAILABLE));
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    }
+    assertThat(a.lastError()).isNotNull();
+    long warnings =
+        logged.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).count();
+    assertThat(warnings).as("50 failures, logged once or twice, not 50 times").isBetween(1L, 3L);
+
+    memcached.start(); // empty
+    Await.until(
+        "the records are back without a refresh call",
+        WAIT,
+        () -> Await.succeeds(a.connectionCount()) && join(a.connectionCount()) == 51);
+    assertThat(join(a.connections())).hasSize(51);
+    assertThat(join(a.presence("news")))
+        .extracting(PresenceEntry::connectionId)
+        .containsExactly("a:1");
+    Await.until("a available", WAIT, a::isAvailable);
+  }
+
+  @Test
+  void refreshWritesBackWhatMemcachedLost() {
+    for (int i = 1; i <= 3; i++) {
+      join(a.register(record("a", i, i)));
+    }
+    join(a.addPresence("chat", entry("a", 2)));
+    memcached.flushAll();
+    assertThat(join(a.connections())).isEmpty();
+
+    join(a.refresh());
+
+    assertThat(join(a.connections()))
+        .extracting(ConnectionRecord::id)
+        .containsExactly("a:1", "a:2", "a:3");
+    assertThat(join(a.presence("chat")))
+        .extracting(PresenceEntry::connectionId)
+        .containsExactly("a:2");
+    assertThat(join(a.connectionCount())).isEqualTo(3);
+  }
+}

@@ -1,0 +1,483 @@
+package dev.pushwire.redis;
+
+import dev.pushwire.hub.Broker;
+import dev.pushwire.hub.BrokerListener;
+import dev.pushwire.hub.ErrorCode;
+import dev.pushwire.hub.HistoryOptions;
+import dev.pushwire.hub.HistoryResult;
+import dev.pushwire.hub.HubException;
+import dev.pushwire.hub.Publication;
+import dev.pushwire.hub.PublishOptions;
+import dev.pushwire.hub.PublishResult;
+import dev.pushwire.hub.StreamPosition;
+import dev.pushwire.redis.internal.BackendHealth;
+import dev.pushwire.redis.internal.ChannelTracker;
+import dev.pushwire.redis.internal.LuaScript;
+import dev.pushwire.redis.internal.PublicationCodec;
+import dev.pushwire.redis.internal.RedisCalls;
+import dev.pushwire.redis.internal.RedisConnector;
+import dev.pushwire.redis.internal.RedisErrors;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Broker} on Redis, for several nodes sharing one Redis server.
+ *
+ * <h2>Keys and topics</h2>
+ *
+ * With {@code P} the {@linkplain RedisConfig#keyPrefix() key prefix} ({@code pushwire:}):
+ *
+ * <ul>
+ *   <li>{@code P meta:{channel}}: a hash with the channel's {@code epoch}, {@code top} offset and
+ *       history {@code ttl}; expires {@link PublishOptions#historyMetaTtl()} after the last
+ *       publication. When it is gone, the next publish or read starts a new epoch with a random
+ *       value and drops any history left, so lost offsets are never reused in an old epoch.
+ *   <li>{@code P history:{channel}}: a list of publications, newest first, trimmed to {@link
+ *       PublishOptions#historySize()} and {@link PublishOptions#historyTtl()}.
+ *   <li>{@code P ch:channel}: the pub/sub topic publications are sent to; this node subscribes to
+ *       it only while the hub has {@linkplain #subscribe subscribed} it.
+ *   <li>{@code P node:nodeId}: this node's own topic, for {@link #sendToNode}.
+ * </ul>
+ *
+ * A publish is one Lua script ({@code EVALSHA}, falling back to {@code EVAL}): it assigns the
+ * offset, appends to and trims the history, refreshes the TTLs and {@code PUBLISH}es the
+ * publication, all in one atomic step, so that a publication is in history before any node gets it
+ * and topics carry each channel's publications in offset order.
+ *
+ * <h2>Failures</h2>
+ *
+ * Lettuce reconnects by itself and subscribes the pub/sub connection to its topics again. What a
+ * node missed meanwhile it reads from history and delivers in order, once (see {@link
+ * ChannelTracker}). While Redis cannot be reached, calls fail at once (or after {@link
+ * RedisConfig#commandTimeout()}) with a {@link HubException} whose code is {@link
+ * ErrorCode#UNAVAILABLE}; {@link #isAvailable()} and {@link #lastError()} report it.
+ *
+ * <p>Publication times, and so history ages, come from this node's clock: keep nodes' clocks in
+ * sync (NTP).
+ */
+public final class RedisBroker implements Broker {
+  private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
+  private static final LuaScript PUBLISH = LuaScript.load("publish.lua");
+  private static final LuaScript HISTORY = LuaScript.load("history.lua");
+  private static final String[] NO_KEYS = new String[0];
+
+  private final RedisConfig config;
+  private final Clock clock;
+  private final RedisConnector connector;
+  private final StatefulRedisConnection<String, byte[]> commands;
+  private final StatefulRedisPubSubConnection<String, byte[]> pubsub;
+  private final BackendHealth health;
+  private final String channelTopicPrefix;
+  private final String nodeTopic;
+  private final ConcurrentHashMap<String, ChannelTracker> trackers = new ConcurrentHashMap<>();
+  private volatile BrokerListener listener;
+  private volatile NodeMessageListener nodeListener;
+  private volatile boolean closed;
+
+  private RedisBroker(RedisConfig config, ClientResources resources, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+    this.channelTopicPrefix = config.keyPrefix() + "ch:";
+    this.nodeTopic = nodeTopic(config.nodeId());
+    this.connector = new RedisConnector(config, resources);
+    StatefulRedisConnection<String, byte[]> c = null;
+    try {
+      c = connector.connect();
+      this.commands = c;
+      this.pubsub = connector.connectPubSub();
+    } catch (RuntimeException e) {
+      if (c != null) {
+        c.close();
+      }
+      connector.close();
+      throw e;
+    }
+    this.health =
+        new BackendHealth(
+            log,
+            "Redis broker of node " + config.nodeId() + " at " + config.address(),
+            config.errorLogInterval(),
+            () -> commands.isOpen() && pubsub.isOpen());
+    connector.client().addListener(new ConnectionLog());
+  }
+
+  /**
+   * Connects to the Redis in {@code config}, with resources of its own and the system clock.
+   *
+   * @throws HubException with {@code UNAVAILABLE} if Redis cannot be reached
+   */
+  public static RedisBroker connect(RedisConfig config) {
+    return connect(config, null, Clock.systemUTC());
+  }
+
+  /**
+   * Connects to the Redis in {@code config}.
+   *
+   * @param resources Lettuce's event loops and timers to share, or {@code null} to make (and on
+   *     {@link #close()} shut down) small ones of its own
+   * @param clock where publication times and history ages come from; must not be {@code null}
+   * @throws HubException with {@code UNAVAILABLE} if Redis cannot be reached
+   */
+  public static RedisBroker connect(RedisConfig config, ClientResources resources, Clock clock) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(clock, "clock");
+    return new RedisBroker(config, resources, clock);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Also subscribes to this node's own topic, waiting up to the command timeout.
+   *
+   * @throws HubException with {@code UNAVAILABLE} if that subscription fails
+   */
+  @Override
+  public void start(BrokerListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    synchronized (this) {
+      if (this.listener != null) {
+        throw new IllegalStateException("RedisBroker already started");
+      }
+      this.listener = listener;
+    }
+    pubsub.addListener(new TopicListener());
+    try {
+      pubsub
+          .async()
+          .subscribe(nodeTopic)
+          .get(config.commandTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HubException(ErrorCode.UNAVAILABLE, "interrupted while subscribing", e);
+    } catch (Exception e) {
+      throw RedisErrors.toHubException(
+          e, "subscribe to " + nodeTopic, config.address(), config.commandTimeout());
+    }
+  }
+
+  @Override
+  public CompletionStage<PublishResult> publish(
+      String channel, byte[] data, PublishOptions options) {
+    Objects.requireNonNull(channel, "channel");
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(options, "options");
+    return call(
+        "publish on " + channel,
+        () ->
+            PUBLISH
+                .<List<Object>>run(
+                    commands.async(),
+                    ScriptOutputType.MULTI,
+                    new String[] {metaKey(channel), historyKey(channel)},
+                    bytes(channelTopicPrefix + channel),
+                    bytes(newEpoch()),
+                    bytes(clock.millis()),
+                    bytes(options.historySize()),
+                    bytes(options.historyTtl().toMillis()),
+                    bytes(options.historyMetaTtl().toMillis()),
+                    PublicationCodec.body(data, options.info()))
+                .thenApply(r -> new PublishResult((Long) r.get(0), text(r.get(1)))));
+  }
+
+  @Override
+  public CompletionStage<HistoryResult> history(String channel, HistoryOptions options) {
+    Objects.requireNonNull(channel, "channel");
+    Objects.requireNonNull(options, "options");
+    StreamPosition since = options.since();
+    return call(
+        "history of " + channel,
+        () ->
+            HISTORY
+                .<List<Object>>run(
+                    commands.async(),
+                    ScriptOutputType.MULTI,
+                    new String[] {metaKey(channel), historyKey(channel)},
+                    bytes(newEpoch()),
+                    bytes(clock.millis()),
+                    bytes(config.streamMetaTtl().toMillis()),
+                    bytes(since == null ? -1 : since.offset()),
+                    bytes(since == null ? "" : since.epoch()),
+                    bytes(options.limit()),
+                    bytes(PublishOptions.DEFAULT.historyTtl().toMillis()))
+                .thenApply(r -> historyResult(r, since != null)));
+  }
+
+  private static HistoryResult historyResult(List<Object> r, boolean withSince) {
+    long top = (Long) r.get(0);
+    String epoch = text(r.get(1));
+    boolean recoverable = withSince && (Long) r.get(2) == 1L;
+    List<Publication> publications = new ArrayList<>(r.size() - 3);
+    for (int i = r.size() - 1; i >= 3; i--) { // the script returns them newest first
+      publications.add(PublicationCodec.decode((byte[]) r.get(i)));
+    }
+    return new HistoryResult(publications, top, epoch, recoverable);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Completes when Redis confirmed the subscription to the channel's topic.
+   */
+  @Override
+  public CompletionStage<Void> subscribe(String channel) {
+    Objects.requireNonNull(channel, "channel");
+    ChannelTracker tracker =
+        new ChannelTracker(
+            channel,
+            since -> history(channel, HistoryOptions.since(since, HistoryOptions.NO_LIMIT)),
+            p -> deliver(channel, p));
+    ChannelTracker old = trackers.put(channel, tracker);
+    if (old != null) {
+      old.close();
+    }
+    return call("subscribe to " + channel, () -> pubsub.async().subscribe(topic(channel)))
+        .whenComplete(
+            (v, e) -> {
+              if (e != null && trackers.remove(channel, tracker)) {
+                tracker.close();
+              }
+            });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Completes when Redis confirmed it, or at once if Redis cannot be reached: locally the
+   * channel is then unsubscribed anyway, and the topic is dropped after the reconnect.
+   */
+  @Override
+  public CompletionStage<Void> unsubscribe(String channel) {
+    Objects.requireNonNull(channel, "channel");
+    ChannelTracker tracker = trackers.get(channel);
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    call("unsubscribe from " + channel, () -> pubsub.async().unsubscribe(topic(channel)))
+        .whenComplete(
+            (v, e) -> {
+              // Removed only now: what was published before the unsubscription still arrives.
+              if (tracker != null && trackers.remove(channel, tracker)) {
+                tracker.close();
+              }
+              done.complete(null);
+            });
+    return done;
+  }
+
+  @Override
+  public CompletionStage<Void> removeHistory(String channel) {
+    Objects.requireNonNull(channel, "channel");
+    return call(
+        "remove history of " + channel,
+        () -> commands.async().del(historyKey(channel)).thenApply(n -> (Void) null));
+  }
+
+  /**
+   * Sends {@code message} to node {@code nodeId}'s {@link NodeMessageListener}, for example to push
+   * to a connection that lives there. At most once; nothing is stored.
+   *
+   * @return how many nodes received it: 0 when no node with that id is connected to Redis
+   */
+  public CompletionStage<Long> sendToNode(String nodeId, byte[] message) {
+    Objects.requireNonNull(nodeId, "nodeId");
+    Objects.requireNonNull(message, "message");
+    return call(
+        "send to node " + nodeId, () -> commands.async().publish(nodeTopic(nodeId), message));
+  }
+
+  /** Receives what other nodes {@linkplain #sendToNode send} to this node; replaces any earlier. */
+  public RedisBroker onNodeMessage(NodeMessageListener listener) {
+    this.nodeListener = Objects.requireNonNull(listener, "listener");
+    return this;
+  }
+
+  /** This node's id. */
+  public String nodeId() {
+    return config.nodeId();
+  }
+
+  /** Whether Redis is reachable: both connections up and no call failed in the last seconds. */
+  public boolean isAvailable() {
+    return !closed && health.isAvailable();
+  }
+
+  /** The last error talking to Redis, or {@code null} if there was none. */
+  public String lastError() {
+    return health.lastError();
+  }
+
+  /** The channels this node is subscribed to in Redis. */
+  public List<String> subscribedChannels() {
+    List<String> out = new ArrayList<>(trackers.keySet());
+    Collections.sort(out);
+    return out;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    listener = null;
+    trackers.values().forEach(ChannelTracker::close);
+    trackers.clear();
+    try {
+      pubsub.close();
+      commands.close();
+    } finally {
+      connector.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RedisBroker{"
+        + config.address()
+        + ", node="
+        + config.nodeId()
+        + ", subscribed="
+        + trackers.size()
+        + '}';
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+
+  private <T> CompletableFuture<T> call(
+      String what, Supplier<? extends CompletionStage<T>> command) {
+    if (closed) {
+      return CompletableFuture.failedFuture(
+          new HubException(ErrorCode.UNAVAILABLE, "the Redis broker is closed"));
+    }
+    return RedisCalls.call(health, config, what, command);
+  }
+
+  private void deliver(String channel, Publication p) {
+    BrokerListener l = listener;
+    if (l == null) {
+      return;
+    }
+    try {
+      l.onPublication(channel, p);
+    } catch (RuntimeException e) {
+      log.error("Broker listener failed on channel {} offset {}", channel, p.offset(), e);
+    }
+  }
+
+  private String topic(String channel) {
+    return channelTopicPrefix + channel;
+  }
+
+  private String nodeTopic(String nodeId) {
+    return config.keyPrefix() + "node:" + nodeId;
+  }
+
+  private String metaKey(String channel) {
+    return config.keyPrefix() + "meta:{" + channel + "}";
+  }
+
+  private String historyKey(String channel) {
+    return config.keyPrefix() + "history:{" + channel + "}";
+  }
+
+  private static String newEpoch() {
+    // 50 random bits in base 36, as the memory broker makes them.
+    String s = Long.toString(ThreadLocalRandom.current().nextLong() >>> 14, 36);
+    return "0".repeat(Math.max(0, 10 - s.length())) + s;
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] bytes(long n) {
+    return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static String text(Object bulk) {
+    return new String((byte[]) bulk, StandardCharsets.UTF_8);
+  }
+
+  /** Routes what arrives on the pub/sub connection. Runs on Lettuce's I/O thread. */
+  private final class TopicListener extends RedisPubSubAdapter<String, byte[]> {
+    @Override
+    public void message(String topic, byte[] message) {
+      if (topic.equals(nodeTopic)) {
+        NodeMessageListener l = nodeListener;
+        if (l != null) {
+          try {
+            l.onNodeMessage(message);
+          } catch (RuntimeException e) {
+            log.error("Node message listener failed", e);
+          }
+        }
+        return;
+      }
+      if (!topic.startsWith(channelTopicPrefix)) {
+        return;
+      }
+      ChannelTracker tracker = trackers.get(topic.substring(channelTopicPrefix.length()));
+      if (tracker == null) {
+        return;
+      }
+      Publication p;
+      try {
+        p = PublicationCodec.decode(message);
+      } catch (RuntimeException e) {
+        log.warn("Ignored a malformed publication on topic {}: {}", topic, e.getMessage());
+        return;
+      }
+      tracker.onLive(p);
+    }
+
+    @Override
+    public void subscribed(String topic, long count) {
+      if (!topic.startsWith(channelTopicPrefix)) {
+        return;
+      }
+      ChannelTracker tracker = trackers.get(topic.substring(channelTopicPrefix.length()));
+      if (tracker != null) {
+        tracker.onResubscribed();
+      } else {
+        // Lettuce subscribed again, after a reconnect, to a topic this node left while Redis was
+        // unreachable: leave it now.
+        pubsub.async().unsubscribe(topic);
+      }
+    }
+  }
+
+  /** Logs lost and restored connections once each. */
+  private final class ConnectionLog implements RedisConnectionStateListener {
+    @Override
+    public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+      if (!closed) {
+        health.reconnected(connection);
+      }
+    }
+
+    @Override
+    public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+      if (!closed) {
+        health.disconnected(connection);
+      }
+    }
+  }
+}

@@ -1,0 +1,294 @@
+package dev.pushwire.redis;
+
+import io.lettuce.core.RedisURI;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Where the Redis backends connect and how they behave. Immutable; build one with {@link
+ * #newBuilder(String)}, change one with {@link #toBuilder()}.
+ *
+ * <pre>{@code
+ * RedisConfig cfg = RedisConfig.newBuilder("redis://127.0.0.1:6379/0").nodeId("node-1").build();
+ * RedisBroker broker = RedisBroker.connect(cfg);
+ * }</pre>
+ *
+ * <p>The URI is {@code redis://[[user]:password@]HOST[:PORT][/DB]}, or {@code rediss://...} for
+ * TLS, as Lettuce's {@link RedisURI} reads it. The password is never shown by {@link #toString()}
+ * or in error messages.
+ */
+public final class RedisConfig {
+  /** The prefix of every key and topic: {@value}. */
+  public static final String DEFAULT_KEY_PREFIX = "pushwire:";
+
+  /** How long a command may take before it fails: 2 seconds. */
+  public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(2);
+
+  /** The longest wait between two reconnection attempts: 2 seconds. */
+  public static final Duration DEFAULT_MAX_RECONNECT_DELAY = Duration.ofSeconds(2);
+
+  /** How long a node's registry records live without a refresh: 30 seconds. */
+  public static final Duration DEFAULT_REGISTRY_TTL = Duration.ofSeconds(30);
+
+  /** How long the position of a channel that was read but never published to is kept: 24 hours. */
+  public static final Duration DEFAULT_STREAM_META_TTL = Duration.ofHours(24);
+
+  /** How often a backend that stays unreachable logs it again: 30 seconds. */
+  public static final Duration DEFAULT_ERROR_LOG_INTERVAL = Duration.ofSeconds(30);
+
+  private final String uri;
+  private final RedisURI redisUri;
+  private final String nodeId;
+  private final String keyPrefix;
+  private final Duration commandTimeout;
+  private final Duration maxReconnectDelay;
+  private final Duration registryTtl;
+  private final Duration streamMetaTtl;
+  private final Duration errorLogInterval;
+
+  private RedisConfig(Builder b, RedisURI redisUri) {
+    this.uri = b.uri;
+    this.redisUri = redisUri;
+    this.nodeId = b.nodeId;
+    this.keyPrefix = b.keyPrefix;
+    this.commandTimeout = b.commandTimeout;
+    this.maxReconnectDelay = b.maxReconnectDelay;
+    this.registryTtl = b.registryTtl;
+    this.streamMetaTtl = b.streamMetaTtl;
+    this.errorLogInterval = b.errorLogInterval;
+  }
+
+  /** A builder for a configuration that connects to {@code uri}. */
+  public static Builder newBuilder(String uri) {
+    return new Builder().uri(uri);
+  }
+
+  /** A builder that starts from this configuration. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** The URI as given, password included. */
+  public String uri() {
+    return uri;
+  }
+
+  /** The parsed URI (a copy: Lettuce's {@link RedisURI} is mutable). */
+  public RedisURI redisUri() {
+    RedisURI copy = RedisURI.builder(redisUri).build();
+    copy.setTimeout(commandTimeout);
+    return copy;
+  }
+
+  /** The server as {@code redis://host:port/db}, without credentials, for messages and logs. */
+  public String address() {
+    return (redisUri.isSsl() ? "rediss" : "redis")
+        + "://"
+        + redisUri.getHost()
+        + ":"
+        + redisUri.getPort()
+        + (redisUri.getDatabase() != 0 ? "/" + redisUri.getDatabase() : "");
+  }
+
+  /** This node's id: names its node-addressed topic and its registry records. */
+  public String nodeId() {
+    return nodeId;
+  }
+
+  /** The prefix of every key and pub/sub topic (default {@value #DEFAULT_KEY_PREFIX}). */
+  public String keyPrefix() {
+    return keyPrefix;
+  }
+
+  /** How long a command may take before it fails with {@code UNAVAILABLE}. */
+  public Duration commandTimeout() {
+    return commandTimeout;
+  }
+
+  /** The longest wait between two reconnection attempts (when this module makes the resources). */
+  public Duration maxReconnectDelay() {
+    return maxReconnectDelay;
+  }
+
+  /** How long a node's registry records live without a {@code refresh()}. */
+  public Duration registryTtl() {
+    return registryTtl;
+  }
+
+  /** How long the position of a channel that was read but never published to is kept. */
+  public Duration streamMetaTtl() {
+    return streamMetaTtl;
+  }
+
+  /** How often a backend that stays unreachable logs it again. */
+  public Duration errorLogInterval() {
+    return errorLogInterval;
+  }
+
+  @Override
+  public String toString() {
+    return "RedisConfig{address="
+        + address()
+        + ", nodeId="
+        + nodeId
+        + ", keyPrefix="
+        + keyPrefix
+        + ", commandTimeout="
+        + commandTimeout
+        + ", maxReconnectDelay="
+        + maxReconnectDelay
+        + ", registryTtl="
+        + registryTtl
+        + ", streamMetaTtl="
+        + streamMetaTtl
+        + ", errorLogInterval="
+        + errorLogInterval
+        + '}';
+  }
+
+  /** Builds a {@link RedisConfig}; {@link #build()} checks every value. */
+  public static final class Builder {
+    private String uri;
+    private String nodeId;
+    private String keyPrefix = DEFAULT_KEY_PREFIX;
+    private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+    private Duration maxReconnectDelay = DEFAULT_MAX_RECONNECT_DELAY;
+    private Duration registryTtl = DEFAULT_REGISTRY_TTL;
+    private Duration streamMetaTtl = DEFAULT_STREAM_META_TTL;
+    private Duration errorLogInterval = DEFAULT_ERROR_LOG_INTERVAL;
+
+    private Builder() {}
+
+    private Builder(RedisConfig c) {
+      uri = c.uri;
+      nodeId = c.nodeId;
+      keyPrefix = c.keyPrefix;
+      commandTimeout = c.commandTimeout;
+      maxReconnectDelay = c.maxReconnectDelay;
+      registryTtl = c.registryTtl;
+      streamMetaTtl = c.streamMetaTtl;
+      errorLogInterval = c.errorLogInterval;
+    }
+
+    /** {@code redis://HOST:PORT[/DB]} or {@code rediss://...}; must not be {@code null}. */
+    public Builder uri(String uri) {
+      this.uri = Objects.requireNonNull(uri, "uri");
+      return this;
+    }
+
+    /** This node's id, 1-64 characters of {@code A-Z a-z 0-9 _ . -}; required. */
+    public Builder nodeId(String nodeId) {
+      this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+      return this;
+    }
+
+    /** The prefix of every key and topic; lets several clusters share one Redis. */
+    public Builder keyPrefix(String keyPrefix) {
+      this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix");
+      return this;
+    }
+
+    /** How long a command may take; positive. */
+    public Builder commandTimeout(Duration timeout) {
+      this.commandTimeout = Objects.requireNonNull(timeout, "commandTimeout");
+      return this;
+    }
+
+    /** The longest wait between reconnection attempts; positive. */
+    public Builder maxReconnectDelay(Duration delay) {
+      this.maxReconnectDelay = Objects.requireNonNull(delay, "maxReconnectDelay");
+      return this;
+    }
+
+    /** How long registry records live without a refresh; at least one second. */
+    public Builder registryTtl(Duration ttl) {
+      this.registryTtl = Objects.requireNonNull(ttl, "registryTtl");
+      return this;
+    }
+
+    /** How long the position of a read but unpublished channel is kept; positive. */
+    public Builder streamMetaTtl(Duration ttl) {
+      this.streamMetaTtl = Objects.requireNonNull(ttl, "streamMetaTtl");
+      return this;
+    }
+
+    /** How often an unreachable backend logs it again; positive. */
+    public Builder errorLogInterval(Duration interval) {
+      this.errorLogInterval = Objects.requireNonNull(interval, "errorLogInterval");
+      return this;
+    }
+
+    /**
+     * The configuration.
+     *
+     * @throws IllegalArgumentException naming the first value that is wrong and what is expected
+     */
+    public RedisConfig build() {
+      check(uri != null, "uri", null, "redis://HOST:PORT[/DB] or rediss://HOST:PORT[/DB]");
+      check(
+          uri.startsWith("redis://") || uri.startsWith("rediss://"),
+          "uri",
+          schemeOf(uri),
+          "redis://HOST:PORT[/DB] or rediss://HOST:PORT[/DB]");
+      RedisURI parsed;
+      try {
+        parsed = RedisURI.create(uri);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(
+            "uri is not a Redis URI ("
+                + e.getMessage()
+                + "): expected redis://HOST:PORT[/DB] or rediss://HOST:PORT[/DB]",
+            e);
+      }
+      check(nodeId != null, "nodeId", null, "1-64 characters of A-Z a-z 0-9 _ . -");
+      check(isNodeId(nodeId), "nodeId", nodeId, "1-64 characters of A-Z a-z 0-9 _ . -");
+      check(keyPrefix.indexOf(' ') < 0, "keyPrefix", keyPrefix, "no spaces");
+      checkPositive(commandTimeout, "commandTimeout");
+      checkPositive(maxReconnectDelay, "maxReconnectDelay");
+      check(
+          registryTtl.compareTo(Duration.ofSeconds(1)) >= 0,
+          "registryTtl",
+          registryTtl,
+          "at least 1 second");
+      checkPositive(streamMetaTtl, "streamMetaTtl");
+      checkPositive(errorLogInterval, "errorLogInterval");
+      return new RedisConfig(this, parsed);
+    }
+
+    private static String schemeOf(String uri) {
+      int i = uri.indexOf("://");
+      return i < 0 ? "a URI without a scheme" : "scheme " + uri.substring(0, i);
+    }
+
+    private static boolean isNodeId(String id) {
+      if (id.isEmpty() || id.length() > 64) {
+        return false;
+      }
+      for (int i = 0; i < id.length(); i++) {
+        char c = id.charAt(i);
+        boolean ok =
+            (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || c == '_'
+                || c == '.'
+                || c == '-';
+        if (!ok) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private static void checkPositive(Duration d, String name) {
+      check(!d.isNegative() && !d.isZero(), name, d, "a positive duration");
+    }
+
+    private static void check(boolean ok, String name, Object value, String expected) {
+      if (!ok) {
+        throw new IllegalArgumentException(
+            name + (value == null ? " is missing" : " is " + value) + ": expected " + expected);
+      }
+    }
+  }
+}

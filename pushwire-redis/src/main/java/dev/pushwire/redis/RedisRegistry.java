@@ -1,0 +1,440 @@
+package dev.pushwire.redis;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pushwire.hub.ConnectionRecord;
+import dev.pushwire.hub.ErrorCode;
+import dev.pushwire.hub.HubException;
+import dev.pushwire.hub.PresenceEntry;
+import dev.pushwire.hub.PresenceStats;
+import dev.pushwire.hub.Registry;
+import dev.pushwire.redis.internal.BackendHealth;
+import dev.pushwire.redis.internal.LuaScript;
+import dev.pushwire.redis.internal.RecordJson;
+import dev.pushwire.redis.internal.RedisCalls;
+import dev.pushwire.redis.internal.RedisConnector;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.resource.ClientResources;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Registry} on Redis: every node's connections and presence, with TTL heartbeats.
+ *
+ * <h2>Keys</h2>
+ *
+ * With {@code P} the {@linkplain RedisConfig#keyPrefix() key prefix} and {@code N} a node id:
+ *
+ * <ul>
+ *   <li>{@code P reg:nodes}: a sorted set of node ids, scored by their last write or refresh; the
+ *       index that reads go through, so that nothing ever scans keys.
+ *   <li>{@code P reg:node:{N}:conns}: a hash from connection id to the record, as JSON.
+ *   <li>{@code P reg:node:{N}:presence:channel}: a hash from connection id to the presence entry.
+ *   <li>{@code P reg:node:{N}:channels}: the set of channels node N has presence entries in.
+ * </ul>
+ *
+ * Every key of node {@code N} expires {@link RedisConfig#registryTtl()} after its last write or
+ * {@link #refresh()}, so the records of a node that died vanish by themselves; {@link #removeNode}
+ * deletes exactly node {@code N}'s keys. Each operation is one Lua script, one atomic step.
+ *
+ * <h2>Failures</h2>
+ *
+ * Calls fail fast with {@link ErrorCode#UNAVAILABLE} while Redis is unreachable. The registry keeps
+ * a copy of the records it wrote; when {@link #refresh()} finds Redis holds fewer of them than it
+ * should (Redis restarted, was flushed, or the records expired during an outage), it writes them
+ * all again.
+ */
+public final class RedisRegistry implements Registry {
+  private static final Logger log = LoggerFactory.getLogger(RedisRegistry.class);
+  private static final LuaScript SCRIPT = LuaScript.load("registry.lua");
+  private static final String[] NO_KEYS = new String[0];
+  private static final Comparator<ConnectionRecord> BY_CONNECTED_AT =
+      Comparator.comparing(ConnectionRecord::connectedAt).thenComparing(ConnectionRecord::id);
+  private static final Comparator<PresenceEntry> BY_SUBSCRIBED_AT =
+      Comparator.comparing(PresenceEntry::subscribedAt).thenComparing(PresenceEntry::connectionId);
+
+  private final RedisConfig config;
+  private final RedisConnector connector;
+  private final StatefulRedisConnection<String, byte[]> connection;
+  private final BackendHealth health;
+  private final ConcurrentHashMap<String, NodeRecords> written = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  private RedisRegistry(RedisConfig config, ClientResources resources) {
+    this.config = config;
+    this.connector = new RedisConnector(config, resources);
+    try {
+      this.connection = connector.connect();
+    } catch (RuntimeException e) {
+      connector.close();
+      throw e;
+    }
+    this.health =
+        new BackendHealth(
+            log,
+            "Redis registry of node " + config.nodeId() + " at " + config.address(),
+            config.errorLogInterval(),
+            connection::isOpen);
+    connector
+        .client()
+        .addListener(
+            new RedisConnectionStateListener() {
+              @Override
+              public void onRedisConnected(RedisChannelHandler<?, ?> c, SocketAddress address) {
+                health.reconnected(c);
+              }
+
+              @Override
+              public void onRedisDisconnected(RedisChannelHandler<?, ?> c) {
+                if (!closed) {
+                  health.disconnected(c);
+                }
+              }
+            });
+  }
+
+  /**
+   * Connects to the Redis in {@code config} with resources of its own.
+   *
+   * @throws HubException with {@code UNAVAILABLE} if Redis cannot be reached
+   */
+  public static RedisRegistry connect(RedisConfig config) {
+    return connect(config, null);
+  }
+
+  /**
+   * Connects to the Redis in {@code config}.
+   *
+   * @param resources Lettuce's resources to share, or {@code null} to make small ones of its own
+   * @throws HubException with {@code UNAVAILABLE} if Redis cannot be reached
+   */
+  public static RedisRegistry connect(RedisConfig config, ClientResources resources) {
+    return new RedisRegistry(Objects.requireNonNull(config, "config"), resources);
+  }
+
+  @Override
+  public CompletionStage<Void> register(ConnectionRecord record) {
+    Objects.requireNonNull(record, "record");
+    written
+        .computeIfAbsent(record.nodeId(), k -> new NodeRecords())
+        .records
+        .put(record.id(), record);
+    return op(
+            "register " + record.id(),
+            "register",
+            record.nodeId(),
+            ttl(),
+            record.id(),
+            json(record))
+        .thenApply(r -> null);
+  }
+
+  @Override
+  public CompletionStage<Void> unregister(ConnectionRecord record) {
+    Objects.requireNonNull(record, "record");
+    Set<String> channels = new LinkedHashSet<>(record.channels());
+    NodeRecords mine = written.get(record.nodeId());
+    if (mine != null) {
+      ConnectionRecord stored = mine.records.remove(record.id());
+      if (stored != null) {
+        channels.addAll(stored.channels());
+      }
+      channels.addAll(mine.removeAllPresence(record.id()));
+    }
+    List<String> args = new ArrayList<>(List.of("unregister", config.keyPrefix()));
+    args.add(record.nodeId());
+    args.add(record.id());
+    args.addAll(channels);
+    return run("unregister " + record.id(), args).thenApply(r -> null);
+  }
+
+  @Override
+  public CompletionStage<Void> addPresence(String channel, PresenceEntry entry) {
+    Objects.requireNonNull(channel, "channel");
+    Objects.requireNonNull(entry, "entry");
+    written.computeIfAbsent(entry.nodeId(), k -> new NodeRecords()).addPresence(channel, entry);
+    return op(
+            "add presence on " + channel,
+            "add",
+            entry.nodeId(),
+            ttl(),
+            channel,
+            entry.connectionId(),
+            RecordJson.write(entry))
+        .thenApply(r -> null);
+  }
+
+  @Override
+  public CompletionStage<Void> removePresence(String channel, String connectionId) {
+    Objects.requireNonNull(channel, "channel");
+    Objects.requireNonNull(connectionId, "connectionId");
+    String node = nodeOf(connectionId);
+    NodeRecords mine = written.get(node);
+    if (mine != null) {
+      mine.removePresence(channel, connectionId);
+    }
+    return op("remove presence on " + channel, "remove", node, channel, connectionId)
+        .thenApply(r -> null);
+  }
+
+  @Override
+  public CompletionStage<List<PresenceEntry>> presence(String channel) {
+    Objects.requireNonNull(channel, "channel");
+    return op("read presence of " + channel, "presence", channel)
+        .thenApply(
+            r -> {
+              List<PresenceEntry> out = new ArrayList<>();
+              for (Object o : (List<?>) r) {
+                out.add(RecordJson.readEntry(text(o)));
+              }
+              out.sort(BY_SUBSCRIBED_AT);
+              return out;
+            });
+  }
+
+  @Override
+  public CompletionStage<PresenceStats> presenceStats(String channel) {
+    return presence(channel)
+        .thenApply(
+            entries -> {
+              Set<String> users = new HashSet<>();
+              for (PresenceEntry e : entries) {
+                if (e.user() != null) {
+                  users.add(e.user());
+                }
+              }
+              return new PresenceStats(entries.size(), users.size());
+            });
+  }
+
+  @Override
+  public CompletionStage<List<ConnectionRecord>> connections() {
+    return op("list connections", "connections")
+        .thenApply(
+            r -> {
+              List<ConnectionRecord> out = new ArrayList<>();
+              for (Object o : (List<?>) r) {
+                out.add(RecordJson.readRecord(text(o)));
+              }
+              out.sort(BY_CONNECTED_AT);
+              return out;
+            });
+  }
+
+  @Override
+  public CompletionStage<Integer> connectionCount() {
+    return op("count connections", "count").thenApply(r -> ((Long) r).intValue());
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Extends the lifetime of the keys of this node and of every node this registry wrote records
+   * for, and writes those records again if Redis lost any of them.
+   */
+  @Override
+  public CompletionStage<Void> refresh() {
+    Set<String> nodes = new LinkedHashSet<>();
+    nodes.add(config.nodeId());
+    nodes.addAll(written.keySet());
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    for (String node : nodes) {
+      all.add(
+          op("refresh node " + node, "refresh", node, ttl(), ttl())
+              .thenCompose(r -> restoreIfLost(node, (List<?>) r)));
+    }
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+  }
+
+  private CompletionStage<Void> restoreIfLost(String node, List<?> stored) {
+    NodeRecords mine = written.get(node);
+    if (mine == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    long records = (Long) stored.get(0);
+    long entries = (Long) stored.get(1);
+    int expectedRecords = mine.records.size();
+    int expectedEntries = mine.presenceCount();
+    if (records == expectedRecords && entries == expectedEntries) {
+      return CompletableFuture.completedFuture(null);
+    }
+    ObjectNode state = RecordJson.object();
+    ObjectNode recordsJson = state.putObject("records");
+    mine.records.forEach((id, r) -> recordsJson.put(id, json(r)));
+    ObjectNode presenceJson = state.putObject("presence");
+    mine.presence.forEach(
+        (channel, m) -> {
+          if (!m.isEmpty()) {
+            ObjectNode c = presenceJson.putObject(channel);
+            m.forEach((id, e) -> c.put(id, RecordJson.write(e)));
+          }
+        });
+    return op("restore node " + node, "restore", node, ttl(), state.toString())
+        .thenRun(
+            () ->
+                log.warn(
+                    "Redis registry at {}: node {} had {} of {} records and {} of {} presence"
+                        + " entries (Redis restarted, was flushed, or they expired);"
+                        + " wrote them again",
+                    config.address(),
+                    node,
+                    records,
+                    expectedRecords,
+                    entries,
+                    expectedEntries));
+  }
+
+  @Override
+  public CompletionStage<Void> removeNode(String nodeId) {
+    Objects.requireNonNull(nodeId, "nodeId");
+    written.remove(nodeId);
+    return op("remove node " + nodeId, "removeNode", nodeId).thenApply(r -> null);
+  }
+
+  /** Whether Redis is reachable: connected and no call failed in the last seconds. */
+  public boolean isAvailable() {
+    return !closed && health.isAvailable();
+  }
+
+  /** The last error talking to Redis, or {@code null} if there was none. */
+  public String lastError() {
+    return health.lastError();
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      connection.close();
+    } finally {
+      connector.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RedisRegistry{" + config.address() + ", node=" + config.nodeId() + '}';
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+
+  private CompletableFuture<Object> op(String what, String op, String... args) {
+    List<String> all = new ArrayList<>(args.length + 2);
+    all.add(op);
+    all.add(config.keyPrefix());
+    all.addAll(List.of(args));
+    return run(what, all);
+  }
+
+  private CompletableFuture<Object> run(String what, List<String> args) {
+    if (closed) {
+      return CompletableFuture.failedFuture(
+          new HubException(ErrorCode.UNAVAILABLE, "the Redis registry is closed"));
+    }
+    byte[][] bytes = new byte[args.size()][];
+    for (int i = 0; i < bytes.length; i++) {
+      bytes[i] = args.get(i).getBytes(StandardCharsets.UTF_8);
+    }
+    ScriptOutputType type =
+        switch (args.get(0)) {
+          case "count" -> ScriptOutputType.INTEGER;
+          case "connections", "presence", "refresh" -> ScriptOutputType.MULTI;
+          default -> ScriptOutputType.INTEGER;
+        };
+    Supplier<CompletionStage<Object>> command =
+        () -> SCRIPT.run(connection.async(), type, NO_KEYS, bytes);
+    return RedisCalls.call(health, config, what, command);
+  }
+
+  private String ttl() {
+    return Long.toString(config.registryTtl().toMillis());
+  }
+
+  private static String json(ConnectionRecord r) {
+    return RecordJson.write(r);
+  }
+
+  private static String text(Object bulk) {
+    return new String((byte[]) bulk, StandardCharsets.UTF_8);
+  }
+
+  /** The node of a cluster-wide connection id {@code nodeId:connectionId}. */
+  private static String nodeOf(String connectionId) {
+    int i = connectionId.lastIndexOf(':');
+    if (i <= 0) {
+      throw new IllegalArgumentException(
+          "not a cluster-wide connection id (nodeId:connectionId): " + connectionId);
+    }
+    return connectionId.substring(0, i);
+  }
+
+  /** What this registry wrote for one node: the copy it restores from. */
+  private static final class NodeRecords {
+    final ConcurrentHashMap<String, ConnectionRecord> records = new ConcurrentHashMap<>();
+    // channel -> (connection id -> entry); inner maps change only inside the outer compute.
+    final ConcurrentHashMap<String, Map<String, PresenceEntry>> presence =
+        new ConcurrentHashMap<>();
+
+    void addPresence(String channel, PresenceEntry entry) {
+      presence.compute(
+          channel,
+          (k, m) -> {
+            Map<String, PresenceEntry> entries = m == null ? new ConcurrentHashMap<>() : m;
+            entries.put(entry.connectionId(), entry);
+            return entries;
+          });
+    }
+
+    void removePresence(String channel, String connectionId) {
+      presence.computeIfPresent(
+          channel,
+          (k, m) -> {
+            m.remove(connectionId);
+            return m.isEmpty() ? null : m;
+          });
+    }
+
+    /** Removes every presence entry of a connection; returns their channels. */
+    List<String> removeAllPresence(String connectionId) {
+      List<String> channels = new ArrayList<>();
+      for (String channel : presence.keySet()) {
+        presence.computeIfPresent(
+            channel,
+            (k, m) -> {
+              if (m.remove(connectionId) != null) {
+                channels.add(channel);
+              }
+              return m.isEmpty() ? null : m;
+            });
+      }
+      return channels;
+    }
+
+    int presenceCount() {
+      int n = 0;
+      for (Map<String, PresenceEntry> m : presence.values()) {
+        n += m.size();
+      }
+      return n;
+    }
+  }
+}

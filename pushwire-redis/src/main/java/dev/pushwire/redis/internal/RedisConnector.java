@@ -1,0 +1,118 @@
+package dev.pushwire.redis.internal;
+
+import dev.pushwire.hub.ErrorCode;
+import dev.pushwire.hub.HubException;
+import dev.pushwire.redis.RedisConfig;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Lettuce {@link RedisClient} set up the way the backends need it: reconnect automatically,
+ * reject commands at once while disconnected, and time every command out after {@link
+ * RedisConfig#commandTimeout()}, so that a Redis outage makes calls fail fast instead of queueing
+ * or hanging. Shuts down the {@link ClientResources} only if it made them.
+ */
+public final class RedisConnector implements AutoCloseable {
+  /** Keys and topics are UTF-8 strings; values are bytes. */
+  public static final RedisCodec<String, byte[]> CODEC =
+      RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+  private final RedisConfig config;
+  private final ClientResources resources;
+  private final boolean ownsResources;
+  private final RedisClient client;
+
+  /**
+   * A connector for {@code config}; with {@code resources} {@code null} it makes (and later shuts
+   * down) small resources of its own.
+   */
+  public RedisConnector(RedisConfig config, ClientResources resources) {
+    this.config = config;
+    this.ownsResources = resources == null;
+    this.resources =
+        resources != null
+            ? resources
+            : DefaultClientResources.builder()
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(2)
+                .reconnectDelay(
+                    Delay.exponential(
+                        Duration.ofMillis(50),
+                        config.maxReconnectDelay(),
+                        2,
+                        TimeUnit.MILLISECONDS))
+                .build();
+    this.client = RedisClient.create(this.resources, config.redisUri());
+    client.setOptions(
+        ClientOptions.builder()
+            .autoReconnect(true)
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()))
+            .socketOptions(
+                SocketOptions.builder()
+                    .connectTimeout(config.commandTimeout())
+                    .keepAlive(true)
+                    .build())
+            .build());
+  }
+
+  /** The underlying client (for connection listeners). */
+  public RedisClient client() {
+    return client;
+  }
+
+  /**
+   * A command connection.
+   *
+   * @throws HubException with {@code UNAVAILABLE} when Redis cannot be reached
+   */
+  public StatefulRedisConnection<String, byte[]> connect() {
+    try {
+      return client.connect(CODEC);
+    } catch (RedisException e) {
+      throw unreachable(e);
+    }
+  }
+
+  /**
+   * A pub/sub connection; Lettuce subscribes it again to its channels after a reconnect.
+   *
+   * @throws HubException with {@code UNAVAILABLE} when Redis cannot be reached
+   */
+  public StatefulRedisPubSubConnection<String, byte[]> connectPubSub() {
+    try {
+      return client.connectPubSub(CODEC);
+    } catch (RedisException e) {
+      throw unreachable(e);
+    }
+  }
+
+  private HubException unreachable(RedisException e) {
+    Throwable cause = e.getCause() != null ? e.getCause() : e;
+    return new HubException(
+        ErrorCode.UNAVAILABLE,
+        "cannot connect to Redis at " + config.address() + ": " + cause.getMessage(),
+        e);
+  }
+
+  @Override
+  public void close() {
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    if (ownsResources) {
+      resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+  }
+}

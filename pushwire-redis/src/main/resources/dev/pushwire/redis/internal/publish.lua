@@ -1,0 +1,51 @@
+-- Publishes one publication on a Pushwire channel: assigns the next offset, appends the
+-- publication to the channel's history, trims the history by count and age, refreshes the TTLs,
+-- and PUBLISHes it to the channel's topic. One script, so all of it is one atomic step, and
+-- publications reach the topic in offset order.
+--
+-- KEYS[1]  the channel's meta hash: epoch, top (the last offset), ttl (history ttl, ms)
+-- KEYS[2]  the channel's history list, newest first; element i holds offset top - i
+-- ARGV[1]  the topic to PUBLISH to
+-- ARGV[2]  an epoch to use if the stream has none (random, made by the caller)
+-- ARGV[3]  now, in ms since the Unix epoch (the publisher's clock)
+-- ARGV[4]  history size (0 keeps none)
+-- ARGV[5]  history ttl, ms
+-- ARGV[6]  meta ttl, ms: how long top and epoch outlive the last publication
+-- ARGV[7]  the encoded publication body (info and data)
+-- Returns {offset, epoch}.
+local meta, hist = KEYS[1], KEYS[2]
+local now = tonumber(ARGV[3])
+local size = tonumber(ARGV[4])
+local ttl = tonumber(ARGV[5])
+
+local epoch = redis.call('HGET', meta, 'epoch')
+if not epoch then
+  -- A new stream, or one whose meta was lost: whatever history is left belongs to an old epoch.
+  epoch = ARGV[2]
+  redis.call('DEL', hist)
+  redis.call('HSET', meta, 'epoch', epoch, 'top', 0)
+end
+local top = redis.call('HINCRBY', meta, 'top', 1)
+redis.call('HSET', meta, 'ttl', ARGV[5])
+redis.call('PEXPIRE', meta, ARGV[6])
+
+-- entry = offset:epoch:publishedAt:body; the header is text so that this script can read the age.
+local entry = string.format('%d', top) .. ':' .. epoch .. ':' .. ARGV[3] .. ':' .. ARGV[7]
+if size > 0 then
+  redis.call('LPUSH', hist, entry)
+  redis.call('LTRIM', hist, 0, size - 1)
+  local cutoff = now - ttl
+  while true do
+    local oldest = redis.call('LINDEX', hist, -1)
+    if not oldest then break end
+    local at = tonumber(string.match(oldest, '^%d+:[^:]*:(%d+):'))
+    if at == nil or at > cutoff then break end
+    redis.call('RPOP', hist)
+  end
+  redis.call('PEXPIRE', hist, ttl)
+else
+  redis.call('DEL', hist)
+end
+
+redis.call('PUBLISH', ARGV[1], entry)
+return {top, epoch}

@@ -1,0 +1,138 @@
+package dev.pushwire.redis;
+
+import static dev.pushwire.redis.Await.join;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pushwire.hub.Publication;
+import dev.pushwire.hub.PublishOptions;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Two {@link RedisBroker}s as two nodes sharing one Redis. */
+class RedisBrokerAcrossNodesTest {
+  @RegisterExtension static final RedisServerProcess redis = new RedisServerProcess();
+
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  private final List<RedisBroker> brokers = new ArrayList<>();
+  private final List<Publication> deliveredToA = new CopyOnWriteArrayList<>();
+  private final List<Publication> deliveredToB = new CopyOnWriteArrayList<>();
+  private RedisBroker a;
+  private RedisBroker b;
+
+  @BeforeEach
+  void startNodes() {
+    redis.flushAll();
+    a = node("a", redis.uri(), deliveredToA);
+    b = node("b", redis.uri(), deliveredToB);
+  }
+
+  @AfterEach
+  void stopNodes() {
+    brokers.forEach(RedisBroker::close);
+  }
+
+  @Test
+  void aPublicationOnOneNodeReachesTheOtherNodesListenerExactlyOnce() throws Exception {
+    join(b.subscribe("news"));
+    for (int i = 1; i <= 50; i++) {
+      join(a.publish("news", ("m" + i).getBytes(StandardCharsets.UTF_8), PublishOptions.DEFAULT));
+    }
+    Await.until("b got 50", WAIT, () -> deliveredToB.size() >= 50);
+    Thread.sleep(200); // anything extra would arrive by now
+    assertThat(deliveredToB)
+        .extracting(Publication::offset)
+        .containsExactlyElementsOf(LongStream.rangeClosed(1, 50).boxed().toList());
+    assertThat(new String(deliveredToB.get(49).data(), StandardCharsets.UTF_8)).isEqualTo("m50");
+    assertThat(deliveredToA).as("a has no local subscribers").isEmpty();
+  }
+
+  @Test
+  void aNodeIsSubscribedToAChannelsTopicOnlyWhileItHasLocalSubscribers() throws Exception {
+    assertThat(redis.subscribers("pushwire:ch:news")).isZero();
+    join(a.subscribe("news"));
+    assertThat(redis.subscribers("pushwire:ch:news")).isEqualTo(1);
+    join(b.subscribe("news"));
+    assertThat(redis.subscribers("pushwire:ch:news")).isEqualTo(2);
+    join(a.unsubscribe("news"));
+    assertThat(redis.subscribers("pushwire:ch:news")).isEqualTo(1);
+    join(b.unsubscribe("news"));
+    assertThat(redis.subscribers("pushwire:ch:news")).isZero();
+    assertThat(a.subscribedChannels()).isEmpty();
+  }
+
+  @Test
+  void aMessageSentToANodeReachesOnlyThatNode() {
+    List<String> atA = new CopyOnWriteArrayList<>();
+    List<String> atB = new CopyOnWriteArrayList<>();
+    a.onNodeMessage(m -> atA.add(new String(m, StandardCharsets.UTF_8)));
+    b.onNodeMessage(m -> atB.add(new String(m, StandardCharsets.UTF_8)));
+
+    long receivers = join(a.sendToNode("b", "push 7 hello".getBytes(StandardCharsets.UTF_8)));
+
+    assertThat(receivers).isEqualTo(1);
+    Await.until("b got the message", WAIT, () -> !atB.isEmpty());
+    assertThat(atB).containsExactly("push 7 hello");
+    assertThat(atA).isEmpty();
+    assertThat(join(a.sendToNode("nobody", new byte[] {1}))).as("no such node").isZero();
+  }
+
+  @Test
+  void aNodeCutOffFromRedisDeliversWhatItMissedFromHistoryOnceInOrder() throws Exception {
+    // Node c connects as its own Redis user, so the test can cut off c alone: disable the user and
+    // drop its connections; Lettuce keeps trying to reconnect until the user is enabled again.
+    redis.command("ACL", "SETUSER", "nodec", "on", ">secret", "~*", "&*", "+@all");
+    List<Publication> deliveredToC = new CopyOnWriteArrayList<>();
+    RedisBroker c = node("c", "redis://nodec:secret@127.0.0.1:" + redis.port(), deliveredToC);
+    join(c.subscribe("news"));
+    publish(1, 10);
+    Await.until("c got 1..10", WAIT, () -> deliveredToC.size() >= 10);
+
+    redis.command("ACL", "SETUSER", "nodec", "off");
+    redis.command("CLIENT", "KILL", "USER", "nodec");
+    Await.until("c noticed", WAIT, () -> !c.isAvailable());
+    publish(11, 15); // c misses these live
+    Thread.sleep(200);
+    assertThat(deliveredToC).hasSize(10);
+
+    redis.command("ACL", "SETUSER", "nodec", "on");
+    Await.until("c got 11..15 from history", WAIT, () -> deliveredToC.size() >= 15);
+    publish(16, 20);
+    Await.until("c got 16..20 live", WAIT, () -> deliveredToC.size() >= 20);
+    Thread.sleep(200);
+
+    assertThat(deliveredToC)
+        .extracting(Publication::offset)
+        .containsExactlyElementsOf(LongStream.rangeClosed(1, 20).boxed().toList());
+    assertThat(c.isAvailable()).isTrue();
+  }
+
+  private void publish(int from, int to) {
+    for (int i = from; i <= to; i++) {
+      join(a.publish("news", ("m" + i).getBytes(StandardCharsets.UTF_8), PublishOptions.DEFAULT));
+    }
+  }
+
+  private RedisBroker node(String id, String uri, List<Publication> sink) {
+    RedisBroker broker =
+        RedisBroker.connect(
+            RedisConfig.newBuilder(uri)
+                .nodeId(id)
+                .maxReconnectDelay(Duration.ofMillis(200))
+                .build(),
+            null,
+            Clock.systemUTC());
+    brokers.add(broker);
+    broker.start((channel, p) -> sink.add(p));
+    return broker;
+  }
+}

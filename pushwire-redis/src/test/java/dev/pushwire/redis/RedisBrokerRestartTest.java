@@ -1,0 +1,166 @@
+package dev.pushwire.redis;
+
+import static dev.pushwire.redis.Await.join;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pushwire.hub.ErrorCode;
+import dev.pushwire.hub.HistoryOptions;
+import dev.pushwire.hub.HistoryResult;
+import dev.pushwire.hub.HubException;
+import dev.pushwire.hub.Publication;
+import dev.pushwire.hub.PublishOptions;
+import dev.pushwire.hub.PublishResult;
+import dev.pushwire.hub.StreamPosition;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * What {@link RedisBroker} does when Redis goes away: fail fast with {@code UNAVAILABLE},
+ * reconnect, resubscribe, and resume delivery without duplicates. The server keeps no data across a
+ * restart, so every channel starts a new epoch.
+ */
+class RedisBrokerRestartTest {
+  @RegisterExtension static final RedisServerProcess redis = new RedisServerProcess();
+
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  private final List<RedisBroker> brokers = new ArrayList<>();
+  private final List<Publication> deliveredToB = new CopyOnWriteArrayList<>();
+  private RedisBroker a;
+  private RedisBroker b;
+
+  @BeforeEach
+  void startNodes() throws Exception {
+    redis.start();
+    redis.flushAll();
+    a = node("a", new CopyOnWriteArrayList<>());
+    b = node("b", deliveredToB);
+  }
+
+  @AfterEach
+  void stopNodes() {
+    brokers.forEach(RedisBroker::close);
+  }
+
+  @Test
+  void afterARestartThatLostTheDataDeliveryResumesOnceInANewEpoch() throws Exception {
+    join(b.subscribe("news"));
+    String oldEpoch = publish(10).get(9).epoch();
+    Await.until("b got 1..10", WAIT, () -> deliveredToB.size() >= 10);
+
+    redis.restart();
+
+    PublishResult first = publishOnceRedisIsBack("after restart");
+    assertThat(first.epoch()).as("the history was lost: a new epoch").isNotEqualTo(oldEpoch);
+    assertThat(first.offset()).isEqualTo(1);
+    HistoryResult h =
+        join(
+            a.history(
+                "news",
+                HistoryOptions.since(new StreamPosition(10, oldEpoch), HistoryOptions.NO_LIMIT)));
+    assertThat(h.recoverable()).isFalse();
+    assertThat(h.epoch()).isEqualTo(first.epoch());
+
+    publish(5);
+    Await.until("b got the 6 new ones", WAIT, () -> deliveredToB.size() >= 16);
+    Thread.sleep(200);
+    List<StreamPosition> expected = new ArrayList<>();
+    LongStream.rangeClosed(1, 10).forEach(o -> expected.add(new StreamPosition(o, oldEpoch)));
+    LongStream.rangeClosed(1, 6).forEach(o -> expected.add(new StreamPosition(o, first.epoch())));
+    assertThat(deliveredToB).extracting(Publication::position).containsExactlyElementsOf(expected);
+    assertThat(redis.subscribers("pushwire:ch:news")).as("Lettuce subscribed b again").isEqualTo(1);
+  }
+
+  @Test
+  void publishingWhileRedisIsDownFailsFastWithUnavailable() throws Exception {
+    publish(1);
+    redis.stop();
+    Await.until("a noticed", WAIT, () -> !a.isAvailable());
+
+    long start = System.nanoTime();
+    var publishing =
+        a.publish("news", "x".getBytes(StandardCharsets.UTF_8), PublishOptions.DEFAULT)
+            .toCompletableFuture();
+    assertThatThrownBy(() -> publishing.get(5, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(HubException.class)
+        .hasMessageContaining("Redis at redis://127.0.0.1:" + redis.port())
+        .satisfies(e -> assertThat(((HubException) e).code()).isEqualTo(ErrorCode.UNAVAILABLE));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
+    assertThat(a.lastError()).isNotNull();
+
+    redis.start();
+    publishOnceRedisIsBack("back");
+    Await.until("a available", WAIT, a::isAvailable);
+  }
+
+  @Test
+  void aRedisThatDoesNotAnswerTimesOutWithUnavailable() throws Exception {
+    publish(1);
+    redis.command("CLIENT", "PAUSE", "3000", "ALL");
+    long start = System.nanoTime();
+    var publishing =
+        a.publish("news", "x".getBytes(StandardCharsets.UTF_8), PublishOptions.DEFAULT)
+            .toCompletableFuture();
+    assertThatThrownBy(() -> publishing.get(5, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOf(HubException.class)
+        .hasMessageContaining("did not answer")
+        .hasMessageContaining("within 2 s");
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertThat(took).isBetween(Duration.ofMillis(1800), Duration.ofMillis(2900));
+    redis.command("CLIENT", "UNPAUSE");
+  }
+
+  private List<PublishResult> publish(int n) {
+    List<PublishResult> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(
+          join(a.publish("news", "m".getBytes(StandardCharsets.UTF_8), PublishOptions.DEFAULT)));
+    }
+    return out;
+  }
+
+  private PublishResult publishOnceRedisIsBack(String text) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      try {
+        return a.publish("news", text.getBytes(StandardCharsets.UTF_8), PublishOptions.DEFAULT)
+            .toCompletableFuture()
+            .get(5, TimeUnit.SECONDS);
+      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("Redis did not come back", e);
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  private RedisBroker node(String id, List<Publication> sink) {
+    RedisBroker broker =
+        RedisBroker.connect(
+            RedisConfig.newBuilder(redis.uri())
+                .nodeId(id)
+                .maxReconnectDelay(Duration.ofMillis(200))
+                .build(),
+            null,
+            Clock.systemUTC());
+    brokers.add(broker);
+    broker.start((channel, p) -> sink.add(p));
+    return broker;
+  }
+}

@@ -1,0 +1,77 @@
+package dev.pushwire.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lettuce.core.RedisURI;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** What {@link RedisConfig} accepts, what it refuses, and that it never shows a password. */
+class RedisConfigTest {
+
+  @Test
+  void readsHostPortDatabasePasswordAndTls() {
+    RedisConfig c =
+        RedisConfig.newBuilder("rediss://:s3cret@cache.example:6380/2").nodeId("n1").build();
+    RedisURI uri = c.redisUri();
+    assertThat(uri.getHost()).isEqualTo("cache.example");
+    assertThat(uri.getPort()).isEqualTo(6380);
+    assertThat(uri.getDatabase()).isEqualTo(2);
+    assertThat(uri.isSsl()).isTrue();
+    assertThat(new String(uri.getCredentialsProvider().resolveCredentials().block().getPassword()))
+        .isEqualTo("s3cret");
+    assertThat(uri.getTimeout()).isEqualTo(RedisConfig.DEFAULT_COMMAND_TIMEOUT);
+    assertThat(c.address()).isEqualTo("rediss://cache.example:6380/2");
+  }
+
+  @Test
+  void neverShowsThePassword() {
+    RedisConfig c =
+        RedisConfig.newBuilder("redis://user:s3cret@127.0.0.1:6379").nodeId("n1").build();
+    assertThat(c.toString()).doesNotContain("s3cret").contains("redis://127.0.0.1:6379");
+    assertThat(c.address()).doesNotContain("s3cret");
+  }
+
+  @Test
+  void hasDefaultsAndCopiesThroughToBuilder() {
+    RedisConfig c = RedisConfig.newBuilder("redis://127.0.0.1").nodeId("n1").build();
+    assertThat(c.keyPrefix()).isEqualTo("pushwire:");
+    assertThat(c.commandTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.redisUri().getPort()).isEqualTo(6379);
+    RedisConfig d = c.toBuilder().keyPrefix("other:").build();
+    assertThat(d.keyPrefix()).isEqualTo("other:");
+    assertThat(d.nodeId()).isEqualTo("n1");
+  }
+
+  @Test
+  void refusesOtherSchemesWithoutEchoingTheUri() {
+    assertThatThrownBy(() -> RedisConfig.newBuilder("http://u:s3cret@h:1").nodeId("n1").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("scheme http")
+        .hasMessageContaining("redis://HOST:PORT")
+        .hasMessageNotContaining("s3cret");
+  }
+
+  @Test
+  void requiresAValidNodeIdAndPositiveDurations() {
+    assertThatThrownBy(() -> RedisConfig.newBuilder("redis://h").build())
+        .hasMessageContaining("nodeId is missing");
+    assertThatThrownBy(() -> RedisConfig.newBuilder("redis://h").nodeId("a:b").build())
+        .hasMessageContaining("nodeId is a:b");
+    assertThatThrownBy(
+            () ->
+                RedisConfig.newBuilder("redis://h")
+                    .nodeId("a")
+                    .commandTimeout(Duration.ZERO)
+                    .build())
+        .hasMessageContaining("commandTimeout");
+    assertThatThrownBy(
+            () ->
+                RedisConfig.newBuilder("redis://h")
+                    .nodeId("a")
+                    .registryTtl(Duration.ofMillis(500))
+                    .build())
+        .hasMessageContaining("registryTtl");
+  }
+}

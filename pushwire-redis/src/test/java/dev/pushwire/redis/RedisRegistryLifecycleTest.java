@@ -1,0 +1,155 @@
+package dev.pushwire.redis;
+
+import static dev.pushwire.redis.Await.join;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pushwire.hub.ConnectionRecord;
+import dev.pushwire.hub.ErrorCode;
+import dev.pushwire.hub.HubException;
+import dev.pushwire.hub.PresenceEntry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** {@link RedisRegistry} records over time: TTL expiry of a dead node, and restoring lost ones. */
+class RedisRegistryLifecycleTest {
+  @RegisterExtension static final RedisServerProcess redis = new RedisServerProcess();
+
+  private static final Duration TTL = Duration.ofSeconds(2);
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  private final List<RedisRegistry> registries = new ArrayList<>();
+
+  @BeforeEach
+  void cleanRedis() throws Exception {
+    redis.start();
+    redis.flushAll();
+  }
+
+  @AfterEach
+  void closeRegistries() {
+    registries.forEach(RedisRegistry::close);
+  }
+
+  @Test
+  void aDeadNodesRecordsVanishAfterTheTtlWhileALiveNodesStay() throws Exception {
+    RedisRegistry a = registry("a");
+    RedisRegistry b = registry("b");
+    join(a.register(record("a", 1)));
+    join(a.addPresence("news", entry("a", 1)));
+    join(b.register(record("b", 1)));
+    join(b.addPresence("news", entry("b", 1)));
+    assertThat(join(b.connectionCount())).isEqualTo(2);
+
+    a.close(); // dies: no refresh, no removeNode
+    long until = System.nanoTime() + TTL.plusMillis(1500).toNanos();
+    while (System.nanoTime() < until) {
+      join(b.refresh());
+      Thread.sleep(300);
+    }
+
+    assertThat(join(b.connections())).extracting(ConnectionRecord::id).containsExactly("b:1");
+    assertThat(join(b.presence("news")))
+        .extracting(PresenceEntry::connectionId)
+        .containsExactly("b:1");
+    assertThat(redis.command("ZRANGE", "pushwire:reg:nodes", "0", "-1"))
+        .as("the dead node left the index")
+        .isEqualTo(List.of("b"));
+  }
+
+  @Test
+  void refreshWritesBackWhatRedisLost() {
+    RedisRegistry a = registry("a");
+    for (int i = 1; i <= 3; i++) {
+      join(a.register(record("a", i)));
+    }
+    join(a.addPresence("news", entry("a", 1)));
+    join(a.addPresence("chat", entry("a", 2)));
+    redis.flushAll();
+    assertThat(join(a.connectionCount())).isZero();
+
+    join(a.refresh());
+
+    assertThat(join(a.connections()))
+        .extracting(ConnectionRecord::id)
+        .containsExactly("a:1", "a:2", "a:3");
+    assertThat(join(a.presence("news")))
+        .extracting(PresenceEntry::connectionId)
+        .containsExactly("a:1");
+    assertThat(join(a.presence("chat")))
+        .extracting(PresenceEntry::connectionId)
+        .containsExactly("a:2");
+  }
+
+  @Test
+  void whileRedisIsDownCallsFailFastAndRefreshRestoresTheRecordsAfterwards() throws Exception {
+    RedisRegistry a = registry("a");
+    join(a.register(record("a", 1)));
+    redis.stop();
+    Await.until("a noticed", WAIT, () -> !a.isAvailable());
+
+    long start = System.nanoTime();
+    var registering = a.register(record("a", 2)).toCompletableFuture();
+    assertThatThrownBy(() -> registering.get(5, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(HubException.class)
+        .satisfies(e -> assertThat(((HubException) e).code()).isEqualTo(ErrorCode.UNAVAILABLE));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+
+    redis.start(); // empty: the records are gone
+    Await.until(
+        "the refresh succeeded",
+        WAIT,
+        () -> {
+          try {
+            a.refresh().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            return true;
+          } catch (Exception e) {
+            return false;
+          }
+        });
+    assertThat(join(a.connections()))
+        .as("both, the one registered while Redis was down too")
+        .extracting(ConnectionRecord::id)
+        .containsExactly("a:1", "a:2");
+    assertThat(a.isAvailable()).isTrue();
+  }
+
+  private RedisRegistry registry(String node) {
+    RedisRegistry r =
+        RedisRegistry.connect(
+            RedisConfig.newBuilder(redis.uri())
+                .nodeId(node)
+                .registryTtl(TTL)
+                .maxReconnectDelay(Duration.ofMillis(200))
+                .build());
+    registries.add(r);
+    return r;
+  }
+
+  private static ConnectionRecord record(String node, long id) {
+    return new ConnectionRecord(
+        ConnectionRecord.globalId(node, id),
+        node,
+        id,
+        "127.0.0.1:" + (40000 + id),
+        "/",
+        null,
+        List.of(),
+        Instant.parse("2025-01-01T00:00:00Z").plusSeconds(id));
+  }
+
+  private static PresenceEntry entry(String node, long id) {
+    return new PresenceEntry(
+        ConnectionRecord.globalId(node, id), null, node, Instant.parse("2025-01-01T00:01:00Z"));
+  }
+}

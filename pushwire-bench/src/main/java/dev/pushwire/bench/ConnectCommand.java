@@ -1,0 +1,58 @@
+package dev.pushwire.bench;
+
+import dev.pushwire.bench.internal.BenchClient;
+import dev.pushwire.bench.internal.ConnectRun;
+import dev.pushwire.bench.internal.LoadSettings;
+import dev.pushwire.bench.internal.Progress;
+import dev.pushwire.bench.internal.Summary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** {@code bench connect}: how fast a server accepts N WebSocket connections. */
+@Command(
+    name = "connect",
+    mixinStandardHelpOptions = true,
+    header = "How fast the server opens N connections.",
+    description = {
+      "Opens N connections as fast as the server accepts them, with at most --concurrency"
+          + " handshakes in flight; reports handshakes/s, the total time, handshake percentiles"
+          + " and failures by reason. Over ~28,000 connections, add --source-addresses.",
+      ""
+    },
+    footerHeading = "%nExample:%n",
+    footer = "  bench connect --url ws://127.0.0.1:9876/ -c 10000 --concurrency 500")
+public final class ConnectCommand extends ScenarioCommand {
+  @Option(
+      names = {"-c", "--connections"},
+      defaultValue = "10000",
+      paramLabel = "N",
+      description = "Connections (default: ${DEFAULT-VALUE}).")
+  int connections;
+
+  @Option(
+      names = "--warmup-connections",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "Open and close N connections first, not measured, so that JIT compilers (the"
+              + " server's and the generator's) are warm (default: 0: measure a cold start).")
+  int warmupConnections;
+
+  @Override
+  int connections() {
+    return connections;
+  }
+
+  @Override
+  void check(LoadSettings load) {
+    if (warmupConnections < 0) {
+      throw new ParameterException(spec.commandLine(), "--warmup-connections must be 0 or more");
+    }
+  }
+
+  @Override
+  Summary run(LoadSettings load, BenchClient client, Progress progress) {
+    return new ConnectRun(load, warmupConnections, client, progress).run();
+  }
+}

@@ -1,0 +1,142 @@
+package dev.pushwire.bench.internal;
+
+import dev.pushwire.core.internal.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.util.concurrent.Promise;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The event loops of a run and the way they open WebSocket connections: native epoll where
+ * available (pushwire-core's {@link Transport}), {@code TCP_NODELAY}, the local address from {@link
+ * SourceAddresses}, and a pipeline of HTTP codec (for the upgrade only), {@link
+ * ClientHandshakeHandler}, fragment joining, {@link ControlFrameHandler} and the run's session
+ * handler. No compression is offered: the generator measures servers, not deflate.
+ */
+public final class BenchClient implements AutoCloseable {
+  /** The largest message accepted from a server. */
+  public static final int MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
+
+  private static final int MAX_UPGRADE_RESPONSE = 64 * 1024;
+
+  private final Transport transport;
+  private final EventLoopGroup group;
+  private final SourceAddresses sources;
+  private final long timeoutMillis;
+  private final Bootstrap bootstrap;
+
+  /**
+   * A client with {@code threads} event loops (0: one per processor), binding to {@code sources},
+   * giving up on a connection that is not open within {@code timeout} (TCP connect plus upgrade).
+   */
+  public BenchClient(int threads, SourceAddresses sources, Duration timeout) {
+    this.transport = Transport.choose(true);
+    this.group = transport.newGroup(threads, "bench", true);
+    this.sources = sources;
+    this.timeoutMillis = Math.max(1, timeout.toMillis());
+    Bootstrap b =
+        new Bootstrap()
+            .group(group)
+            .channel(transport.clientChannel())
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                (int) Math.min(Integer.MAX_VALUE, timeoutMillis));
+    if (transport == Transport.EPOLL && !sources.isEmpty()) {
+      // Let connect() pick the port, so each source address serves the whole ephemeral range per
+      // destination instead of one bind()-time port space shared by all destinations.
+      b.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
+    }
+    this.bootstrap = b;
+  }
+
+  /** The transport in use. */
+  public Transport transport() {
+    return transport;
+  }
+
+  /** The event loops. */
+  public EventLoopGroup group() {
+    return group;
+  }
+
+  /** The number of event loops. */
+  public int threads() {
+    int n = 0;
+    for (var ignored : group) {
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Opens a WebSocket connection to {@code target}, sending {@code headers} with the upgrade, with
+   * {@code session} last in its pipeline. The promise completes with the channel once the handshake
+   * is done; {@code connections} accounts for the way it ends.
+   */
+  public Promise<Channel> open(
+      Target target, HttpHeaders headers, ChannelHandler session, Connections connections) {
+    EventLoop loop = group.next();
+    Promise<Channel> done = loop.newPromise();
+    WebSocketClientHandshaker handshaker =
+        WebSocketClientHandshakerFactory.newHandshaker(
+            target.uri(),
+            WebSocketVersion.V13,
+            null,
+            false,
+            headers,
+            MAX_MESSAGE_SIZE,
+            true,
+            false,
+            -1,
+            false,
+            false);
+    ChannelHandler init =
+        new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            ChannelPipeline p = ch.pipeline();
+            p.addLast("http", new HttpClientCodec());
+            p.addLast("http-aggregator", new HttpObjectAggregator(MAX_UPGRADE_RESPONSE));
+            p.addLast("handshake", new ClientHandshakeHandler(handshaker, done, timeoutMillis));
+            p.addLast("frames", new WebSocketFrameAggregator(MAX_MESSAGE_SIZE));
+            p.addLast("control", new ControlFrameHandler(connections));
+            p.addLast("session", session);
+          }
+        };
+    Bootstrap b = bootstrap.clone(loop).handler(init);
+    InetSocketAddress local = sources.next();
+    ChannelFuture f =
+        local == null ? b.connect(target.address()) : b.connect(target.address(), local);
+    f.addListener(
+        c -> {
+          if (!c.isSuccess()) {
+            done.tryFailure(c.cause());
+          }
+        });
+    return done;
+  }
+
+  /** Stops the event loops, closing whatever is still open. */
+  @Override
+  public void close() {
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,181 @@
+package dev.pushwire.bench.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The echo scenario: N connections each keep {@code pipeline} messages of S bytes in flight to a
+ * server that echoes them; measures echoed messages per second and round-trip times after a
+ * warm-up.
+ */
+public final class EchoRun {
+  /** What to run. */
+  public record Settings(
+      LoadSettings load,
+      int size,
+      int pipeline,
+      boolean binary,
+      Duration warmup,
+      Duration duration,
+      Duration drain) {}
+
+  final PrebuiltFrame frame;
+  final LongAdder sent = new LongAdder();
+  final LongAdder echoes = new LongAdder();
+  final LongAdder other = new LongAdder();
+  final LatencyRecorder latency = new LatencyRecorder();
+  volatile boolean stopping;
+
+  private final Settings settings;
+  private final BenchClient client;
+  private final Progress progress;
+
+  /**
+   * A run of {@code settings} on {@code client}'s event loops, with progress to {@code progress}.
+   */
+  public EchoRun(Settings settings, BenchClient client, Progress progress) {
+    this.settings = settings;
+    this.client = client;
+    this.progress = progress;
+    byte[] body = new byte[settings.size()];
+    Arrays.fill(body, (byte) 'e');
+    byte[] tag = "pushwire-bench echo ".getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(tag, 0, body, 0, Math.min(tag.length, body.length));
+    this.frame =
+        PrebuiltFrame.of(
+            settings.binary() ? PrebuiltFrame.BINARY : PrebuiltFrame.TEXT,
+            body,
+            ThreadLocalRandom.current().nextInt());
+  }
+
+  /** Runs to the end and returns the summary. */
+  public Summary run() {
+    LoadSettings load = settings.load();
+    Connections connections = new Connections();
+    List<EchoSession> sessions = new ArrayList<>();
+    ConnectionOpener opener =
+        new ConnectionOpener(
+            client,
+            load.target(),
+            load.headers(),
+            load.connections(),
+            load.concurrency(),
+            i -> {
+              EchoSession s = new EchoSession(this, settings.pipeline());
+              synchronized (sessions) {
+                sessions.add(s);
+              }
+              return s;
+            },
+            connections);
+    OpenPhase.run(opener, load.connections(), load.openTimeout(), progress, "connections");
+
+    long start = System.nanoTime();
+    synchronized (sessions) {
+      sessions.forEach(EchoSession::start);
+    }
+    long warmupEnd = start + settings.warmup().toNanos();
+    long end = warmupEnd + settings.duration().toNanos();
+    CpuMeter cpu = new CpuMeter(load.serverPid());
+    boolean measuring = settings.warmup().isZero();
+    if (measuring) {
+      cpu.start();
+      latency.startMeasuring();
+    }
+    long measuredFrom = start;
+    long countFrom = 0;
+    long lastTick = start;
+    long lastCount = 0;
+    long nextTick = start + 1_000_000_000L;
+    while (true) {
+      long wake = Math.min(nextTick, measuring ? end : warmupEnd);
+      Progress.sleepUntil(wake);
+      long now = System.nanoTime();
+      if (!measuring && now >= warmupEnd) {
+        cpu.start();
+        latency.startMeasuring();
+        measuring = true;
+        countFrom = echoes.sum();
+        measuredFrom = now;
+      }
+      if (now >= nextTick) {
+        long count = echoes.sum();
+        LatencySummary l = latency.interval();
+        progress.line(
+            Progress.rate((count - lastCount) * 1e9 / (now - lastTick))
+                + " msg/s  rtt "
+                + l.line()
+                + "  open "
+                + connections.openCount()
+                + (measuring ? "" : "  (warm-up)"));
+        lastCount = count;
+        lastTick = now;
+        nextTick += 1_000_000_000L;
+      }
+      if (measuring && now >= end) {
+        break;
+      }
+    }
+    stopping = true;
+    cpu.stop();
+    long measuredTo = System.nanoTime();
+    long measured = echoes.sum() - countFrom;
+    LatencySummary rtt = latency.total();
+
+    long drainEnd = System.nanoTime() + settings.drain().toNanos();
+    while (sent.sum() > echoes.sum() && System.nanoTime() < drainEnd) {
+      Progress.sleepUntil(System.nanoTime() + 10_000_000L);
+    }
+    long unanswered = sent.sum() - echoes.sum();
+    connections.closeAll(Duration.ofSeconds(2));
+
+    double seconds = (measuredTo - measuredFrom) / 1e9;
+    double perSecond = measured / seconds;
+    Summary s =
+        new Summary(
+            "echo",
+            "echo "
+                + load.target()
+                + ": "
+                + load.connections()
+                + " connections, "
+                + settings.size()
+                + "-byte "
+                + (settings.binary() ? "binary" : "text")
+                + " messages, pipeline "
+                + settings.pipeline());
+    s.json("url", load.target().toString())
+        .json("transport", client.transport().name().toLowerCase(java.util.Locale.ROOT))
+        .value("connections", "connections", (long) opener.opened())
+        .value("failedConnections", "failed connections", opener.failed())
+        .failures("connectFailures", "connect failures", opener.failures().snapshot())
+        .json("size", settings.size())
+        .json("pipeline", settings.pipeline())
+        .value("seconds", "measured", Summary.round(seconds), "s")
+        .value("messages", "messages", measured)
+        .value("messagesPerSecond", "messages/s", Summary.round(perSecond))
+        .value(
+            "megabytesPerSecond",
+            "payload MB/s each way",
+            Summary.round(perSecond * settings.size() / 1e6))
+        .latency("rttMs", "round trip", rtt);
+    cpu.addTo(s, measured, "message");
+    s.value("otherMessages", "other messages", other.sum())
+        .value("unanswered", "unanswered at end", unanswered)
+        .failures(
+            "unexpectedCloses", "unexpected closes", connections.unexpectedCloses().snapshot());
+    boolean ok =
+        opener.failed() == 0
+            && opener.opened() == load.connections()
+            && unanswered == 0
+            && connections.unexpectedCloses().total() == 0
+            && measured > 0;
+    s.value("ok", "clean run", ok);
+    return s;
+  }
+}

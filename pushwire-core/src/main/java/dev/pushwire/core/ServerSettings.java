@@ -23,6 +23,10 @@ public final class ServerSettings {
   public static final int DEFAULT_COMPRESSION_LEVEL = 6;
   public static final int DEFAULT_COMPRESSION_MIN_SIZE = 256;
   public static final int DEFAULT_MAX_CONNECTIONS = 100_000;
+
+  /** No per-address limit: an embedded server trusts its network unless told otherwise. */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 0;
+
   public static final int DEFAULT_WRITE_BUFFER_LOW = 128 * 1024;
   public static final int DEFAULT_WRITE_BUFFER_HIGH = 512 * 1024;
   public static final int DEFAULT_MAX_HTTP_BODY_SIZE = 1024 * 1024;
@@ -46,6 +50,7 @@ public final class ServerSettings {
   private final int compressionMinSize;
   private final boolean compressionContextTakeover;
   private final int maxConnections;
+  private final int maxConnectionsPerIp;
   private final int ioThreads;
   private final boolean reusePort;
   private final Path tlsCertificate;
@@ -73,6 +78,7 @@ public final class ServerSettings {
     this.compressionMinSize = b.compressionMinSize;
     this.compressionContextTakeover = b.compressionContextTakeover;
     this.maxConnections = b.maxConnections;
+    this.maxConnectionsPerIp = b.maxConnectionsPerIp;
     this.ioThreads = b.ioThreads;
     this.reusePort = b.reusePort;
     this.tlsCertificate = b.tlsCertificate;
@@ -180,6 +186,15 @@ public final class ServerSettings {
     return maxConnections;
   }
 
+  /**
+   * Open WebSocket connections allowed from one remote IP address; further upgrades from it get
+   * {@code 429 Too Many Requests} (counted as {@code max_connections_per_ip}). 0 (the default)
+   * means no limit.
+   */
+  public int maxConnectionsPerIp() {
+    return maxConnectionsPerIp;
+  }
+
   /** Event-loop threads; 0 means one per available processor. */
   public int ioThreads() {
     return ioThreads;
@@ -267,6 +282,8 @@ public final class ServerSettings {
         + compressionContextTakeover
         + ", maxConnections="
         + maxConnections
+        + ", maxConnectionsPerIp="
+        + maxConnectionsPerIp
         + ", ioThreads="
         + ioThreads
         + ", reusePort="
@@ -305,6 +322,7 @@ public final class ServerSettings {
     private int compressionMinSize = DEFAULT_COMPRESSION_MIN_SIZE;
     private boolean compressionContextTakeover;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private int maxConnectionsPerIp = DEFAULT_MAX_CONNECTIONS_PER_IP;
     private int ioThreads;
     private boolean reusePort;
     private Path tlsCertificate;
@@ -334,6 +352,7 @@ public final class ServerSettings {
       compressionMinSize = s.compressionMinSize;
       compressionContextTakeover = s.compressionContextTakeover;
       maxConnections = s.maxConnections;
+      maxConnectionsPerIp = s.maxConnectionsPerIp;
       ioThreads = s.ioThreads;
       reusePort = s.reusePort;
       tlsCertificate = s.tlsCertificate;
@@ -434,6 +453,12 @@ public final class ServerSettings {
       return this;
     }
 
+    /** 0 (the default) means no per-address limit. */
+    public Builder maxConnectionsPerIp(int max) {
+      this.maxConnectionsPerIp = max;
+      return this;
+    }
+
     public Builder ioThreads(int threads) {
       this.ioThreads = threads;
       return this;
@@ -517,6 +542,11 @@ public final class ServerSettings {
           "1-9");
       check(compressionMinSize >= 0, "compressionMinSize", compressionMinSize, "0 or more bytes");
       check(maxConnections > 0, "maxConnections", maxConnections, "a positive number");
+      check(
+          maxConnectionsPerIp >= 0,
+          "maxConnectionsPerIp",
+          maxConnectionsPerIp,
+          "0 (no limit) or a positive number");
       check(ioThreads >= 0, "ioThreads", ioThreads, "0 (one per processor) or more");
       check(
           (tlsCertificate == null) == (tlsPrivateKey == null),

@@ -13,8 +13,11 @@ import java.util.Map;
  * @param bytesOut payload bytes queued to clients (before compression)
  * @param slowConsumerDrops messages skipped because a connection was above its high water mark
  * @param slowConsumerCloses connections closed by the slow-consumer policy
- * @param handshakesRefused refused upgrade requests, by reason (for example {@code origin}, {@code
- *     max_connections}, {@code bad_request}, {@code version}, {@code application})
+ * @param handshakesRefused refused upgrade requests and dropped HTTP connections, by reason: {@code
+ *     origin} (403), {@code max_connections} (503), {@code max_connections_per_ip} (429), {@code
+ *     bad_request} (400, 413, 414, 431), {@code version} (426), {@code timeout} (no complete
+ *     request within the handshake timeout), {@code application} (the handshake listener), {@code
+ *     not_found}, {@code error}
  * @param protocolCloses connections closed for a protocol violation, by close code
  */
 public record ServerStats(

@@ -40,6 +40,10 @@ final class Connection {
   int shardIndex = -1;
 
   long lastReadNanos;
+
+  /** Whether this connection waits in its shard's list of unflushed connections. */
+  boolean flushPending;
+
   boolean closeSent;
   int closeCode = dev.pushwire.core.CloseCodes.ABNORMAL;
   String closeReason = "";

@@ -293,6 +293,16 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
       refuse(ctx, req, 503, "max_connections", "Too many connections; try again later");
       return;
     }
+    if (!server.reserveAddress(ctx.channel())) {
+      server.releaseSlot();
+      refuse(
+          ctx,
+          req,
+          429,
+          "max_connections_per_ip",
+          "Too many connections from your address; try again later");
+      return;
+    }
     upgrading = true;
     cancelTimeout();
     server.completeHandshake(ctx, req, selected, deflate);

@@ -13,6 +13,9 @@ final class LoopShard {
   private final ArrayList<Connection> connections = new ArrayList<>();
   private final ArrayList<Connection> pendingRemovals = new ArrayList<>();
   private boolean iterating;
+  private final ArrayList<Connection> written = new ArrayList<>();
+  private boolean flushScheduled;
+  private final Runnable flushTask = this::flushWritten;
 
   LoopShard(EventLoop loop) {
     this.loop = loop;
@@ -61,6 +64,35 @@ final class LoopShard {
         pendingRemovals.clear();
       }
     }
+  }
+
+  /** Notes that {@code c} has unflushed writes; see {@link #scheduleFlush()}. */
+  void markWritten(Connection c) {
+    if (!c.flushPending) {
+      c.flushPending = true;
+      written.add(c);
+    }
+  }
+
+  /**
+   * Flushes the written connections once the tasks already queued on this loop have run: a burst of
+   * publications is flushed once per connection, not once per publication.
+   */
+  void scheduleFlush() {
+    if (!flushScheduled && !written.isEmpty()) {
+      flushScheduled = true;
+      loop.execute(flushTask);
+    }
+  }
+
+  private void flushWritten() {
+    flushScheduled = false;
+    for (int i = 0, n = written.size(); i < n; i++) {
+      Connection c = written.get(i);
+      c.flushPending = false;
+      c.channel.flush();
+    }
+    written.clear();
   }
 
   int size() {

@@ -89,6 +89,7 @@ public final class NettyWebSocketServer implements WebSocketServer {
   private final ServerSettings settings;
   private final Transport transport;
   private final OriginPolicy origins;
+  private final AddressQuota perAddress;
   private final ServerCounters counters = new ServerCounters();
   private final AtomicLong nextId = new AtomicLong(1);
   private final ConcurrentHashMap<Long, Connection> connections = new ConcurrentHashMap<>();
@@ -118,6 +119,7 @@ public final class NettyWebSocketServer implements WebSocketServer {
     this.settings = settings;
     this.transport = Transport.choose(settings.nativeTransport());
     this.origins = new OriginPolicy(settings.allowedOrigins());
+    this.perAddress = new AddressQuota(settings.maxConnectionsPerIp());
   }
 
   // ---- listeners ----
@@ -353,6 +355,23 @@ public final class NettyWebSocketServer implements WebSocketServer {
     slots.decrementAndGet();
   }
 
+  /**
+   * Reserves room for one more connection from {@code ch}'s remote address; false when {@link
+   * ServerSettings#maxConnectionsPerIp()} are already open from it. The reservation ends when the
+   * channel closes, however it closes.
+   */
+  boolean reserveAddress(Channel ch) {
+    if (!perAddress.enabled() || !(ch.remoteAddress() instanceof InetSocketAddress)) {
+      return true;
+    }
+    java.net.InetAddress address = ((InetSocketAddress) ch.remoteAddress()).getAddress();
+    if (address == null || !perAddress.tryAcquire(address)) {
+      return address == null;
+    }
+    ch.closeFuture().addListener(f -> perAddress.release(address));
+    return true;
+  }
+
   HandshakeDecision decideHandshake(HandshakeRequest request) throws Exception {
     HandshakeListener l = handshakeListener;
     return l == null ? HandshakeDecision.accept() : l.onHandshake(request);
@@ -393,6 +412,7 @@ public final class NettyWebSocketServer implements WebSocketServer {
                   if (!f.isSuccess()) {
                     log.debug(
                         "handshake with {} failed: {}", ch.remoteAddress(), f.cause().toString());
+                    releaseSlot(); // opened() never ran, so connectionClosed() will not release it
                     ch.close();
                     return;
                   }
@@ -723,38 +743,47 @@ public final class NettyWebSocketServer implements WebSocketServer {
    * connections (all of them when {@code targets} is null) and flushes each once.
    */
   private void dispatch(LoopShard shard, SharedFrame frame, List<Connection> targets) {
-    frame.retain();
+    // Each loop gets its own copy of the frame when there are several loops, so that the
+    // per-connection retainedDuplicate() calls touch a reference count no other core writes to.
+    SharedFrame local =
+        shardArray.length > 1 ? frame.copy(ByteBufAllocator.DEFAULT) : frame.retain();
     Runnable task =
         () -> {
           try {
-            int length = frame.payloadLength();
+            int length = local.payloadLength();
             int[] sent = {0};
             if (targets == null) {
-              shard.forEach(c -> sent[0] += deliverShared(c, frame));
+              shard.forEach(c -> sent[0] += deliverShared(shard, c, local));
             } else {
               for (Connection c : targets) {
-                sent[0] += deliverShared(c, frame);
+                sent[0] += deliverShared(shard, c, local);
               }
             }
+            shard.scheduleFlush();
             counters.messagesOut.add(sent[0]);
             counters.bytesOut.add((long) sent[0] * length);
           } finally {
-            frame.release();
+            local.release();
           }
         };
     // Queued even when called on this loop, to keep per-connection order (see pushFrame).
     try {
       shard.loop.execute(task);
     } catch (java.util.concurrent.RejectedExecutionException e) {
-      frame.release(); // the server is stopping: nothing more is delivered
+      local.release(); // the server is stopping: nothing more is delivered
     }
   }
 
-  private int deliverShared(Connection c, SharedFrame frame) {
+  /**
+   * Writes without flushing: the shard flushes each written connection once, after the publications
+   * already queued on its loop, so a burst costs one write syscall per connection.
+   */
+  private int deliverShared(LoopShard shard, Connection c, SharedFrame frame) {
     if (!admit(c)) {
       return 0;
     }
-    c.channel.writeAndFlush(frame.forConnection(c.deflate), c.channel.voidPromise());
+    c.channel.write(frame.forConnection(c.deflate), c.channel.voidPromise());
+    shard.markWritten(c);
     return 1;
   }
 

@@ -133,6 +133,21 @@ final class SharedFrame {
     }
   }
 
+  /** An independent copy (its own buffers and reference counts), for another event loop. */
+  SharedFrame copy(ByteBufAllocator alloc) {
+    ByteBuf plainCopy =
+        alloc
+            .directBuffer(plain.readableBytes())
+            .writeBytes(plain, plain.readerIndex(), plain.readableBytes());
+    ByteBuf compressedCopy =
+        compressed == null
+            ? null
+            : alloc
+                .directBuffer(compressed.readableBytes())
+                .writeBytes(compressed, compressed.readerIndex(), compressed.readableBytes());
+    return new SharedFrame(binary, payloadLength, plainCopy, compressedCopy);
+  }
+
   /** Another reference, for handing to another thread. */
   SharedFrame retain() {
     plain.retain();

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CodecException;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -123,7 +124,11 @@ final class WebSocketConnectionHandler extends ChannelInboundHandlerAdapter {
         && !(root instanceof DecompressionException)) {
       root = root.getCause();
     }
-    if (root instanceof CorruptedWebSocketFrameException) {
+    if (root instanceof PrematureChannelClosureException) {
+      // The aggregator reports a message cut short by the peer closing TCP: nothing to answer.
+      log.debug("connection {}: {}", conn.id, root.getMessage());
+      ctx.close();
+    } else if (root instanceof CorruptedWebSocketFrameException) {
       // Netty's frame decoder and UTF-8 validator have already sent a close frame with this code
       // and close the channel once it is flushed.
       CorruptedWebSocketFrameException e = (CorruptedWebSocketFrameException) root;

@@ -338,6 +338,11 @@ final class RawWebSocket implements AutoCloseable {
     }
   }
 
+  /** Sends FIN: the server reads end-of-stream after what was sent. */
+  void shutdownOutput() throws IOException {
+    socket.shutdownOutput();
+  }
+
   /** Changes the read timeout for the following reads. */
   void readTimeout(Duration timeout) throws SocketException {
     socket.setSoTimeout((int) timeout.toMillis());

@@ -63,6 +63,22 @@ public interface Broker extends AutoCloseable {
    */
   CompletionStage<Void> removeHistory(String channel);
 
+  /**
+   * Whether calls can be expected to succeed now: the broker's server is reachable. For readiness
+   * checks and stats; the memory broker always is.
+   */
+  default boolean isAvailable() {
+    return true;
+  }
+
+  /**
+   * What last went wrong talking to the broker's server, or {@code null} if nothing did. Says why
+   * {@link #isAvailable()} is false.
+   */
+  default String lastError() {
+    return null;
+  }
+
   /** Releases the broker's resources; no listener calls follow. Idempotent. */
   @Override
   void close();

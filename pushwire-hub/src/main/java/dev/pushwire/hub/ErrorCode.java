@@ -19,6 +19,11 @@ public enum ErrorCode {
   NOT_SUBSCRIBED("not_subscribed"),
   /** The connection would exceed {@link HubConfig#maxSubscriptionsPerConnection()}. */
   TOO_MANY_SUBSCRIPTIONS("too_many_subscriptions"),
+  /**
+   * The connection sent commands faster than {@link HubConfig#commandRate()} allows; the command
+   * was not run. Going on closes the connection with 1008.
+   */
+  RATE_LIMITED("rate_limited"),
   /** No open connection managed by this hub has the given id. */
   NO_CONNECTION("no_connection"),
   /** A backend (broker or registry) cannot be reached; trying again later may work. */

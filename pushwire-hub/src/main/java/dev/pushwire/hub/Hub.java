@@ -100,6 +100,9 @@ public interface Hub extends AutoCloseable {
   /** Who the user of a new connection is, for presence; see {@link UserResolver#NONE}. */
   Hub userResolver(UserResolver resolver);
 
+  /** Extra {@code pushwire.v1} commands; see {@link CommandHandler#NONE}. */
+  Hub commandHandler(CommandHandler handler);
+
   /**
    * Which connections are hub clients (default: all). The others are left alone: no channels, no
    * registry record; their events still reach {@link #onOpen}, {@link #onMessage} and {@link
@@ -160,6 +163,16 @@ public interface Hub extends AutoCloseable {
 
   /** The ids of this node's connections subscribed to {@code channel}. */
   Set<Long> subscribers(String channel);
+
+  /**
+   * How often each limit triggered since the hub started, by reason: {@code rate_limited} (a
+   * command refused by the command rate limit), {@code rate_limit_close} and {@code garbage_close}
+   * (connections closed with 1008), {@code too_many_subscriptions}, {@code forbidden} (refused by
+   * the {@link AccessPolicy}). Reasons that never triggered are absent.
+   */
+  default Map<String, Long> limitsTriggered() {
+    return Map.of();
+  }
 
   /** The channels a connection on this node is subscribed to. */
   Set<String> subscriptions(long connectionId);

@@ -28,6 +28,9 @@ public final class HubConfig {
   public static final Duration DEFAULT_HISTORY_META_TTL = Duration.ofHours(24);
   public static final int DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION = 128;
   public static final int DEFAULT_MAX_GARBAGE_COMMANDS = 5;
+  public static final double DEFAULT_COMMAND_RATE = 100;
+  public static final int DEFAULT_COMMAND_BURST = 200;
+  public static final int DEFAULT_MAX_RATE_LIMITED_COMMANDS = 100;
   public static final String DEFAULT_CHANNEL = "default";
   public static final Duration DEFAULT_REGISTRY_REFRESH_INTERVAL = Duration.ofSeconds(10);
 
@@ -50,6 +53,9 @@ public final class HubConfig {
   private final Duration historyMetaTtl;
   private final int maxSubscriptionsPerConnection;
   private final int maxGarbageCommands;
+  private final double commandRate;
+  private final int commandBurst;
+  private final int maxRateLimitedCommands;
   private final String defaultChannel;
   private final Duration registryRefreshInterval;
 
@@ -63,6 +69,9 @@ public final class HubConfig {
     this.historyMetaTtl = b.historyMetaTtl;
     this.maxSubscriptionsPerConnection = b.maxSubscriptionsPerConnection;
     this.maxGarbageCommands = b.maxGarbageCommands;
+    this.commandRate = b.commandRate;
+    this.commandBurst = b.commandBurst;
+    this.maxRateLimitedCommands = b.maxRateLimitedCommands;
     this.defaultChannel = b.defaultChannel;
     this.registryRefreshInterval = b.registryRefreshInterval;
   }
@@ -131,6 +140,28 @@ public final class HubConfig {
     return maxGarbageCommands;
   }
 
+  /**
+   * {@code pushwire.v1} commands per second one connection may send on average (default 100; 0
+   * turns the limit off). A token bucket of {@link #commandBurst()} tokens: a command beyond it is
+   * answered with the error {@code rate_limited} and not run.
+   */
+  public double commandRate() {
+    return commandRate;
+  }
+
+  /** Commands a connection may send at once before {@link #commandRate()} applies (default 200). */
+  public int commandBurst() {
+    return commandBurst;
+  }
+
+  /**
+   * How far a connection's rate-limited commands may outnumber its accepted ones before it is
+   * closed with 1008 (default 100): each refused command adds one, each accepted one takes one off.
+   */
+  public int maxRateLimitedCommands() {
+    return maxRateLimitedCommands;
+  }
+
   /** The channel of plain clients that name none in their URL (default {@code default}). */
   public String defaultChannel() {
     return defaultChannel;
@@ -162,6 +193,12 @@ public final class HubConfig {
         + maxSubscriptionsPerConnection
         + ", maxGarbageCommands="
         + maxGarbageCommands
+        + ", commandRate="
+        + commandRate
+        + ", commandBurst="
+        + commandBurst
+        + ", maxRateLimitedCommands="
+        + maxRateLimitedCommands
         + ", defaultChannel="
         + defaultChannel
         + ", registryRefreshInterval="
@@ -179,6 +216,9 @@ public final class HubConfig {
     private Duration historyMetaTtl = DEFAULT_HISTORY_META_TTL;
     private int maxSubscriptionsPerConnection = DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION;
     private int maxGarbageCommands = DEFAULT_MAX_GARBAGE_COMMANDS;
+    private double commandRate = DEFAULT_COMMAND_RATE;
+    private int commandBurst = DEFAULT_COMMAND_BURST;
+    private int maxRateLimitedCommands = DEFAULT_MAX_RATE_LIMITED_COMMANDS;
     private String defaultChannel = DEFAULT_CHANNEL;
     private Duration registryRefreshInterval = DEFAULT_REGISTRY_REFRESH_INTERVAL;
 
@@ -192,6 +232,9 @@ public final class HubConfig {
       historyMetaTtl = c.historyMetaTtl;
       maxSubscriptionsPerConnection = c.maxSubscriptionsPerConnection;
       maxGarbageCommands = c.maxGarbageCommands;
+      commandRate = c.commandRate;
+      commandBurst = c.commandBurst;
+      maxRateLimitedCommands = c.maxRateLimitedCommands;
       defaultChannel = c.defaultChannel;
       registryRefreshInterval = c.registryRefreshInterval;
     }
@@ -239,6 +282,22 @@ public final class HubConfig {
 
     public Builder maxGarbageCommands(int max) {
       this.maxGarbageCommands = max;
+      return this;
+    }
+
+    /** 0 turns the command rate limit off. */
+    public Builder commandRate(double perSecond) {
+      this.commandRate = perSecond;
+      return this;
+    }
+
+    public Builder commandBurst(int commands) {
+      this.commandBurst = commands;
+      return this;
+    }
+
+    public Builder maxRateLimitedCommands(int max) {
+      this.maxRateLimitedCommands = max;
       return this;
     }
 
@@ -294,6 +353,17 @@ public final class HubConfig {
           maxSubscriptionsPerConnection,
           "1 or more");
       check(maxGarbageCommands >= 1, "maxGarbageCommands", maxGarbageCommands, "1 or more");
+      check(
+          commandRate >= 0 && Double.isFinite(commandRate),
+          "commandRate",
+          commandRate,
+          "0 (off) or a positive number of commands per second");
+      check(commandBurst >= 1, "commandBurst", commandBurst, "1 or more");
+      check(
+          maxRateLimitedCommands >= 1,
+          "maxRateLimitedCommands",
+          maxRateLimitedCommands,
+          "1 or more");
       check(
           ChannelName.isValid(defaultChannel),
           "defaultChannel",

@@ -48,6 +48,22 @@ public interface Registry extends AutoCloseable {
   /** Removes every record and presence entry of node {@code nodeId}, and only those. */
   CompletionStage<Void> removeNode(String nodeId);
 
+  /**
+   * Whether calls can be expected to succeed now: the registry's server is reachable. For readiness
+   * checks and stats; the memory registry always is.
+   */
+  default boolean isAvailable() {
+    return true;
+  }
+
+  /**
+   * What last went wrong talking to the registry's server, or {@code null} if nothing did. Says why
+   * {@link #isAvailable()} is false.
+   */
+  default String lastError() {
+    return null;
+  }
+
   /** Releases the registry's resources. Idempotent. */
   @Override
   void close();

@@ -6,8 +6,10 @@ import dev.pushwire.hub.HistoryOptions;
 import dev.pushwire.hub.HistoryResult;
 import dev.pushwire.hub.HubException;
 import dev.pushwire.hub.Publication;
+import dev.pushwire.hub.StreamPosition;
 import dev.pushwire.hub.SubscribeResult;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * channel's lock, sends what it missed, then what arrived while it was pending (skipping what the
  * history already held), and goes live. Because the broker appends to history before it delivers
  * and the history read starts after the subscription joined, every publication is either in the
- * history read or in the buffer: no gap; the offset check removes the overlap: no duplicate.
+ * history read or in the buffer: no gap; the offset check removes the overlap: no duplicate. The
+ * history read may also hold publications this node has not received live yet (Redis answers the
+ * read before its pub/sub message arrives): such a subscription goes live "catching up", skipping
+ * the live publications it already got, so those are not sent twice either.
  *
  * <p>No global lock: a concurrent map of channels, one monitor per channel.
  */
@@ -102,7 +107,9 @@ final class ChannelIndex {
       }
       long id = sub.connection.id;
       boolean left =
-          st.pending.remove(id, sub) || (sub.connection.v1 ? st.v1 : st.plain).remove(id);
+          st.pending.remove(id, sub)
+              || (sub.connection.v1 ? st.v1 : st.plain).remove(id)
+              || st.catchingUp.remove(id) != null;
       if (left) {
         releaseIfEmpty(st);
       }
@@ -119,6 +126,10 @@ final class ChannelIndex {
       synchronized (st) {
         if (st.removed) {
           return;
+        }
+        st.lastLive = p.position();
+        if (!st.catchingUp.isEmpty()) {
+          catchUp(st, p);
         }
         if (!st.plain.isEmpty()) {
           delivery.deliver(st.plain, PushEncoder.plain(p));
@@ -161,7 +172,25 @@ final class ChannelIndex {
     Set<Long> out = new HashSet<>(st.plain);
     out.addAll(st.v1);
     out.addAll(st.pending.keySet());
+    out.addAll(st.catchingUp.keySet());
     return Set.copyOf(out);
+  }
+
+  /**
+   * Under the channel's lock, before {@code p} is delivered: each catching-up subscriber that does
+   * not have {@code p} yet joins the live subscribers, so it gets {@code p} and what follows with
+   * them; the others keep waiting.
+   */
+  private static void catchUp(ChannelState st, Publication p) {
+    for (Iterator<Map.Entry<Long, ChannelState.CatchUp>> it = st.catchingUp.entrySet().iterator();
+        it.hasNext(); ) {
+      Map.Entry<Long, ChannelState.CatchUp> e = it.next();
+      ChannelState.CatchUp c = e.getValue();
+      if (!c.has(p)) {
+        it.remove();
+        (c.v1() ? st.v1 : st.plain).add(e.getKey());
+      }
+    }
   }
 
   private void finish(
@@ -226,7 +255,13 @@ final class ChannelIndex {
       }
     }
     sub.buffer.clear();
-    (v1 ? st.v1 : st.plain).add(id);
+    StreamPosition live = st.lastLive;
+    if (live != null && live.epoch().equals(epoch) && live.offset() >= last) {
+      (v1 ? st.v1 : st.plain).add(id);
+    } else {
+      // It has publications (up to last) that have not been delivered live here yet.
+      st.catchingUp.put(id, new ChannelState.CatchUp(v1, epoch, last));
+    }
     return r;
   }
 

@@ -1,5 +1,7 @@
 package dev.pushwire.hub.internal;
 
+import dev.pushwire.hub.Publication;
+import dev.pushwire.hub.StreamPosition;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +26,17 @@ final class ChannelState {
   final Map<Long, Subscription> pending = new ConcurrentHashMap<>();
 
   /**
+   * Live subscribers whose history read went further than this node's live stream had come (with
+   * Redis, a history read can overtake the pub/sub message of a publication): each skips the live
+   * publications it already got, up to {@link CatchUp#upTo}, then moves to {@link #plain} or {@link
+   * #v1}. Usually empty.
+   */
+  final Map<Long, CatchUp> catchingUp = new ConcurrentHashMap<>();
+
+  /** The position of the last publication delivered live, or {@code null}. Guarded by this. */
+  StreamPosition lastLive;
+
+  /**
    * The last of the broker subscribe/unsubscribe calls for this channel, chained so that they reach
    * the broker one at a time in order. While the channel has subscribers it ends in a subscribe.
    * Guarded by this.
@@ -38,6 +51,18 @@ final class ChannelState {
   }
 
   int size() {
-    return plain.size() + v1.size() + pending.size();
+    return plain.size() + v1.size() + pending.size() + catchingUp.size();
+  }
+
+  /**
+   * A subscriber that has everything up to {@code upTo} in {@code epoch} already.
+   *
+   * @param v1 whether it is a {@code pushwire.v1} client
+   */
+  record CatchUp(boolean v1, String epoch, long upTo) {
+    /** Whether it already got {@code p}. */
+    boolean has(Publication p) {
+      return p.epoch().equals(epoch) && p.offset() <= upTo;
+    }
   }
 }

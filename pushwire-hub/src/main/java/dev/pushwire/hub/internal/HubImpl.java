@@ -14,6 +14,7 @@ import dev.pushwire.core.WebSocketServer;
 import dev.pushwire.hub.AccessPolicy;
 import dev.pushwire.hub.Broker;
 import dev.pushwire.hub.ChannelName;
+import dev.pushwire.hub.CommandHandler;
 import dev.pushwire.hub.ConnectionRecord;
 import dev.pushwire.hub.ErrorCode;
 import dev.pushwire.hub.HistoryOptions;
@@ -68,6 +69,7 @@ public final class HubImpl implements Hub {
   private final Clock clock;
   private final ChannelIndex index;
   private final V1ProtocolHandler protocol;
+  private final LimitCounters limits = new LimitCounters();
   private final ConcurrentHashMap<Long, LocalConnection> connections = new ConcurrentHashMap<>();
   private final ThrottledLog registryProblems =
       new ThrottledLog(log, "Registry write", PROBLEM_LOG_INTERVAL);
@@ -80,6 +82,7 @@ public final class HubImpl implements Hub {
   private volatile CloseListener closeHook;
   private volatile AccessPolicy policy = AccessPolicy.DEFAULT;
   private volatile UserResolver userResolver = UserResolver.NONE;
+  private volatile CommandHandler commandHandler = CommandHandler.NONE;
   private volatile Predicate<ConnectionInfo> managed = c -> true;
 
   /**
@@ -190,6 +193,9 @@ public final class HubImpl implements Hub {
   private void open(ConnectionInfo info) {
     boolean v1 = SUBPROTOCOL.equals(info.subprotocol());
     LocalConnection c = new LocalConnection(info, v1, resolveUser(info), config.nodeId());
+    if (v1 && config.commandRate() > 0) {
+      c.commands = new TokenBucket(config.commandRate(), config.commandBurst(), clock.millis());
+    }
     connections.put(c.id, c);
     startRefreshTimer();
     synchronized (c) {
@@ -206,6 +212,7 @@ public final class HubImpl implements Hub {
     if (problem == null) {
       for (String ch : channels) {
         if (!policy.canSubscribe(c.info, ch)) {
+          limits.increment(LimitCounters.FORBIDDEN);
           problem = ErrorCode.FORBIDDEN.code() + ": subscribing to " + ch + " is not allowed";
           break;
         }
@@ -254,6 +261,7 @@ public final class HubImpl implements Hub {
       }
     }
     if (channels.size() > config.maxSubscriptionsPerConnection()) {
+      limits.increment(LimitCounters.TOO_MANY_SUBSCRIPTIONS);
       return ErrorCode.TOO_MANY_SUBSCRIPTIONS.code()
           + ": "
           + channels.size()
@@ -350,6 +358,32 @@ public final class HubImpl implements Hub {
     return this;
   }
 
+  /** The current time for rate limits, from the hub's clock. */
+  long nowMillis() {
+    return clock.millis();
+  }
+
+  /** The hub's limit counters. */
+  LimitCounters limits() {
+    return limits;
+  }
+
+  @Override
+  public Map<String, Long> limitsTriggered() {
+    return limits.snapshot();
+  }
+
+  @Override
+  public Hub commandHandler(CommandHandler handler) {
+    this.commandHandler = Objects.requireNonNull(handler, "handler");
+    return this;
+  }
+
+  /** The extra commands in force. */
+  CommandHandler commands() {
+    return commandHandler;
+  }
+
   /** The access policy in force. */
   AccessPolicy policy() {
     return policy;
@@ -397,6 +431,7 @@ public final class HubImpl implements Hub {
           throw new HubException(ErrorCode.ALREADY_SUBSCRIBED, "already subscribed to " + channel);
         }
         if (c.subscriptions.size() >= config.maxSubscriptionsPerConnection()) {
+          limits.increment(LimitCounters.TOO_MANY_SUBSCRIPTIONS);
           throw new HubException(
               ErrorCode.TOO_MANY_SUBSCRIPTIONS,
               "at most "

@@ -29,6 +29,12 @@ final class LocalConnection {
   /** Malformed commands in a row; touched only on the connection's event loop. */
   int garbageInRow;
 
+  /** The command rate limit, or {@code null} when off; event loop only. */
+  TokenBucket commands;
+
+  /** Rate-limited commands minus accepted ones since (never below 0); event loop only. */
+  int rateLimitedScore;
+
   /** Whether the hub already asked the server to close it; event loop only. */
   boolean closing;
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.util.RawValue;
 import dev.pushwire.core.CloseCodes;
 import dev.pushwire.core.Message;
 import dev.pushwire.hub.ChannelName;
+import dev.pushwire.hub.CommandHandler;
 import dev.pushwire.hub.ErrorCode;
 import dev.pushwire.hub.HistoryOptions;
 import dev.pushwire.hub.HistoryResult;
@@ -39,6 +40,7 @@ final class V1ProtocolHandler {
   private static final int MAX_ID_LENGTH = 64;
   private static final int MAX_ECHOED_OP = 32;
   static final String GARBAGE_CLOSE_REASON = "too many malformed commands";
+  static final String RATE_CLOSE_REASON = "command rate limit exceeded";
 
   private final HubImpl hub;
   private final Delivery delivery;
@@ -54,12 +56,15 @@ final class V1ProtocolHandler {
   void handle(LocalConnection c, Message message) {
     Command cmd;
     try {
-      cmd = parse(message);
+      cmd = parse(message, hub.commands());
     } catch (BadCommand e) {
       garbage(c, e.id, e.code, e.getMessage());
       return;
     }
     c.garbageInRow = 0;
+    if (!admitted(c, cmd.id())) {
+      return;
+    }
     try {
       run(c, cmd);
     } catch (HubException e) {
@@ -70,13 +75,50 @@ final class V1ProtocolHandler {
     }
   }
 
+  /**
+   * Applies the command rate limit: true if the command may run; otherwise answers {@code
+   * rate_limited}, and closes the connection with 1008 once its refused commands outnumber its
+   * accepted ones by {@link HubConfig#maxRateLimitedCommands()}.
+   */
+  private boolean admitted(LocalConnection c, JsonNode id) {
+    if (c.commands == null) {
+      return true;
+    }
+    if (c.commands.tryTake(hub.nowMillis())) {
+      if (c.rateLimitedScore > 0) {
+        c.rateLimitedScore--;
+      }
+      return true;
+    }
+    if (c.closing) {
+      return false; // already being closed: no more replies
+    }
+    hub.limits().increment(LimitCounters.RATE_LIMITED);
+    replyError(
+        c,
+        id,
+        ErrorCode.RATE_LIMITED,
+        "too many commands: at most "
+            + config.commandBurst()
+            + " at once and "
+            + config.commandRate()
+            + " per second");
+    c.rateLimitedScore++;
+    if (c.rateLimitedScore >= config.maxRateLimitedCommands()) {
+      c.closing = true;
+      hub.limits().increment(LimitCounters.RATE_LIMIT_CLOSE);
+      delivery.close(c.id, CloseCodes.POLICY_VIOLATION, RATE_CLOSE_REASON);
+    }
+    return false;
+  }
+
   // ---- parsing --------------------------------------------------------------------------------
 
   /** A well-formed command: its id, op and fields, checked for presence and type. */
   private record Command(
       JsonNode id, String op, String channel, StreamPosition since, Integer limit, JsonNode data) {}
 
-  private static Command parse(Message message) throws BadCommand {
+  private static Command parse(Message message, CommandHandler extra) throws BadCommand {
     if (message.binary()) {
       throw new BadCommand(
           null,
@@ -132,15 +174,17 @@ final class V1ProtocolHandler {
       case "history" ->
           new Command(id, name, channel(root, id), since(root, id), limit(root, id), null);
       case "ping" -> new Command(id, name, null, null, null, null);
-      default ->
-          throw new BadCommand(
-              id,
-              ErrorCode.UNKNOWN_OP,
-              "unknown op \""
-                  + (name.length() <= MAX_ECHOED_OP
-                      ? name
-                      : name.substring(0, MAX_ECHOED_OP) + "...")
-                  + "\"; expected subscribe, unsubscribe, publish, history, presence or ping");
+      default -> {
+        if (extra.handles(name)) {
+          yield new Command(id, name, null, null, null, root); // data: the whole command
+        }
+        throw new BadCommand(
+            id,
+            ErrorCode.UNKNOWN_OP,
+            "unknown op \""
+                + (name.length() <= MAX_ECHOED_OP ? name : name.substring(0, MAX_ECHOED_OP) + "...")
+                + "\"; expected subscribe, unsubscribe, publish, history, presence or ping");
+      }
     };
   }
 
@@ -206,7 +250,7 @@ final class V1ProtocolHandler {
       case "history" -> history(c, cmd);
       case "presence" -> presence(c, cmd);
       case "ping" -> reply(c, cmd.id(), Json.MAPPER.createObjectNode());
-      default -> throw new IllegalStateException("parsed an unknown op: " + cmd.op());
+      default -> extra(c, cmd);
     }
   }
 
@@ -324,7 +368,23 @@ final class V1ProtocolHandler {
         });
   }
 
-  private static HubException forbidden(String message) {
+  private void extra(LocalConnection c, Command cmd) {
+    answer(
+        c,
+        cmd,
+        hub.commands().handle(c.info, cmd.op(), Json.write(cmd.data())),
+        json -> {
+          try {
+            return (ObjectNode) Json.MAPPER.readTree(json);
+          } catch (JsonProcessingException | ClassCastException e) {
+            throw new IllegalStateException(
+                "the " + cmd.op() + " handler's result is no object", e);
+          }
+        });
+  }
+
+  private HubException forbidden(String message) {
+    hub.limits().increment(LimitCounters.FORBIDDEN);
     return new HubException(ErrorCode.FORBIDDEN, message);
   }
 
@@ -380,6 +440,7 @@ final class V1ProtocolHandler {
     c.garbageInRow++;
     if (c.garbageInRow >= config.maxGarbageCommands() && !c.closing) {
       c.closing = true;
+      hub.limits().increment(LimitCounters.GARBAGE_CLOSE);
       delivery.close(c.id, CloseCodes.POLICY_VIOLATION, GARBAGE_CLOSE_REASON);
     }
   }

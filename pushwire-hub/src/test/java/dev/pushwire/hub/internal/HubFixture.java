@@ -39,10 +39,19 @@ final class HubFixture implements AutoCloseable {
   }
 
   HubFixture(HubConfig config, Broker broker, Registry registry) {
+    this(config, broker, registry, Clock.systemUTC());
+  }
+
+  /** A hub on the memory backends whose rate limits and timestamps follow {@code clock}. */
+  HubFixture(HubConfig config, Clock clock) {
+    this(config, new MemoryBroker(), new MemoryRegistry(), clock);
+  }
+
+  HubFixture(HubConfig config, Broker broker, Registry registry, Clock clock) {
     this.broker = broker;
     this.registry = registry;
     // The fixture owns the backends, so a test can close the hub and still inspect them.
-    this.hub = new HubImpl(delivery, null, config, broker, registry, false, Clock.systemUTC());
+    this.hub = new HubImpl(delivery, null, config, broker, registry, false, clock);
   }
 
   /** Opens a plain client with {@code channels} in its URL; returns its id. */

@@ -26,8 +26,12 @@ import picocli.CommandLine.Spec;
     versionProvider = PushwireCommand.Version.class,
     subcommands = {
       ServeCommand.class,
+      StopCommand.class,
+      StatusCommand.class,
       ClientCommand.class,
       PublishCommand.class,
+      TokenCommand.class,
+      dev.pushwire.bench.BenchCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
     },
@@ -41,6 +45,7 @@ import picocli.CommandLine.Spec;
       "  pushwire client ws://127.0.0.1:9876/         # print what 'default' gets",
       "  pushwire publish --api-key KEY --data hello  # every client gets 'hello'",
       "  pushwire publish --api-key KEY --data hi --interval 1s   # once a second",
+      "  pushwire serve --daemon; pushwire status; pushwire stop   # in the background",
       "",
       "Run 'pushwire COMMAND --help' for a command's options.",
       ""
@@ -54,6 +59,9 @@ public final class PushwireCommand implements Callable<Integer> {
 
   /** The command line or the configuration is wrong. */
   public static final int EXIT_USAGE = 2;
+
+  /** {@code stop} and {@code status}: the node is not running (what init scripts expect). */
+  public static final int EXIT_NOT_RUNNING = 3;
 
   private static final Logger log = LoggerFactory.getLogger(PushwireCommand.class);
 

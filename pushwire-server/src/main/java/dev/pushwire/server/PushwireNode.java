@@ -1,35 +1,52 @@
 package dev.pushwire.server;
 
-import dev.pushwire.core.ConnectionInfo;
+import dev.pushwire.core.HandshakeDecision;
+import dev.pushwire.core.HandshakeRequest;
 import dev.pushwire.core.ServerSettings;
 import dev.pushwire.core.TimerHandle;
 import dev.pushwire.core.WebSocketServer;
-import dev.pushwire.hub.AccessPolicy;
 import dev.pushwire.hub.Hub;
 import dev.pushwire.hub.HubConfig;
 import dev.pushwire.server.internal.ApiKeys;
 import dev.pushwire.server.internal.ApiRouter;
 import dev.pushwire.server.internal.ApiRoutes;
+import dev.pushwire.server.internal.Backends;
+import dev.pushwire.server.internal.BuildInfo;
+import dev.pushwire.server.internal.ClusterConnections;
+import dev.pushwire.server.internal.DashboardAccess;
+import dev.pushwire.server.internal.DashboardRoutes;
 import dev.pushwire.server.internal.DurationText;
 import dev.pushwire.server.internal.NodeContext;
 import dev.pushwire.server.internal.NodeCounters;
+import dev.pushwire.server.internal.NodeMetrics;
+import dev.pushwire.server.internal.OperationsRoutes;
 import dev.pushwire.server.internal.PublisherEndpoint;
+import dev.pushwire.server.internal.Readiness;
+import dev.pushwire.server.internal.StaticAssets;
 import dev.pushwire.server.internal.TickPublisher;
+import dev.pushwire.server.internal.auth.ChannelRules;
+import dev.pushwire.server.internal.auth.ConnectionAuth;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One push node, what {@code pushwire serve} runs: a {@link WebSocketServer} with a {@link Hub} on
- * the embedded memory backends, and three ways to publish in front of it:
+ * the backends its config names (the embedded memory ones by default; Redis or Memcached to share
+ * them between nodes, see {@code docs/CLUSTER.md}), and three ways to publish in front of it:
  *
  * <ul>
- *   <li>the HTTP API under {@code /api/} on the same port (and {@code GET /healthz});
+ *   <li>the HTTP API under {@code /api/} on the same port, with the dashboard at {@code /} and the
+ *       browser client at {@code /pushwire.js} beside it, and {@code GET /healthz}, {@code /readyz}
+ *       and {@code /metrics} (Prometheus) for operators, without a key;
  *   <li>the publisher socket at {@link ServerConfig#publisherPath()}, which needs an API key;
  *   <li>the timer ({@link ServerConfig#tickPeriod()}), which needs no client at all.
  * </ul>
@@ -55,13 +72,21 @@ public final class PushwireNode implements AutoCloseable {
   private final boolean apiKeyGenerated;
   private final WebSocketServer server;
   private final Hub hub;
+  private final Backends backends;
   private final NodeCounters counters = new NodeCounters();
+  private final NodeMetrics metrics = new NodeMetrics(counters);
+  private final Readiness readiness;
   private final PublisherEndpoint publishers;
   private volatile TimerHandle tick;
   private volatile boolean serving;
 
   private PushwireNode(ServerConfig config) {
     this.config = config;
+    AuthSettings authSettings = config.auth();
+    if (config.clientPublish() && authSettings.clientPublishChannels().isEmpty()) {
+      authSettings = authSettings.withClientPublishChannels(List.of("*"));
+    }
+    ConnectionAuth auth = new ConnectionAuth(authSettings, Clock.systemUTC()); // checks the keys
     if (config.apiKeys().isEmpty()) {
       this.apiKeys = List.of(ApiKeys.generate());
       this.apiKeyGenerated = true;
@@ -69,20 +94,37 @@ public final class PushwireNode implements AutoCloseable {
       this.apiKeys = config.apiKeys();
       this.apiKeyGenerated = false;
     }
-    ApiKeys keys = new ApiKeys(apiKeys);
+    ApiKeys keys =
+        ApiKeys.withScopes(
+            apiKeys, config.adminSecret() == null ? List.of() : List.of(config.adminSecret()));
     this.server = WebSocketServer.create(serverSettings(config));
-    this.hub = Hub.create(server, hubConfig(config));
+    HubConfig hubConfig = hubConfig(config);
+    this.backends = Backends.open(config, hubConfig.nodeId());
+    this.readiness = new Readiness(backends::problems);
+    try {
+      this.hub =
+          Hub.create(
+              server,
+              hubConfig,
+              metrics.meter(backends.broker()),
+              metrics.meter(backends.registry()));
+    } catch (RuntimeException e) {
+      backends.close();
+      metrics.close();
+      throw e;
+    }
     this.publishers = new PublisherEndpoint(config.publisherPath(), keys, hub, counters);
-    boolean clientPublish = config.clientPublish();
-    hub.accessPolicy(
-        new AccessPolicy() {
-          @Override
-          public boolean canPublish(ConnectionInfo connection, String channel) {
-            return clientPublish;
+    hub.accessPolicy(new ChannelRules(authSettings, auth::token));
+    hub.userResolver(auth);
+    hub.commandHandler(auth);
+    hub.manages(info -> !publishers.owns(info.path()));
+    hub.onOpen(
+        (srv, info) -> {
+          publishers.opened(info);
+          if (!publishers.owns(info.path())) {
+            auth.opened(srv, info);
           }
         });
-    hub.manages(info -> !publishers.owns(info.path()));
-    hub.onOpen((srv, info) -> publishers.opened(info));
     hub.onMessage(
         (srv, message) -> {
           if (!publishers.message(srv, message)) {
@@ -92,14 +134,40 @@ public final class PushwireNode implements AutoCloseable {
                 message.connectionId());
           }
         });
-    hub.onClose((srv, event) -> publishers.closed(event.connectionId()));
+    hub.onClose(
+        (srv, event) -> {
+          publishers.closed(event.connectionId());
+          auth.closed(event.connectionId());
+        });
     server.onHandshake(
         request ->
             publishers.owns(request.path())
                 ? publishers.handshake(request)
-                : hub.checkHandshake(request));
-    NodeContext context = new NodeContext(server, hub, counters, publishers, Instant.now());
-    server.onRequest(new ApiRouter(keys, config.maxBodySize(), new ApiRoutes(context), counters));
+                : checkSubscriber(auth, request));
+    ClusterConnections cluster = new ClusterConnections(server, hub, publishers, backends);
+    backends.onNodeMessage(cluster);
+    Instant startedAt = Instant.now();
+    NodeContext context =
+        new NodeContext(server, hub, counters, publishers, startedAt, backends, cluster);
+    metrics.bind(server, hub, publishers, backends::statuses, readiness, BuildInfo.version());
+    server.onRequest(
+        new OperationsRoutes(
+            readiness,
+            metrics,
+            hub::nodeId,
+            server,
+            startedAt,
+            new DashboardRoutes(
+                DashboardAccess.of(config),
+                StaticAssets.load(),
+                config.paths(),
+                new ApiRouter(keys, config.maxBodySize(), new ApiRoutes(context), counters))));
+  }
+
+  /** A subscriber's handshake: its token first (401), then its channels (400). */
+  private HandshakeDecision checkSubscriber(ConnectionAuth auth, HandshakeRequest request) {
+    HandshakeDecision token = auth.check(request);
+    return token.accepted() ? hub.checkHandshake(request) : token;
   }
 
   /** A node with {@code config}; nothing is bound until {@link #start()}. */
@@ -119,9 +187,13 @@ public final class PushwireNode implements AutoCloseable {
       port = server.start();
     } catch (RuntimeException e) {
       hub.close();
+      backends.close();
+      metrics.close();
       throw e;
     }
     serving = true;
+    readiness.serving();
+    metrics.start(server);
     if (!config.tickPeriod().isZero()) {
       tick =
           server.tick(
@@ -174,10 +246,59 @@ public final class PushwireNode implements AutoCloseable {
   }
 
   /**
+   * Turns readiness false ({@code GET /readyz} answers 503 {@code draining}) and keeps serving: the
+   * first step of {@link #drain}, also useful alone to let a load balancer move new clients away
+   * before a planned stop.
+   *
+   * @return whether this call turned it false (false if a drain had begun before)
+   */
+  public boolean beginDrain() {
+    return readiness.draining();
+  }
+
+  /** Whether the node should get new clients: serving, not draining, every backend reachable. */
+  public boolean isReady() {
+    return readiness.check().ready();
+  }
+
+  /**
+   * Stops gracefully within {@code deadline}, what SIGTERM does: readiness turns false, the port
+   * stops accepting, every client is closed with 1001 after the messages already queued for it
+   * (those still open near the deadline are closed at once), the node removes its records from the
+   * registry, and the backends are closed. Publications the broker accepted before this call have
+   * been handed to the connections by then, so they are delivered before the close. Returns when
+   * done; idempotent.
+   */
+  public void drain(Duration deadline) {
+    long end = System.nanoTime() + deadline.toNanos();
+    if (beginDrain()) {
+      log.info(
+          "node {}: draining: closing {} connections with 1001 within {}",
+          hub.nodeId(),
+          server.connectionCount(),
+          DurationText.format(deadline));
+    }
+    // Keep a quarter of the deadline (up to 2 s) for leaving the registry and closing backends.
+    Duration reserve = deadline.dividedBy(4);
+    if (reserve.compareTo(Duration.ofSeconds(2)) > 0) {
+      reserve = Duration.ofSeconds(2);
+    }
+    stopServing(deadline.minus(reserve));
+    leaveRegistry(Duration.ofNanos(Math.max(end - System.nanoTime(), 1_000_000)));
+    closeBackends();
+  }
+
+  /**
    * Stops: the timer, then the server (closing every client with 1001 within {@code grace}), then
-   * the hub. Idempotent.
+   * the hub, which removes this node's records from the registry. Idempotent.
    */
   public void stop(Duration grace) {
+    readiness.draining();
+    stopServing(grace);
+    closeBackends();
+  }
+
+  private void stopServing(Duration grace) {
     TimerHandle t = tick;
     if (t != null) {
       t.cancel();
@@ -185,7 +306,33 @@ public final class PushwireNode implements AutoCloseable {
     if (serving) {
       server.stop(grace);
     }
+  }
+
+  /** Removes this node's records from the registry, waiting up to {@code wait}, and says so. */
+  private void leaveRegistry(Duration wait) {
+    try {
+      hub.registry()
+          .removeNode(hub.nodeId())
+          .toCompletableFuture()
+          .get(wait.toNanos(), TimeUnit.NANOSECONDS);
+      log.info("node {}: removed its connection records from the registry", hub.nodeId());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn(
+          "node {}: removing its records from the registry failed: {}",
+          hub.nodeId(),
+          e instanceof TimeoutException
+              ? "no answer within " + DurationText.format(wait)
+              : e.getCause());
+    }
+  }
+
+  private void closeBackends() {
     hub.close();
+    backends.close(); // after the hub, which removes this node's records through the registry
+    metrics.close();
+    readiness.stopped();
   }
 
   /** {@link #stop(Duration)} with {@link #DEFAULT_GRACE}. */
@@ -205,6 +352,7 @@ public final class PushwireNode implements AutoCloseable {
         .subprotocols(Hub.SUBPROTOCOL)
         .allowedOrigins(config.allowedOrigins())
         .maxConnections(config.maxConnections())
+        .maxConnectionsPerIp(config.maxConnectionsPerIp())
         .maxMessageSize(config.maxMessageSize())
         .pingInterval(config.pingInterval())
         .idleTimeout(config.idleTimeout())
@@ -228,6 +376,10 @@ public final class PushwireNode implements AutoCloseable {
         .historyTtl(config.historyTtl())
         .historyMetaTtl(metaTtl)
         .maxSubscriptionsPerConnection(config.maxSubscriptions())
+        .commandRate(config.commandRate())
+        .commandBurst(config.commandBurst())
+        .maxRateLimitedCommands(config.maxRateLimitedCommands())
+        .registryRefreshInterval(Backends.refreshInterval(config))
         .build();
   }
 }

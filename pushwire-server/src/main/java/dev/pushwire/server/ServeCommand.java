@@ -3,15 +3,21 @@ package dev.pushwire.server;
 import dev.pushwire.server.ConfigLoader.Flag;
 import dev.pushwire.server.internal.BuildInfo;
 import dev.pushwire.server.internal.ConfigYaml;
+import dev.pushwire.server.internal.DaemonLauncher;
 import dev.pushwire.server.internal.DurationText;
+import dev.pushwire.server.internal.LogFormats;
 import dev.pushwire.server.internal.LogLevels;
+import dev.pushwire.server.internal.PidFile;
+import dev.pushwire.server.internal.ShutdownSignals;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -49,11 +55,17 @@ import picocli.CommandLine.Spec;
       "  pushwire serve --port 8080 --api-key s3cret",
       "  pushwire serve --tick 1s --tick-channel clock    # publish every second",
       "  pushwire serve --publisher-path /trigger         # the classic trigger path",
+      "  pushwire serve --broker redis://10.0.0.5:6379 --registry redis://10.0.0.5:6379",
+      "  pushwire serve --registry memcached://10.0.0.6:11211   # the classic registry",
       "  PUSHWIRE_HISTORY_SIZE=1000 pushwire serve --config pushwire.yaml",
       "  pushwire serve --config pushwire.yaml --check    # check, print, exit",
+      "  pushwire serve --daemon --pid-file /run/pushwire.pid --log-file pushwire.log",
+      "  pushwire status; pushwire stop                   # see docs/OPERATIONS.md",
       ""
     })
 final class ServeCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
   @Spec CommandSpec spec;
   @ParentCommand PushwireCommand parent;
 
@@ -178,10 +190,83 @@ final class ServeCommand implements Callable<Integer> {
   String nodeId;
 
   @Option(
+      names = "--broker",
+      paramLabel = "URI",
+      description = "memory, or redis://HOST:PORT[/DB] shared by every node (memory).")
+  String broker;
+
+  @Option(
+      names = "--registry",
+      paramLabel = "URI",
+      description = "memory, redis://HOST:PORT[/DB] or memcached://HOST:PORT[,HOST:PORT] (memory).")
+  String registry;
+
+  @Option(
+      names = "--registry-ttl",
+      paramLabel = "DURATION",
+      description = "How long a dead node's records stay in the registry (30s).")
+  String registryTtl;
+
+  @Option(
+      names = "--dashboard",
+      negatable = true,
+      description = "Serve the dashboard at / (on; loopback clients only without --admin-secret).")
+  Boolean dashboard;
+
+  @Option(
+      names = "--admin-secret",
+      paramLabel = "SECRET",
+      description = "Secret to open the dashboard from other machines (none).")
+  String adminSecret;
+
+  @Option(
       names = "--log-level",
       paramLabel = "LEVEL",
       description = "off, error, warn, info, debug or trace (info).")
   String logLevel;
+
+  @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
+      description = "text (one readable line per event) or json (one JSON object per line) (text).")
+  String logFormat;
+
+  @Option(
+      names = "--drain-timeout",
+      paramLabel = "DURATION",
+      description = "How long a graceful stop (SIGTERM, SIGINT, pushwire stop) may take (10s).")
+  String drainTimeout;
+
+  @Option(
+      names = DaemonLauncher.DAEMON_FLAG,
+      description =
+          "Run in the background: return once the node listens, log to --log-file, write"
+              + " --pid-file.")
+  boolean daemon;
+
+  @Option(
+      names = "--pid-file",
+      paramLabel = "FILE",
+      description =
+          "Write the process id here once listening, remove it on exit; refuse to start while it"
+              + " names a running pushwire (with --daemon: "
+              + PidFile.DEFAULT
+              + ").")
+  Path pidFile;
+
+  @Option(
+      names = "--log-file",
+      paramLabel = "FILE",
+      description =
+          "With --daemon: append the output and the logs here (" + DEFAULT_LOG_FILE + ").")
+  Path logFile;
+
+  /** Set by {@link DaemonLauncher} on the background child it starts. */
+  @Option(names = DaemonLauncher.CHILD_FLAG, hidden = true)
+  boolean daemonChild;
+
+  /** The log file {@code --daemon} appends to when none is given. */
+  static final String DEFAULT_LOG_FILE = "pushwire.log";
 
   @Override
   public Integer call() throws InterruptedException {
@@ -199,7 +284,33 @@ final class ServeCommand implements Callable<Integer> {
       printConfig(cfg, out);
       return PushwireCommand.EXIT_OK;
     }
+    if (logFile != null && !daemon && !daemonChild) {
+      err.println(
+          "error: --log-file needs --daemon (in the foreground, redirect the output instead:"
+              + " pushwire serve >>FILE 2>&1)");
+      err.println("Run 'pushwire serve --help' for usage.");
+      err.flush();
+      return PushwireCommand.EXIT_USAGE;
+    }
+    PidFile pid =
+        pidFile != null
+            ? new PidFile(pidFile)
+            : daemon ? new PidFile(Path.of(PidFile.DEFAULT)) : null;
+    if (pid != null && !claim(pid, err)) {
+      return PushwireCommand.EXIT_FAILURE;
+    }
+    if (daemon && !daemonChild) {
+      List<String> args = parent.spec.commandLine().getParseResult().originalArgs();
+      List<String> childArgs = new ArrayList<>(args);
+      if (pidFile == null) {
+        childArgs.add("--pid-file");
+        childArgs.add(pid.path().toString());
+      }
+      Path log = logFile != null ? logFile : Path.of(DEFAULT_LOG_FILE);
+      return new DaemonLauncher(pid, log, out, err).launch(childArgs);
+    }
     LogLevels.apply(cfg.logLevel());
+    LogFormats.apply(cfg.logFormat());
     PushwireNode node = PushwireNode.create(cfg);
     int boundPort;
     try {
@@ -209,18 +320,86 @@ final class ServeCommand implements Callable<Integer> {
       err.flush();
       return PushwireCommand.EXIT_FAILURE;
     }
-    printBanner(node, boundPort, out);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  node.close();
-                  stopped.countDown();
-                },
-                "pushwire-shutdown"));
-    stopped.await();
+    long self = ProcessHandle.current().pid();
+    ShutdownSignals signals =
+        ShutdownSignals.install(
+            cfg.drainTimeout(),
+            () -> {
+              if (pid != null) {
+                pid.removeIfOwnedBy(self);
+              }
+            });
+    printBanner(node, boundPort, out, cfg.logFormat());
+    if (pid != null) {
+      try {
+        pid.write(self, localUrl(cfg, boundPort));
+      } catch (UncheckedIOException e) {
+        err.println("error: " + e.getMessage());
+        err.flush();
+        node.close();
+        signals.finished();
+        return PushwireCommand.EXIT_FAILURE;
+      }
+    }
+    signals.awaitStopRequest();
+    try {
+      node.drain(cfg.drainTimeout());
+    } finally {
+      if (pid != null) {
+        pid.removeIfOwnedBy(self);
+      }
+      signals.finished();
+    }
+    log.info("node {} stopped", node.hub().nodeId());
     return PushwireCommand.EXIT_OK;
+  }
+
+  /**
+   * Checks {@code pid} before starting: refuses while it names a running pushwire (other than this
+   * process), and removes it when it is stale.
+   */
+  private static boolean claim(PidFile pid, PrintWriter err) {
+    PidFile.Check check;
+    try {
+      check = pid.check();
+      if (check.state() == PidFile.State.RUNNING
+          && check.entry().pid() != ProcessHandle.current().pid()) {
+        err.println(
+            "error: pushwire is already running as pid "
+                + check.entry().pid()
+                + " (pid file "
+                + pid.path()
+                + "); stop it first: pushwire stop --pid-file "
+                + pid.path());
+        err.flush();
+        return false;
+      }
+      if (check.state() == PidFile.State.STALE) {
+        log.info(
+            "replacing stale pid file {} (pid {} is not a running pushwire)",
+            pid.path(),
+            check.entry().pid());
+        pid.remove();
+      }
+      return true;
+    } catch (UncheckedIOException e) {
+      err.println("error: " + e.getMessage());
+      err.flush();
+      return false;
+    }
+  }
+
+  /** Where this machine reaches the node's HTTP port. */
+  static String localUrl(ServerConfig cfg, int port) {
+    String host = cfg.host();
+    if (host.equals("0.0.0.0")) {
+      host = "127.0.0.1";
+    } else if (host.equals("::") || host.equals("[::]")) {
+      host = "[::1]";
+    } else if (host.contains(":") && !host.startsWith("[")) {
+      host = "[" + host + "]";
+    }
+    return "http://" + host + ":" + port;
   }
 
   /** The config from the file, the environment and the flags of this command. */
@@ -264,7 +443,14 @@ final class ServeCommand implements Callable<Integer> {
         "--client-publish",
         clientPublish == null ? null : clientPublish.toString());
     add(flags, "node-id", "--node-id", nodeId);
+    add(flags, "broker", "--broker", broker);
+    add(flags, "registry", "--registry", registry);
+    add(flags, "registry-ttl", "--registry-ttl", registryTtl);
+    add(flags, "dashboard.enabled", "--dashboard", dashboard == null ? null : dashboard.toString());
+    add(flags, "admin.secret", "--admin-secret", adminSecret);
     add(flags, "log-level", "--log-level", logLevel);
+    add(flags, "log-format", "--log-format", logFormat);
+    add(flags, "drain-timeout", "--drain-timeout", drainTimeout);
     return flags;
   }
 
@@ -278,6 +464,18 @@ final class ServeCommand implements Callable<Integer> {
     out.println("# pushwire " + BuildInfo.version() + ": the config in force");
     out.print(ConfigYaml.write(cfg));
     out.flush();
+  }
+
+  private static void printBanner(
+      PushwireNode node, int port, PrintWriter console, LogFormat format) {
+    // With JSON logs, the banner goes to the log as JSON lines too, so a collector reads them all.
+    StringWriter text = new StringWriter();
+    PrintWriter out = format == LogFormat.JSON ? new PrintWriter(text) : console;
+    printBanner(node, port, out);
+    if (format == LogFormat.JSON) {
+      out.flush();
+      text.toString().lines().forEach(line -> log.info("{}", line));
+    }
   }
 
   private static void printBanner(PushwireNode node, int port, PrintWriter out) {
@@ -309,6 +507,16 @@ final class ServeCommand implements Callable<Integer> {
               + DurationText.format(cfg.tickPeriod())
               + " to "
               + cfg.tickChannel());
+    }
+    if (cfg.dashboardEnabled()) {
+      // The key rides in the URL's fragment, which the browser never sends to the server.
+      out.println(
+          "  dashboard: http://"
+              + base
+              + "/"
+              + (node.apiKeyGenerated()
+                  ? "#key=" + node.apiKeys().get(0)
+                  : "   (sign in with an API key)"));
     }
     if (node.apiKeyGenerated()) {
       out.println("API key: " + node.apiKeys().get(0));

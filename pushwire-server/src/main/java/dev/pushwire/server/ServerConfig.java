@@ -4,6 +4,7 @@ import dev.pushwire.core.ServerSettings;
 import dev.pushwire.core.SlowConsumerPolicy;
 import dev.pushwire.hub.ChannelName;
 import dev.pushwire.hub.HubConfig;
+import dev.pushwire.server.internal.BackendUri;
 import dev.pushwire.server.internal.DurationText;
 import java.time.Duration;
 import java.util.List;
@@ -27,6 +28,12 @@ public final class ServerConfig {
   public static final Duration MIN_TICK_PERIOD = Duration.ofMillis(10);
   public static final int MAX_HISTORY_SIZE = HubConfig.MAX_HISTORY_SIZE;
 
+  /** {@code max-connections-per-ip} by default: generous for NAT, small against one flooder. */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 1000;
+
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration MIN_DRAIN_TIMEOUT = Duration.ofSeconds(1);
+
   /** The defaults: port 9876 on every interface, no API key (one is generated at start-up). */
   public static final ServerConfig DEFAULT = newBuilder().build();
 
@@ -41,7 +48,12 @@ public final class ServerConfig {
   private final boolean compression;
   private final SlowConsumerPolicy slowConsumerPolicy;
   private final LogLevel logLevel;
+  private final LogFormat logFormat;
+  private final Duration drainTimeout;
   private final String nodeId;
+  private final String broker;
+  private final String registry;
+  private final Duration registryTtl;
   private final List<String> apiKeys;
   private final int maxBodySize;
   private final String publisherPath;
@@ -51,7 +63,14 @@ public final class ServerConfig {
   private final int historySize;
   private final Duration historyTtl;
   private final int maxSubscriptions;
+  private final int maxConnectionsPerIp;
+  private final int commandRate;
+  private final int commandBurst;
+  private final int maxRateLimitedCommands;
   private final boolean clientPublish;
+  private final boolean dashboardEnabled;
+  private final String adminSecret;
+  private final AuthSettings auth;
 
   private ServerConfig(Builder b) {
     host = b.host;
@@ -65,7 +84,12 @@ public final class ServerConfig {
     compression = b.compression;
     slowConsumerPolicy = b.slowConsumerPolicy;
     logLevel = b.logLevel;
+    logFormat = b.logFormat;
+    drainTimeout = b.drainTimeout;
     nodeId = b.nodeId;
+    broker = b.broker;
+    registry = b.registry;
+    registryTtl = b.registryTtl;
     apiKeys = b.apiKeys;
     maxBodySize = b.maxBodySize;
     publisherPath = b.publisherPath;
@@ -75,7 +99,14 @@ public final class ServerConfig {
     historySize = b.historySize;
     historyTtl = b.historyTtl;
     maxSubscriptions = b.maxSubscriptions;
+    maxConnectionsPerIp = b.maxConnectionsPerIp;
+    commandRate = b.commandRate;
+    commandBurst = b.commandBurst;
+    maxRateLimitedCommands = b.maxRateLimitedCommands;
     clientPublish = b.clientPublish;
+    dashboardEnabled = b.dashboardEnabled;
+    adminSecret = b.adminSecret;
+    auth = b.auth;
   }
 
   /** A builder holding the defaults. */
@@ -143,9 +174,46 @@ public final class ServerConfig {
     return logLevel;
   }
 
+  /** {@code log-format}: {@code text} lines (the default) or JSON lines. */
+  public LogFormat logFormat() {
+    return logFormat;
+  }
+
+  /**
+   * {@code drain-timeout}: how long a graceful stop (SIGTERM, SIGINT, {@code pushwire stop}) may
+   * take; clients still open near its end are closed at once, and at its end the process exits.
+   */
+  public Duration drainTimeout() {
+    return drainTimeout;
+  }
+
   /** {@code node-id}: this node's id in connection ids and presence; {@code null} picks one. */
   public String nodeId() {
     return nodeId;
+  }
+
+  /**
+   * {@code broker}: what carries publications between nodes and keeps history: {@code memory} (this
+   * node only) or {@code redis://HOST:PORT[/DB]} ({@code rediss://} for TLS).
+   */
+  public String broker() {
+    return broker;
+  }
+
+  /**
+   * {@code registry}: where connections and presence are listed for every node: {@code memory},
+   * {@code redis://...} or {@code memcached://HOST:PORT[,HOST:PORT...]}.
+   */
+  public String registry() {
+    return registry;
+  }
+
+  /**
+   * {@code registry-ttl}: how long a node's registry records outlive it when it dies without
+   * removing them; the node refreshes them every third of it.
+   */
+  public Duration registryTtl() {
+    return registryTtl;
   }
 
   /**
@@ -199,9 +267,59 @@ public final class ServerConfig {
     return maxSubscriptions;
   }
 
+  /**
+   * {@code max-connections-per-ip}: WebSocket connections one remote address may hold; more get
+   * 429. 0 turns the limit off.
+   */
+  public int maxConnectionsPerIp() {
+    return maxConnectionsPerIp;
+  }
+
+  /**
+   * {@code limits.command-rate}: {@code pushwire.v1} commands per second per connection on average
+   * (excess: error {@code rate_limited}); 0 turns the limit off.
+   */
+  public int commandRate() {
+    return commandRate;
+  }
+
+  /** {@code limits.command-burst}: commands a connection may send at once. */
+  public int commandBurst() {
+    return commandBurst;
+  }
+
+  /**
+   * {@code limits.max-rate-limited-commands}: how far refused commands may outnumber accepted ones
+   * before the connection is closed with 1008.
+   */
+  public int maxRateLimitedCommands() {
+    return maxRateLimitedCommands;
+  }
+
   /** {@code client-publish}: whether {@code pushwire.v1} clients may publish. */
   public boolean clientPublish() {
     return clientPublish;
+  }
+
+  /**
+   * {@code dashboard.enabled}: whether the node serves its dashboard at {@code /} (to loopback
+   * clients; to others only with {@link #adminSecret()}).
+   */
+  public boolean dashboardEnabled() {
+    return dashboardEnabled;
+  }
+
+  /**
+   * {@code admin.secret}: lets the dashboard be opened from other machines, signing in with it;
+   * {@code null} (the default) when none is set.
+   */
+  public String adminSecret() {
+    return adminSecret;
+  }
+
+  /** {@code auth.*} and {@code channels.*}: connection tokens and channel rules. */
+  public AuthSettings auth() {
+    return auth;
   }
 
   @Override
@@ -228,8 +346,18 @@ public final class ServerConfig {
         + slowConsumerPolicy
         + ", logLevel="
         + logLevel
+        + ", logFormat="
+        + logFormat
+        + ", drainTimeout="
+        + drainTimeout
         + ", nodeId="
         + nodeId
+        + ", broker="
+        + BackendUri.redacted(broker)
+        + ", registry="
+        + BackendUri.redacted(registry)
+        + ", registryTtl="
+        + registryTtl
         + ", apiKeys="
         + apiKeys.size()
         + " key(s), maxBodySize="
@@ -248,8 +376,20 @@ public final class ServerConfig {
         + historyTtl
         + ", maxSubscriptions="
         + maxSubscriptions
+        + ", maxConnectionsPerIp="
+        + maxConnectionsPerIp
+        + ", commandRate="
+        + commandRate
+        + ", commandBurst="
+        + commandBurst
+        + ", maxRateLimitedCommands="
+        + maxRateLimitedCommands
         + ", clientPublish="
         + clientPublish
+        + ", dashboardEnabled="
+        + dashboardEnabled
+        + ", adminSecret="
+        + (adminSecret == null ? "unset" : "set")
         + '}';
   }
 
@@ -266,7 +406,12 @@ public final class ServerConfig {
     private boolean compression = true;
     private SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.DROP;
     private LogLevel logLevel = LogLevel.INFO;
+    private LogFormat logFormat = LogFormat.TEXT;
+    private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
     private String nodeId;
+    private String broker = BackendUri.MEMORY;
+    private String registry = BackendUri.MEMORY;
+    private Duration registryTtl = BackendUri.DEFAULT_REGISTRY_TTL;
     private List<String> apiKeys = List.of();
     private int maxBodySize = DEFAULT_MAX_BODY_SIZE;
     private String publisherPath = DEFAULT_PUBLISHER_PATH;
@@ -276,7 +421,14 @@ public final class ServerConfig {
     private int historySize = HubConfig.DEFAULT_HISTORY_SIZE;
     private Duration historyTtl = HubConfig.DEFAULT_HISTORY_TTL;
     private int maxSubscriptions = HubConfig.DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION;
+    private int maxConnectionsPerIp = DEFAULT_MAX_CONNECTIONS_PER_IP;
+    private int commandRate = (int) HubConfig.DEFAULT_COMMAND_RATE;
+    private int commandBurst = HubConfig.DEFAULT_COMMAND_BURST;
+    private int maxRateLimitedCommands = HubConfig.DEFAULT_MAX_RATE_LIMITED_COMMANDS;
     private boolean clientPublish;
+    private boolean dashboardEnabled = true;
+    private String adminSecret;
+    private AuthSettings auth = AuthSettings.DEFAULT;
 
     private Builder() {}
 
@@ -292,7 +444,12 @@ public final class ServerConfig {
       compression = c.compression;
       slowConsumerPolicy = c.slowConsumerPolicy;
       logLevel = c.logLevel;
+      logFormat = c.logFormat;
+      drainTimeout = c.drainTimeout;
       nodeId = c.nodeId;
+      broker = c.broker;
+      registry = c.registry;
+      registryTtl = c.registryTtl;
       apiKeys = c.apiKeys;
       maxBodySize = c.maxBodySize;
       publisherPath = c.publisherPath;
@@ -302,7 +459,14 @@ public final class ServerConfig {
       historySize = c.historySize;
       historyTtl = c.historyTtl;
       maxSubscriptions = c.maxSubscriptions;
+      maxConnectionsPerIp = c.maxConnectionsPerIp;
+      commandRate = c.commandRate;
+      commandBurst = c.commandBurst;
+      maxRateLimitedCommands = c.maxRateLimitedCommands;
       clientPublish = c.clientPublish;
+      dashboardEnabled = c.dashboardEnabled;
+      adminSecret = c.adminSecret;
+      auth = c.auth;
     }
 
     public Builder host(String host) {
@@ -360,9 +524,36 @@ public final class ServerConfig {
       return this;
     }
 
+    public Builder logFormat(LogFormat format) {
+      this.logFormat = Objects.requireNonNull(format, "logFormat");
+      return this;
+    }
+
+    public Builder drainTimeout(Duration timeout) {
+      this.drainTimeout = Objects.requireNonNull(timeout, "drainTimeout");
+      return this;
+    }
+
     /** {@code null} (the default) lets the hub pick a random id. */
     public Builder nodeId(String nodeId) {
       this.nodeId = nodeId;
+      return this;
+    }
+
+    /** {@code memory} (the default), {@code redis://HOST:PORT[/DB]} or {@code rediss://...}. */
+    public Builder broker(String broker) {
+      this.broker = Objects.requireNonNull(broker, "broker");
+      return this;
+    }
+
+    /** {@code memory} (the default), {@code redis://...} or {@code memcached://...}. */
+    public Builder registry(String registry) {
+      this.registry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    public Builder registryTtl(Duration ttl) {
+      this.registryTtl = Objects.requireNonNull(ttl, "registryTtl");
       return this;
     }
 
@@ -413,9 +604,53 @@ public final class ServerConfig {
       return this;
     }
 
+    /** 0 turns the per-address limit off. */
+    public Builder maxConnectionsPerIp(int max) {
+      this.maxConnectionsPerIp = max;
+      return this;
+    }
+
+    /** 0 turns the command rate limit off. */
+    public Builder commandRate(int perSecond) {
+      this.commandRate = perSecond;
+      return this;
+    }
+
+    public Builder commandBurst(int commands) {
+      this.commandBurst = commands;
+      return this;
+    }
+
+    public Builder maxRateLimitedCommands(int max) {
+      this.maxRateLimitedCommands = max;
+      return this;
+    }
+
     public Builder clientPublish(boolean allowed) {
       this.clientPublish = allowed;
       return this;
+    }
+
+    public Builder dashboardEnabled(boolean enabled) {
+      this.dashboardEnabled = enabled;
+      return this;
+    }
+
+    /** {@code null} (the default): no admin secret. */
+    public Builder adminSecret(String secret) {
+      this.adminSecret = secret;
+      return this;
+    }
+
+    /** {@link AuthSettings#DEFAULT} (the default): no tokens, every channel public. */
+    public Builder auth(AuthSettings settings) {
+      this.auth = java.util.Objects.requireNonNull(settings, "auth");
+      return this;
+    }
+
+    /** The {@code auth.*} and {@code channels.*} settings so far. */
+    public AuthSettings auth() {
+      return auth;
     }
 
     /**
@@ -436,6 +671,21 @@ public final class ServerConfig {
       check(maxMessageSize >= 1, "max-message-size", maxMessageSize, "1 byte or more");
       check(!pingInterval.isNegative(), "ping-interval", pingInterval, "0 (off) or a duration");
       check(!idleTimeout.isNegative(), "idle-timeout", idleTimeout, "0 (off) or a duration");
+      check(
+          BackendUri.isBroker(broker),
+          "broker",
+          BackendUri.redacted(broker),
+          BackendUri.BROKER_EXPECTED);
+      check(
+          BackendUri.isRegistry(registry),
+          "registry",
+          BackendUri.redacted(registry),
+          BackendUri.REGISTRY_EXPECTED);
+      check(
+          BackendUri.isRegistryTtl(registryTtl),
+          "registry-ttl",
+          DurationText.format(registryTtl),
+          BackendUri.TTL_EXPECTED);
       for (String k : apiKeys) {
         check(isApiKey(k), "api.keys", k, "keys of printable characters without spaces");
       }
@@ -463,8 +713,33 @@ public final class ServerConfig {
           DurationText.format(historyTtl),
           "a positive duration");
       check(maxSubscriptions >= 1, "max-subscriptions", maxSubscriptions, "1 or more");
+      check(
+          maxConnectionsPerIp >= 0,
+          "max-connections-per-ip",
+          maxConnectionsPerIp,
+          "0 (off) or more");
+      check(commandRate >= 0, "limits.command-rate", commandRate, "0 (off) or more");
+      check(commandBurst >= 1, "limits.command-burst", commandBurst, "1 or more");
+      check(
+          maxRateLimitedCommands >= 1,
+          "limits.max-rate-limited-commands",
+          maxRateLimitedCommands,
+          "1 or more");
+      check(
+          drainTimeout.compareTo(MIN_DRAIN_TIMEOUT) >= 0,
+          "drain-timeout",
+          DurationText.format(drainTimeout),
+          DRAIN_TIMEOUT_EXPECTED);
+      if (adminSecret != null && !isAdminSecret(adminSecret)) {
+        // The value is a secret: the message does not repeat it.
+        throw new IllegalArgumentException(
+            "admin.secret: bad value (expected " + ADMIN_SECRET_EXPECTED + ")");
+      }
+      auth.check();
       return new ServerConfig(this);
     }
+
+    static final String DRAIN_TIMEOUT_EXPECTED = "a duration of at least 1s, such as 10s";
 
     static final String CHANNEL_EXPECTED =
         "a channel name: 1-200 characters of A-Z a-z 0-9 _ . : @ / -";
@@ -475,6 +750,12 @@ public final class ServerConfig {
 
     private static boolean isOrigin(String o) {
       return o.equals("*") || o.contains("://");
+    }
+
+    static final String ADMIN_SECRET_EXPECTED = "16 or more printable characters without spaces";
+
+    private static boolean isAdminSecret(String s) {
+      return s.length() >= 16 && isApiKey(s);
     }
 
     private static boolean isApiKey(String k) {

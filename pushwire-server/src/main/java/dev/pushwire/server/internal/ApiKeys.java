@@ -1,11 +1,13 @@
 package dev.pushwire.server.internal;
 
+import dev.pushwire.server.internal.auth.ChannelPatterns;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -27,8 +29,15 @@ public final class ApiKeys {
 
   private final List<byte[]> digests;
 
-  /** Accepts each of {@code keys}; must not be empty. */
+  /** Per key (same order as {@link #digests}): the channels it may use, or {@code null}: all. */
+  private final List<ChannelPatterns> scopes;
+
+  /** Accepts each of {@code keys}, unrestricted; must not be empty. */
   public ApiKeys(List<String> keys) {
+    this(keys, Collections.nCopies(keys.size(), null));
+  }
+
+  private ApiKeys(List<String> keys, List<ChannelPatterns> scopes) {
     if (keys.isEmpty()) {
       throw new IllegalArgumentException("at least one API key is needed");
     }
@@ -37,6 +46,50 @@ public final class ApiKeys {
       d.add(digest(k));
     }
     this.digests = List.copyOf(d);
+    this.scopes = Collections.unmodifiableList(new ArrayList<>(scopes));
+  }
+
+  /**
+   * Accepts {@code configured} keys, each {@code KEY} (every channel) or {@code
+   * KEY:PATTERN,PATTERN} (only channels a pattern matches; {@code *} matches anything), and {@code
+   * unrestricted} keys (such as the admin secret) as they are.
+   */
+  public static ApiKeys withScopes(List<String> configured, List<String> unrestricted) {
+    List<String> keys = new ArrayList<>();
+    List<ChannelPatterns> scopes = new ArrayList<>();
+    for (String k : configured) {
+      int colon = k.indexOf(':');
+      if (colon > 0 && colon < k.length() - 1) {
+        keys.add(k.substring(0, colon));
+        scopes.add(new ChannelPatterns(List.of(k.substring(colon + 1).split(","))));
+      } else {
+        keys.add(k);
+        scopes.add(null);
+      }
+    }
+    for (String k : unrestricted) {
+      keys.add(k);
+      scopes.add(null);
+    }
+    return new ApiKeys(keys, scopes);
+  }
+
+  /**
+   * The channel patterns {@code presented} is limited to, or {@code null} when it may use every
+   * channel (or is not a key). Compares against every key, like {@link #matches}.
+   */
+  public ChannelPatterns scope(String presented) {
+    if (presented == null) {
+      return null;
+    }
+    byte[] candidate = digest(presented);
+    ChannelPatterns found = null;
+    for (int i = 0; i < digests.size(); i++) {
+      if (MessageDigest.isEqual(digests.get(i), candidate) && scopes.get(i) != null) {
+        found = scopes.get(i);
+      }
+    }
+    return found;
   }
 
   /** Whether {@code presented} is one of the keys; {@code null} is not. */

@@ -7,6 +7,7 @@ import dev.pushwire.core.RequestListener;
 import dev.pushwire.core.WebSocketServer;
 import dev.pushwire.hub.ErrorCode;
 import dev.pushwire.hub.HubException;
+import dev.pushwire.server.internal.auth.ChannelPatterns;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -17,19 +18,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers plain HTTP requests on the node's port: {@code GET /healthz} without a key, and the JSON
- * API under {@code /api/} with one (see {@link ApiRoutes}). Checks, in order: the API key (401),
- * the route (404), the method (405, with {@code Allow}), the body size (413); then runs the route,
- * whose answer may come later from any thread. Never blocks the event loop.
+ * Answers plain HTTP requests on the node's port: the JSON API under {@code /api/}, with a key (see
+ * {@link ApiRoutes}); {@code /healthz}, {@code /readyz} and {@code /metrics} are answered before it
+ * by {@link OperationsRoutes}. Checks, in order: the API key (401), the route (404), the method
+ * (405, with {@code Allow}), the body size (413); then runs the route, whose answer may come later
+ * from any thread. Never blocks the event loop.
  */
 public final class ApiRouter implements RequestListener {
   private static final Logger log = LoggerFactory.getLogger(ApiRouter.class);
 
   /** Where the API lives. */
   public static final String PREFIX = "/api/";
-
-  /** The health check. */
-  public static final String HEALTH_PATH = "/healthz";
 
   private record Route(String method, Function<HttpRequest, CompletionStage<HttpResponse>> run) {}
 
@@ -50,6 +49,7 @@ public final class ApiRouter implements RequestListener {
     routes.put("/api/channels", new Route("GET", api::channels));
     routes.put("/api/connections", new Route("GET", api::connections));
     routes.put("/api/disconnect", new Route("POST", api::disconnect));
+    routes.put("/api/push", new Route("POST", api::push));
     routes.put("/api/stats", new Route("GET", api::stats));
   }
 
@@ -57,10 +57,6 @@ public final class ApiRouter implements RequestListener {
   public void onRequest(WebSocketServer server, HttpExchange exchange) {
     HttpRequest request = exchange.request();
     String path = request.path();
-    if (path.equals(HEALTH_PATH)) {
-      exchange.respond(HttpResponse.text(200, "ok\n"));
-      return;
-    }
     if (!path.startsWith(PREFIX)) {
       HttpResponse fallback = exchange.defaultResponse();
       exchange.respond(fallback.status() == 404 ? ApiJson.error(notFound(request)) : fallback);
@@ -95,6 +91,10 @@ public final class ApiRouter implements RequestListener {
     Route route = routes.get(request.path());
     if (route == null) {
       throw notFound(request);
+    }
+    ChannelPatterns scope = keys.scope(presented);
+    if (scope != null) {
+      ApiKeyScope.check(request, scope);
     }
     if (!route.method().equals(request.method())) {
       throw new MethodNotAllowed(route.method(), request);

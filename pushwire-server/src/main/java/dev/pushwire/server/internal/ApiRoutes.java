@@ -47,6 +47,7 @@ public final class ApiRoutes {
   private static final String PUBLISH_EXAMPLE = "{\"channel\":\"news\",\"data\":\"hello\"}";
   private static final String BROADCAST_EXAMPLE = "{\"channels\":[\"a\",\"b\"],\"data\":\"hello\"}";
   private static final String DISCONNECT_EXAMPLE = "{\"id\":\"node1:42\"}";
+  private static final String PUSH_EXAMPLE = "{\"id\":\"node1:42\",\"data\":\"hello\"}";
 
   private final NodeContext node;
 
@@ -217,12 +218,14 @@ public final class ApiRoutes {
 
   /**
    * {@code POST /api/disconnect {"id": 42 | "node:42" [, "code": 1000] [, "reason": "..."]}}:
-   * closes a connection on this node.
+   * closes a connection on this node, or, with the Redis broker, on the node its id names.
    */
   CompletionStage<HttpResponse> disconnect(HttpRequest request) {
     JsonBody body =
         JsonBody.parse(request.body(), List.of("id", "code", "reason"), DISCONNECT_EXAMPLE);
-    long id = connectionId(body.required("id"));
+    JsonNode idNode = body.required("id");
+    String remoteNode = remoteNode(idNode);
+    long id = remoteNode == null ? connectionId(idNode) : remoteConnectionId(idNode);
     int code = CloseCodes.NORMAL;
     if (body.has("code")) {
       JsonNode c = body.required("code");
@@ -237,6 +240,12 @@ public final class ApiRoutes {
     if (reason.getBytes(StandardCharsets.UTF_8).length > 123) {
       throw ApiException.badRequest("\"reason\" is longer than 123 bytes in UTF-8");
     }
+    if (remoteNode != null) {
+      String remoteId = ConnectionRecord.globalId(remoteNode, id);
+      return node.cluster()
+          .disconnect(remoteNode, id, code, reason)
+          .thenApply(o -> answer(o, ApiJson.object().put("disconnected", remoteId)));
+    }
     String globalId = ConnectionRecord.globalId(hub().nodeId(), id);
     if (!node.server().disconnect(id, code, reason)) {
       throw new ApiException(
@@ -246,7 +255,62 @@ public final class ApiRoutes {
     return CompletableFuture.completedFuture(ApiJson.response(200, answer));
   }
 
-  /** {@code GET /api/stats}: the server's counters, the hub's channels and this node's counters. */
+  /**
+   * {@code POST /api/push {"id": 42 | "node:42", "data": ANY}}: sends {@code data} to one
+   * connection, on this node or, with the Redis broker, on the node its id names. A plain client
+   * receives it as a publication's payload, a {@code pushwire.v1} client as {@code {"data":ANY}}.
+   */
+  CompletionStage<HttpResponse> push(HttpRequest request) {
+    JsonBody body = JsonBody.parse(request.body(), List.of("id", "data"), PUSH_EXAMPLE);
+    JsonNode idNode = body.required("id");
+    String remoteNode = remoteNode(idNode);
+    long id = remoteNode == null ? connectionId(idNode) : remoteConnectionId(idNode);
+    String target = remoteNode == null ? hub().nodeId() : remoteNode;
+    String data = ApiJson.write(body.required("data"));
+    String globalId = ConnectionRecord.globalId(target, id);
+    return node.cluster()
+        .push(target, id, data)
+        .thenApply(o -> answer(o, ApiJson.object().put("pushed", globalId)));
+  }
+
+  private static HttpResponse answer(ClusterConnections.Outcome o, ObjectNode done) {
+    if (!o.done()) {
+      throw new ApiException(o.status(), o.code(), o.message());
+    }
+    return ApiJson.response(200, done);
+  }
+
+  /** The node a {@code "node:42"} id names when it is not this node, else {@code null}. */
+  private String remoteNode(JsonNode id) {
+    if (!id.isTextual() || !node.cluster().reachesOtherNodes()) {
+      return null;
+    }
+    String text = id.asText();
+    int colon = text.lastIndexOf(':');
+    if (colon <= 0 || text.substring(0, colon).equals(hub().nodeId())) {
+      return null;
+    }
+    return text.substring(0, colon);
+  }
+
+  private static long remoteConnectionId(JsonNode id) {
+    String text = id.asText();
+    try {
+      long v = Long.parseLong(text.substring(text.lastIndexOf(':') + 1));
+      if (v > 0) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the error below
+    }
+    throw ApiException.badRequest(
+        "\"id\" must be a connection id such as 42 or \"node:42\", not " + id);
+  }
+
+  /**
+   * {@code GET /api/stats}: the server's counters, the hub's channels, this node's counters, totals
+   * since start (for rates) and the backends' status.
+   */
   CompletionStage<HttpResponse> stats(HttpRequest request) {
     ObjectNode answer = ApiJson.object();
     answer.put("node", hub().nodeId());
@@ -277,6 +341,25 @@ public final class ApiRoutes {
     ObjectNode api = answer.putObject("api");
     api.put("requests", counters.apiRequests());
     api.put("unauthorized", counters.apiUnauthorizedCount());
+    // Totals since start, for rates (difference of two reads over their interval).
+    ObjectNode totals = answer.putObject("totals");
+    totals.put("messagesIn", s.messagesIn());
+    totals.put("messagesOut", s.messagesOut());
+    totals.put("bytesIn", s.bytesIn());
+    totals.put("bytesOut", s.bytesOut());
+    totals.put("publications", counters.acceptedCount());
+    totals.put("deliveries", counters.deliveries());
+    totals.put("drops", s.slowConsumerDrops());
+    totals.put("slowConsumerCloses", s.slowConsumerCloses());
+    totals.put("backendErrors", counters.backendErrors());
+    ObjectNode backends = answer.putObject("backends");
+    for (Backends.Status b : node.backends().statuses()) {
+      ObjectNode o = backends.putObject(b.role());
+      o.put("kind", b.kind());
+      o.put("address", b.address());
+      o.put("available", b.available());
+      o.put("lastError", b.lastError());
+    }
     return CompletableFuture.completedFuture(ApiJson.response(200, answer));
   }
 

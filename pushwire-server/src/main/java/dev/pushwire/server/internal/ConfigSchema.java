@@ -1,6 +1,7 @@
 package dev.pushwire.server.internal;
 
 import dev.pushwire.core.SlowConsumerPolicy;
+import dev.pushwire.server.LogFormat;
 import dev.pushwire.server.LogLevel;
 import dev.pushwire.server.ServerConfig;
 import java.time.Duration;
@@ -23,6 +24,10 @@ import java.util.regex.Pattern;
  */
 public final class ConfigSchema {
   private static final List<ConfigKey<?>> KEYS = new ArrayList<>();
+  private static final ValueType<String> CHANNEL_PATTERN =
+      ValueType.matching(
+          Pattern.compile("[!-~]+"),
+          "channel patterns such as news or chat:* (* matches anything)");
 
   /** Variables that start with {@code PUSHWIRE_} but are not config keys; they are left alone. */
   public static final Set<String> OTHER_VARIABLES =
@@ -92,11 +97,33 @@ public final class ConfigSchema {
         ServerConfig.Builder::logLevel,
         ServerConfig::logLevel);
     add(
+        "log-format",
+        ValueType.oneOf(LogFormat.class),
+        ServerConfig.Builder::logFormat,
+        ServerConfig::logFormat);
+    add(
+        "drain-timeout",
+        ValueType.durationAtLeast(
+            ServerConfig.MIN_DRAIN_TIMEOUT, "a duration of at least 1s, such as 10s"),
+        ServerConfig.Builder::drainTimeout,
+        ServerConfig::drainTimeout);
+    add(
         "node-id",
         ValueType.matching(
             Pattern.compile("[A-Za-z0-9_.-]{1,64}"), "1-64 characters of A-Z a-z 0-9 _ . -"),
         ServerConfig.Builder::nodeId,
         ServerConfig::nodeId);
+    add("broker", BackendUri.brokerType(), ServerConfig.Builder::broker, ServerConfig::broker);
+    add(
+        "registry",
+        BackendUri.registryType(),
+        ServerConfig.Builder::registry,
+        ServerConfig::registry);
+    add(
+        "registry-ttl",
+        BackendUri.registryTtlType(),
+        ServerConfig.Builder::registryTtl,
+        ServerConfig::registryTtl);
     add(
         "api.keys",
         ValueType.listOf(
@@ -147,10 +174,82 @@ public final class ConfigSchema {
         ServerConfig.Builder::maxSubscriptions,
         ServerConfig::maxSubscriptions);
     add(
+        "max-connections-per-ip",
+        ValueType.integer(0, Integer.MAX_VALUE, "0 (off) or more"),
+        ServerConfig.Builder::maxConnectionsPerIp,
+        ServerConfig::maxConnectionsPerIp);
+    add(
+        "limits.command-rate",
+        ValueType.integer(0, Integer.MAX_VALUE, "0 (off) or more commands per second"),
+        ServerConfig.Builder::commandRate,
+        ServerConfig::commandRate);
+    add(
+        "limits.command-burst",
+        ValueType.integer(1, Integer.MAX_VALUE, "1 or more"),
+        ServerConfig.Builder::commandBurst,
+        ServerConfig::commandBurst);
+    add(
+        "limits.max-rate-limited-commands",
+        ValueType.integer(1, Integer.MAX_VALUE, "1 or more"),
+        ServerConfig.Builder::maxRateLimitedCommands,
+        ServerConfig::maxRateLimitedCommands);
+    add(
         "client-publish",
         ValueType.bool(),
         ServerConfig.Builder::clientPublish,
         ServerConfig::clientPublish);
+    add(
+        "dashboard.enabled",
+        ValueType.bool(),
+        ServerConfig.Builder::dashboardEnabled,
+        ServerConfig::dashboardEnabled);
+    add(
+        "admin.secret",
+        ValueType.matching(
+            Pattern.compile("[!-~]{16,}"), "16 or more printable characters without spaces"),
+        ServerConfig.Builder::adminSecret,
+        ServerConfig::adminSecret);
+    add(
+        "auth.hmac-secret",
+        ValueType.matching(
+            Pattern.compile("[!-~]{32,}"), "32 or more printable characters without spaces"),
+        (b, v) -> b.auth(b.auth().withHmacSecret(v)),
+        c -> c.auth().hmacSecret());
+    add(
+        "auth.public-key",
+        ValueType.text("a PEM public key file"),
+        (b, v) -> b.auth(b.auth().withPublicKey(v)),
+        c -> c.auth().publicKey());
+    add(
+        "auth.jwks-file",
+        ValueType.text("a JWKS file"),
+        (b, v) -> b.auth(b.auth().withJwksFile(v)),
+        c -> c.auth().jwksFile());
+    add(
+        "auth.anonymous",
+        ValueType.bool(),
+        (b, v) -> b.auth(b.auth().withAnonymous(v)),
+        c -> c.auth().anonymous());
+    add(
+        "auth.clock-skew",
+        ValueType.durationOrOff(Duration.ofSeconds(1), "0 or a duration such as 30s"),
+        (b, v) -> b.auth(b.auth().withClockSkew(v)),
+        c -> c.auth().clockSkew());
+    add(
+        "channels.public",
+        ValueType.listOf(CHANNEL_PATTERN, true),
+        (b, v) -> b.auth(b.auth().withPublicChannels(v)),
+        c -> c.auth().publicChannels());
+    add(
+        "channels.private",
+        ValueType.listOf(CHANNEL_PATTERN, true),
+        (b, v) -> b.auth(b.auth().withPrivateChannels(v)),
+        c -> c.auth().privateChannels());
+    add(
+        "channels.client-publish",
+        ValueType.listOf(CHANNEL_PATTERN, true),
+        (b, v) -> b.auth(b.auth().withClientPublishChannels(v)),
+        c -> c.auth().clientPublishChannels());
   }
 
   private static final Map<String, ConfigKey<?>> BY_NAME = new LinkedHashMap<>();

@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * Writes a {@link ServerConfig} as the YAML that {@code --config} reads, for {@code serve --check}.
- * API keys are secrets: only how many there are is written, in a comment.
+ * API keys and the admin secret are secrets: only whether they are set is written, in comments.
  */
 public final class ConfigYaml {
   private static final YAMLMapper YAML =
@@ -21,11 +21,13 @@ public final class ConfigYaml {
 
   private ConfigYaml() {}
 
-  /** {@code config} as YAML, every key but {@code api.keys} with its value. */
+  /** {@code config} as YAML, every key but the secrets ({@code api.keys}, {@code admin.secret}). */
   public static String write(ServerConfig config) {
     ObjectNode root = YAML.createObjectNode();
     for (ConfigKey<?> key : ConfigSchema.keys()) {
-      if (key.name().equals("api.keys")) {
+      if (key.name().equals("api.keys")
+          || key.name().equals("admin.secret")
+          || key.name().equals("auth.hmac-secret")) {
         continue;
       }
       Object value = key.getter().apply(config);
@@ -54,9 +56,13 @@ public final class ConfigYaml {
       }
     }
     String keys =
-        config.apiKeys().isEmpty()
-            ? "# api.keys: none: serve generates one at start-up\n"
-            : "# api.keys: " + config.apiKeys().size() + " key(s), not shown\n";
+        (config.apiKeys().isEmpty()
+                ? "# api.keys: none: serve generates one at start-up\n"
+                : "# api.keys: " + config.apiKeys().size() + " key(s), not shown\n")
+            + (config.adminSecret() == null
+                ? "# admin.secret: none\n"
+                : "# admin.secret: set, not shown\n")
+            + (config.auth().hmacSecret() == null ? "" : "# auth.hmac-secret: set, not shown\n");
     try {
       return YAML.writeValueAsString(root) + keys;
     } catch (JsonProcessingException e) {

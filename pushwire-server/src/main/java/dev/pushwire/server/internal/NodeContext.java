@@ -12,10 +12,14 @@ import java.time.Instant;
  * @param counters publications by source
  * @param publishers the publisher socket
  * @param startedAt when the node was created
+ * @param backends the broker and registry, with their status
+ * @param cluster pushes to and disconnects connections on any node
  */
 public record NodeContext(
     WebSocketServer server,
     Hub hub,
     NodeCounters counters,
     PublisherEndpoint publishers,
-    Instant startedAt) {}
+    Instant startedAt,
+    Backends backends,
+    ClusterConnections cluster) {}

@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * What a node counts beyond the server's own counters: publications by where they came from (and
- * the ones that failed), and HTTP API requests (and the ones refused for their key).
+ * the ones that failed), publications handed to this node's subscribers, failed backend calls, and
+ * HTTP API requests (and the ones refused for their key).
  */
 public final class NodeCounters {
 
@@ -26,6 +27,9 @@ public final class NodeCounters {
   private final AtomicLongArray failed = new AtomicLongArray(Source.values().length);
   private final AtomicLong apiRequests = new AtomicLong();
   private final AtomicLong apiUnauthorized = new AtomicLong();
+  private final AtomicLong accepted = new AtomicLong();
+  private final AtomicLong deliveries = new AtomicLong();
+  private final AtomicLong backendErrors = new AtomicLong();
 
   /** Counts one publication from {@code source} that the broker accepted. */
   public void published(Source source) {
@@ -45,6 +49,36 @@ public final class NodeCounters {
   /** Counts one HTTP API request refused for a missing or wrong key. */
   public void apiUnauthorized() {
     apiUnauthorized.incrementAndGet();
+  }
+
+  /** Counts one publication the broker accepted from this node, whatever its source. */
+  public void accepted() {
+    accepted.incrementAndGet();
+  }
+
+  /** Publications the broker accepted from this node, from every source (pushwire.v1 too). */
+  public long acceptedCount() {
+    return accepted.get();
+  }
+
+  /** Counts one publication the broker handed to this node to fan out to its subscribers. */
+  public void delivered() {
+    deliveries.incrementAndGet();
+  }
+
+  /** Counts one failed call to the broker or the registry. */
+  public void backendError() {
+    backendErrors.incrementAndGet();
+  }
+
+  /** Publications handed to this node's subscribers (each counted once, whatever their number). */
+  public long deliveries() {
+    return deliveries.get();
+  }
+
+  /** Failed calls to the broker or the registry. */
+  public long backendErrors() {
+    return backendErrors.get();
   }
 
   /** HTTP API requests. */

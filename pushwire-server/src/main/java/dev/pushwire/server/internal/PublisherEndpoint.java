@@ -10,6 +10,7 @@ import dev.pushwire.hub.ChannelName;
 import dev.pushwire.hub.Hub;
 import dev.pushwire.hub.HubException;
 import dev.pushwire.server.internal.NodeCounters.Source;
+import dev.pushwire.server.internal.auth.ChannelPatterns;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -68,6 +69,11 @@ public final class PublisherEndpoint {
       ChannelName.requireValid(channel);
     } catch (HubException e) {
       return HandshakeDecision.reject(400, e.code().code() + ": " + e.getMessage());
+    }
+    ChannelPatterns scope = keys.scope(key);
+    if (scope != null && !scope.matches(channel)) {
+      return HandshakeDecision.reject(
+          403, "forbidden: this API key may not use channel " + channel);
     }
     return HandshakeDecision.acceptWith(null);
   }

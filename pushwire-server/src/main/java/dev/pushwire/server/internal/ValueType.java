@@ -63,6 +63,15 @@ public final class ValueType<T> {
     return node.isValueNode() || (isList() && node.isArray());
   }
 
+  /**
+   * A value read by {@code parser}, which throws {@link IllegalArgumentException} for a bad one,
+   * and written by {@code formatter}.
+   */
+  public static <T> ValueType<T> of(
+      String expected, Function<String, T> parser, Function<T, String> formatter) {
+    return new ValueType<>(expected, parser, formatter, null);
+  }
+
   /** Text: anything that is not blank. */
   public static ValueType<String> text(String expected) {
     return new ValueType<>(
@@ -167,6 +176,21 @@ public final class ValueType<T> {
         s -> {
           Duration d = DurationText.parse(s);
           if (!d.isZero() && d.compareTo(min) < 0) {
+            throw new IllegalArgumentException(s);
+          }
+          return d;
+        },
+        DurationText::format,
+        null);
+  }
+
+  /** A duration ({@link DurationText}) of at least {@code min}. */
+  public static ValueType<Duration> durationAtLeast(Duration min, String expected) {
+    return new ValueType<>(
+        expected,
+        s -> {
+          Duration d = DurationText.parse(s);
+          if (d.compareTo(min) < 0) {
             throw new IllegalArgumentException(s);
           }
           return d;

@@ -1,0 +1,118 @@
+package dev.pushwire.server;
+
+import dev.pushwire.server.internal.DurationConverter;
+import dev.pushwire.server.internal.DurationText;
+import dev.pushwire.server.internal.PidFile;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pushwire stop}: sends SIGTERM to the node its pid file names and waits until the process
+ * has exited; the node drains first (see {@code docs/OPERATIONS.md}). Exits 0 when it stopped, 1
+ * when it was still running at the timeout, {@link PushwireCommand#EXIT_NOT_RUNNING} when it was
+ * not running.
+ */
+@Command(
+    name = "stop",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Stop a node started with --pid-file (or --daemon): send it SIGTERM, which drains it"
+          + " (clients get close code 1001), and wait until it has exited.",
+      "Exit status: 0 stopped, 1 still running after --timeout, 3 not running.",
+      ""
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  pushwire stop",
+      "  pushwire stop --pid-file /run/pushwire/pushwire.pid --timeout 30s",
+      ""
+    })
+final class StopCommand implements Callable<Integer> {
+  /** How often the process is checked while waiting. */
+  private static final Duration POLL = Duration.ofMillis(50);
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--pid-file",
+      paramLabel = "FILE",
+      description = "The node's pid file (" + PidFile.DEFAULT + ").")
+  Path pidFile = Path.of(PidFile.DEFAULT);
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "How long to wait for the process to exit (15s).")
+  Duration timeout = Duration.ofSeconds(15);
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    PidFile pid = new PidFile(pidFile);
+    PidFile.Check check;
+    try {
+      check = pid.check();
+    } catch (UncheckedIOException e) {
+      err.println("error: " + e.getMessage());
+      err.flush();
+      return PushwireCommand.EXIT_FAILURE;
+    }
+    switch (check.state()) {
+      case MISSING:
+        out.println("pushwire is not running (no pid file " + pid.path() + ")");
+        out.flush();
+        return PushwireCommand.EXIT_NOT_RUNNING;
+      case STALE:
+        out.println(
+            "pushwire is not running (pid file "
+                + pid.path()
+                + " names pid "
+                + check.entry().pid()
+                + ", which is not a running pushwire); removed the stale pid file");
+        out.flush();
+        pid.removeIfOwnedBy(check.entry().pid());
+        return PushwireCommand.EXIT_NOT_RUNNING;
+      default:
+        break;
+    }
+    long p = check.entry().pid();
+    if (!check.process().destroy()) {
+      err.println("error: cannot send SIGTERM to pid " + p + " (not permitted?)");
+      err.flush();
+      return PushwireCommand.EXIT_FAILURE;
+    }
+    out.println("stopping pushwire (pid " + p + ")...");
+    out.flush();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (PidFile.pushwireProcess(p).isPresent()) {
+      if (System.nanoTime() - deadline >= 0) {
+        err.println(
+            "error: pushwire (pid "
+                + p
+                + ") is still running after "
+                + DurationText.format(timeout)
+                + "; it may still be draining. Wait longer with --timeout, or stop it at once"
+                + " with: kill -KILL "
+                + p);
+        err.flush();
+        return PushwireCommand.EXIT_FAILURE;
+      }
+      Thread.sleep(POLL.toMillis());
+    }
+    // The node removes its pid file as it exits; one that was killed leaves it behind.
+    pid.removeIfOwnedBy(p);
+    out.println("stopped");
+    out.flush();
+    return PushwireCommand.EXIT_OK;
+  }
+}

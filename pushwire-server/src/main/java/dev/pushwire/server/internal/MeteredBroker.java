@@ -1,0 +1,110 @@
+package dev.pushwire.server.internal;
+
+import dev.pushwire.hub.Broker;
+import dev.pushwire.hub.BrokerListener;
+import dev.pushwire.hub.HistoryOptions;
+import dev.pushwire.hub.HistoryResult;
+import dev.pushwire.hub.PublishOptions;
+import dev.pushwire.hub.PublishResult;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * A {@link Broker} that measures the one it wraps for {@link NodeMetrics}: publications accepted
+ * and failed, each publication it hands to the hub for fan-out (with the time since it was
+ * published), and failed calls. Everything else passes through unchanged.
+ */
+final class MeteredBroker implements Broker {
+  private final Broker delegate;
+  private final NodeMetrics metrics;
+
+  MeteredBroker(Broker delegate, NodeMetrics metrics) {
+    this.delegate = delegate;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void start(BrokerListener listener) {
+    delegate.start(
+        (channel, publication) -> {
+          metrics.delivering(channel, publication);
+          listener.onPublication(channel, publication);
+        });
+  }
+
+  @Override
+  public CompletionStage<PublishResult> publish(
+      String channel, byte[] data, PublishOptions options) {
+    return call(() -> delegate.publish(channel, data, options))
+        .whenComplete(
+            (r, e) -> {
+              if (e == null) {
+                metrics.published(channel);
+              } else {
+                metrics.publishFailed(channel);
+              }
+            });
+  }
+
+  @Override
+  public CompletionStage<HistoryResult> history(String channel, HistoryOptions options) {
+    return call(() -> delegate.history(channel, options));
+  }
+
+  @Override
+  public CompletionStage<Void> subscribe(String channel) {
+    return call(() -> delegate.subscribe(channel));
+  }
+
+  @Override
+  public CompletionStage<Void> unsubscribe(String channel) {
+    return call(() -> delegate.unsubscribe(channel));
+  }
+
+  @Override
+  public CompletionStage<Void> removeHistory(String channel) {
+    return call(() -> delegate.removeHistory(channel));
+  }
+
+  @Override
+  public boolean isAvailable() {
+    return delegate.isAvailable();
+  }
+
+  @Override
+  public String lastError() {
+    return delegate.lastError();
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+
+  /** The broker this one measures. */
+  Broker delegate() {
+    return delegate;
+  }
+
+  private <T> CompletableFuture<T> call(Supplier<CompletionStage<T>> call) {
+    CompletableFuture<T> stage;
+    try {
+      stage = call.get().toCompletableFuture();
+    } catch (RuntimeException e) {
+      // The SPI says calls do not throw; one that does still fails only its own stage.
+      stage = CompletableFuture.failedFuture(e);
+    }
+    return stage.whenComplete(
+        (r, e) -> {
+          if (e != null) {
+            metrics.backendError(NodeMetrics.BROKER);
+          }
+        });
+  }
+
+  @Override
+  public String toString() {
+    return delegate.toString();
+  }
+}

@@ -1,0 +1,261 @@
+package dev.pushwire.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A {@code pushwire serve} process stopped by a signal while a publisher publishes through the HTTP
+ * API without pause: every publication the API acknowledged before SIGTERM reaches every client, in
+ * order, before its close code 1001; the node leaves the registry, removes its pid file and exits
+ * 0. SIGINT does the same; a second signal ends a drain that waits on a client at once.
+ */
+@Timeout(120)
+class GracefulDrainOnSignalTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  @TempDir Path dir;
+
+  private final List<AutoCloseable> resources = new ArrayList<>();
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      resources.get(i).close();
+    }
+  }
+
+  /** A foreground {@code serve} process, logging to a file, with a pid file. */
+  private final class Node implements AutoCloseable {
+    final Process process;
+    final Path log;
+    int port;
+
+    Node(String nodeId, String... more) throws Exception {
+      log = dir.resolve(nodeId + ".log");
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "serve",
+                  "--host",
+                  "127.0.0.1",
+                  "--port",
+                  "0",
+                  "--node-id",
+                  nodeId,
+                  "--api-key",
+                  TestNodes.KEY,
+                  "--pid-file",
+                  pidFile().toString()));
+      args.addAll(List.of(more));
+      process = ProgramRun.spawn(dir, log, args.toArray(String[]::new));
+      resources.add(this);
+      TestNodes.await(Duration.ofSeconds(60), () -> Files.exists(pidFile()) || !process.isAlive());
+      assertThat(Files.exists(pidFile())).as("listening; log: %s", logText()).isTrue();
+      String url = Files.readAllLines(pidFile()).get(1);
+      port = Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+    }
+
+    String ws(String pathAndQuery) {
+      return "ws://127.0.0.1:" + port + pathAndQuery;
+    }
+
+    HttpResponse<String> api(String method, String path, String body) throws Exception {
+      java.net.http.HttpRequest r =
+          java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+              .timeout(WAIT)
+              .header("X-API-Key", TestNodes.KEY)
+              .method(
+                  method,
+                  body == null
+                      ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                      : java.net.http.HttpRequest.BodyPublishers.ofString(body))
+              .build();
+      return JdkSubscriber.HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Sends {@code signal} (TERM, INT) to the process. */
+    void signal(String signal) throws Exception {
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start();
+      assertThat(kill.waitFor()).isZero();
+    }
+
+    /** The exit status, waiting up to 20 s. */
+    int exitStatus() throws Exception {
+      assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("exited; log: %s", logText()).isTrue();
+      return process.exitValue();
+    }
+
+    String logText() {
+      try {
+        return Files.readString(log);
+      } catch (java.io.IOException e) {
+        return "(" + e + ")";
+      }
+    }
+
+    @Override
+    public void close() throws Exception {
+      if (process.isAlive()) {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private Path pidFile() {
+    return dir.resolve("node.pid");
+  }
+
+  private List<JdkSubscriber> clients(Node node, String channel, int n) throws Exception {
+    List<JdkSubscriber> clients = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      JdkSubscriber c = JdkSubscriber.connect(node.ws("/?channel=" + channel));
+      resources.add(c);
+      clients.add(c);
+    }
+    assertThat(
+            TestNodes.await(
+                WAIT,
+                () -> {
+                  try {
+                    return node.api("GET", "/api/channels", null)
+                        .body()
+                        .contains("{\"channel\":\"" + channel + "\",\"subscribers\":" + n + "}");
+                  } catch (Exception e) {
+                    return false;
+                  }
+                }))
+        .as("%d subscribers on %s", n, channel)
+        .isTrue();
+    return clients;
+  }
+
+  @Test
+  void sigtermDeliversEveryAcknowledgedPublicationThenClosesWith1001AndExitsZero()
+      throws Exception {
+    Node node = new Node("drain1");
+    List<JdkSubscriber> clients = clients(node, "feed", 3);
+    List<Integer> acknowledged = new CopyOnWriteArrayList<>();
+    AtomicBoolean publishing = new AtomicBoolean(true);
+    Thread publisher =
+        new Thread(
+            () -> {
+              for (int i = 0; publishing.get() && i < 100_000; i++) {
+                try {
+                  HttpResponse<String> r =
+                      node.api(
+                          "POST", "/api/publish", "{\"channel\":\"feed\",\"data\":\"" + i + "\"}");
+                  if (r.statusCode() != 200) {
+                    return;
+                  }
+                  acknowledged.add(i);
+                } catch (Exception e) {
+                  return; // the node stopped accepting
+                }
+              }
+            },
+            "publisher");
+    publisher.start();
+    assertThat(TestNodes.await(WAIT, () -> acknowledged.size() >= 100)).isTrue();
+
+    List<Integer> beforeSignal = List.copyOf(acknowledged);
+    long started = System.nanoTime();
+    node.signal("TERM");
+    int status = node.exitStatus();
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    publishing.set(false);
+    publisher.join(WAIT.toMillis());
+
+    assertThat(status).as("exit status after SIGTERM; log: %s", node.logText()).isZero();
+    assertThat(tookMs).as("within the default drain-timeout of 10 s").isLessThan(10_000);
+    for (JdkSubscriber c : clients) {
+      assertThat(c.closeCode(WAIT)).isEqualTo(1001);
+      List<Integer> received = c.drain().stream().map(Integer::valueOf).toList();
+      assertThat(received).as("in order, no duplicates").isSorted().doesNotHaveDuplicates();
+      assertThat(received).containsAll(beforeSignal);
+    }
+    assertThat(pidFile()).doesNotExist();
+    assertThat(node.logText())
+        .contains("received SIGTERM: draining")
+        .contains("node drain1: removed its connection records from the registry");
+    System.out.println(
+        "DRAIN FIGURES: "
+            + beforeSignal.size()
+            + " publications acknowledged before SIGTERM, "
+            + acknowledged.size()
+            + " in all; each of 3 clients received them all, then 1001; exit 0 after "
+            + tookMs
+            + " ms");
+  }
+
+  @Test
+  void sigintDrainsTooAndExitsZero() throws Exception {
+    Node node = new Node("drain2");
+    List<JdkSubscriber> clients = clients(node, "feed", 2);
+    assertThat(
+            node.api("POST", "/api/publish", "{\"channel\":\"feed\",\"data\":\"last\"}")
+                .statusCode())
+        .isEqualTo(200);
+
+    node.signal("INT");
+
+    assertThat(node.exitStatus()).as("exit status after SIGINT").isZero();
+    for (JdkSubscriber c : clients) {
+      assertThat(c.next(WAIT)).isEqualTo("last");
+      assertThat(c.closeCode(WAIT)).isEqualTo(1001);
+    }
+    assertThat(pidFile()).doesNotExist();
+  }
+
+  @Test
+  void aSecondSignalEndsADrainThatWaitsOnAClientAtOnce() throws Exception {
+    Node node = new Node("drain3", "--drain-timeout", "30s");
+    // A client that never answers the server's close: the drain would wait for it until the end.
+    CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    WebSocket stubborn =
+        JdkSubscriber.HTTP
+            .newWebSocketBuilder()
+            .buildAsync(
+                URI.create(node.ws("/?channel=feed")),
+                new WebSocket.Listener() {
+                  @Override
+                  public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
+                    closeCode.complete(code);
+                    return new CompletableFuture<Void>(); // never: no close reply is sent
+                  }
+                })
+            .get(10, TimeUnit.SECONDS);
+    resources.add(stubborn::abort);
+
+    node.signal("TERM");
+    assertThat(closeCode.get(10, TimeUnit.SECONDS)).isEqualTo(1001);
+    assertThat(node.process.isAlive()).as("still draining, waiting for the close reply").isTrue();
+
+    long started = System.nanoTime();
+    node.signal("TERM");
+    int status = node.exitStatus();
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+    assertThat(status).as("a forced exit").isEqualTo(1);
+    assertThat(tookMs).isLessThan(5_000);
+    assertThat(pidFile()).doesNotExist();
+    assertThat(node.logText()).contains("received SIGTERM again: exiting now");
+  }
+}

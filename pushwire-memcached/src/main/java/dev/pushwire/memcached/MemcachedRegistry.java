@@ -1,12 +1,12 @@
 package dev.pushwire.memcached;
 
+import dev.pushwire.hub.BackendHealth;
 import dev.pushwire.hub.ConnectionRecord;
 import dev.pushwire.hub.ErrorCode;
 import dev.pushwire.hub.HubException;
 import dev.pushwire.hub.PresenceEntry;
 import dev.pushwire.hub.PresenceStats;
 import dev.pushwire.hub.Registry;
-import dev.pushwire.memcached.internal.BackendHealth;
 import dev.pushwire.memcached.internal.NodeIndex;
 import dev.pushwire.memcached.internal.RecordJson;
 import java.io.IOException;

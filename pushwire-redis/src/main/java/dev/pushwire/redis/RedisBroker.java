@@ -1,5 +1,6 @@
 package dev.pushwire.redis;
 
+import dev.pushwire.hub.BackendHealth;
 import dev.pushwire.hub.Broker;
 import dev.pushwire.hub.BrokerListener;
 import dev.pushwire.hub.ErrorCode;
@@ -10,7 +11,6 @@ import dev.pushwire.hub.Publication;
 import dev.pushwire.hub.PublishOptions;
 import dev.pushwire.hub.PublishResult;
 import dev.pushwire.hub.StreamPosition;
-import dev.pushwire.redis.internal.BackendHealth;
 import dev.pushwire.redis.internal.ChannelTracker;
 import dev.pushwire.redis.internal.LuaScript;
 import dev.pushwire.redis.internal.PublicationCodec;

@@ -1,13 +1,13 @@
 package dev.pushwire.redis;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pushwire.hub.BackendHealth;
 import dev.pushwire.hub.ConnectionRecord;
 import dev.pushwire.hub.ErrorCode;
 import dev.pushwire.hub.HubException;
 import dev.pushwire.hub.PresenceEntry;
 import dev.pushwire.hub.PresenceStats;
 import dev.pushwire.hub.Registry;
-import dev.pushwire.redis.internal.BackendHealth;
 import dev.pushwire.redis.internal.LuaScript;
 import dev.pushwire.redis.internal.RecordJson;
 import dev.pushwire.redis.internal.RedisCalls;

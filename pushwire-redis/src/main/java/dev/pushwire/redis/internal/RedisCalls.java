@@ -1,5 +1,6 @@
 package dev.pushwire.redis.internal;
 
+import dev.pushwire.hub.BackendHealth;
 import dev.pushwire.hub.ErrorCode;
 import dev.pushwire.hub.HubException;
 import dev.pushwire.redis.RedisConfig;

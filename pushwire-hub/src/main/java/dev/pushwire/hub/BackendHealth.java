@@ -1,4 +1,4 @@
-package dev.pushwire.memcached.internal;
+package dev.pushwire.hub;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +12,9 @@ import org.slf4j.Logger;
  * Whether a backend is usable, its last error, and the logging of an outage: the first failure is
  * logged at once, further ones at most once per interval with a count, and the recovery once. So an
  * outage logs a few lines, not one per connection or publication.
+ *
+ * <p>For {@link Broker} and {@link Registry} implementations that talk to a server (the Redis and
+ * Memcached backends share it); it backs their {@code isAvailable()} and {@code lastError()}.
  */
 public final class BackendHealth {
   /** How long after a failed call the backend counts as unavailable, even if connected. */

@@ -206,6 +206,30 @@ public final class HubConfig {
         + '}';
   }
 
+  /**
+   * Whether {@code id} is a valid node id: 1-64 characters of {@code A-Z a-z 0-9 _ . -}, so that it
+   * can stand in keys and in global connection ids ({@code nodeId:connectionId}) of every backend.
+   */
+  public static boolean isValidNodeId(String id) {
+    if (id.isEmpty() || id.length() > MAX_NODE_ID_LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '_'
+              || c == '.'
+              || c == '-';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Builds {@link HubConfig}; {@link #build()} checks every value. */
   public static final class Builder {
     private String nodeId;
@@ -316,7 +340,7 @@ public final class HubConfig {
      */
     public HubConfig build() {
       String id = nodeId == null ? randomNodeId() : nodeId;
-      check(isNodeId(id), "nodeId", id, "1-64 characters of A-Z a-z 0-9 _ . -");
+      check(isValidNodeId(id), "nodeId", id, "1-64 characters of A-Z a-z 0-9 _ . -");
       check(
           historySize >= 0 && historySize <= MAX_HISTORY_SIZE,
           "historySize",
@@ -381,26 +405,6 @@ public final class HubConfig {
 
     private static boolean isPositive(Duration d) {
       return !d.isNegative() && !d.isZero();
-    }
-
-    private static boolean isNodeId(String id) {
-      if (id.isEmpty() || id.length() > MAX_NODE_ID_LENGTH) {
-        return false;
-      }
-      for (int i = 0; i < id.length(); i++) {
-        char c = id.charAt(i);
-        boolean ok =
-            (c >= 'a' && c <= 'z')
-                || (c >= 'A' && c <= 'Z')
-                || (c >= '0' && c <= '9')
-                || c == '_'
-                || c == '.'
-                || c == '-';
-        if (!ok) {
-          return false;
-        }
-      }
-      return true;
     }
 
     private static String randomNodeId() {

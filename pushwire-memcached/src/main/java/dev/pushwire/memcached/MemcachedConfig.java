@@ -1,5 +1,6 @@
 package dev.pushwire.memcached;
 
+import dev.pushwire.hub.HubConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -234,7 +235,11 @@ public final class MemcachedConfig {
     public MemcachedConfig build() {
       List<InetSocketAddress> servers = parse(uri);
       check(nodeId != null, "nodeId", null, "1-64 characters of A-Z a-z 0-9 _ . -");
-      check(isNodeId(nodeId), "nodeId", nodeId, "1-64 characters of A-Z a-z 0-9 _ . -");
+      check(
+          HubConfig.isValidNodeId(nodeId),
+          "nodeId",
+          nodeId,
+          "1-64 characters of A-Z a-z 0-9 _ . -");
       check(
           !keyPrefix.isEmpty()
               && keyPrefix.length() <= 40
@@ -303,26 +308,6 @@ public final class MemcachedConfig {
         throw new IllegalArgumentException(
             "uri is " + uri + ": expected memcached://HOST[:PORT][,HOST[:PORT]...]", e);
       }
-    }
-
-    private static boolean isNodeId(String id) {
-      if (id.isEmpty() || id.length() > 64) {
-        return false;
-      }
-      for (int i = 0; i < id.length(); i++) {
-        char c = id.charAt(i);
-        boolean ok =
-            (c >= 'a' && c <= 'z')
-                || (c >= 'A' && c <= 'Z')
-                || (c >= '0' && c <= '9')
-                || c == '_'
-                || c == '.'
-                || c == '-';
-        if (!ok) {
-          return false;
-        }
-      }
-      return true;
     }
 
     private static void checkPositive(Duration d, String name) {

@@ -1,5 +1,6 @@
 package dev.pushwire.redis;
 
+import dev.pushwire.hub.HubConfig;
 import io.lettuce.core.RedisURI;
 import java.time.Duration;
 import java.util.Objects;
@@ -241,7 +242,11 @@ public final class RedisConfig {
             e);
       }
       check(nodeId != null, "nodeId", null, "1-64 characters of A-Z a-z 0-9 _ . -");
-      check(isNodeId(nodeId), "nodeId", nodeId, "1-64 characters of A-Z a-z 0-9 _ . -");
+      check(
+          HubConfig.isValidNodeId(nodeId),
+          "nodeId",
+          nodeId,
+          "1-64 characters of A-Z a-z 0-9 _ . -");
       check(keyPrefix.indexOf(' ') < 0, "keyPrefix", keyPrefix, "no spaces");
       checkPositive(commandTimeout, "commandTimeout");
       checkPositive(maxReconnectDelay, "maxReconnectDelay");
@@ -258,26 +263,6 @@ public final class RedisConfig {
     private static String schemeOf(String uri) {
       int i = uri.indexOf("://");
       return i < 0 ? "a URI without a scheme" : "scheme " + uri.substring(0, i);
-    }
-
-    private static boolean isNodeId(String id) {
-      if (id.isEmpty() || id.length() > 64) {
-        return false;
-      }
-      for (int i = 0; i < id.length(); i++) {
-        char c = id.charAt(i);
-        boolean ok =
-            (c >= 'a' && c <= 'z')
-                || (c >= 'A' && c <= 'Z')
-                || (c >= '0' && c <= '9')
-                || c == '_'
-                || c == '.'
-                || c == '-';
-        if (!ok) {
-          return false;
-        }
-      }
-      return true;
     }
 
     private static void checkPositive(Duration d, String name) {

@@ -19,6 +19,16 @@ public interface AccessPolicy {
     return true;
   }
 
+  /**
+   * Whether {@code connection} may subscribe to {@code channel} with the {@code token} its {@code
+   * subscribe} command carries (a per-channel subscription token, or {@code null} for none). May
+   * throw a {@link HubException} to refuse with its own code and message. Default: ignores the
+   * token and asks {@link #canSubscribe(ConnectionInfo, String)}.
+   */
+  default boolean canSubscribe(ConnectionInfo connection, String channel, String token) {
+    return canSubscribe(connection, channel);
+  }
+
   /** Whether {@code connection} may publish to {@code channel} (default: no). */
   default boolean canPublish(ConnectionInfo connection, String channel) {
     return false;

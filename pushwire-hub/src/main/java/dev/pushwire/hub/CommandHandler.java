@@ -26,6 +26,13 @@ public interface CommandHandler {
         }
       };
 
+  /**
+   * Called before every {@code pushwire.v1} command of {@code connection} runs (after the rate
+   * limit): throws a {@link HubException} to refuse it with that error instead. Default: admits
+   * everything.
+   */
+  default void admit(ConnectionInfo connection, String op) {}
+
   /** Whether this handler runs commands with {@code op}. */
   boolean handles(String op);
 

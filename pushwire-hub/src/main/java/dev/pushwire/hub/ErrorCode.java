@@ -13,6 +13,11 @@ public enum ErrorCode {
   BAD_CHANNEL("bad_channel"),
   /** The {@link AccessPolicy} refused the operation. */
   FORBIDDEN("forbidden"),
+  /**
+   * The connection has not authenticated yet (it must send {@code connect} with a token first), or
+   * the token in {@code connect} was refused.
+   */
+  UNAUTHORIZED("unauthorized"),
   /** The connection is already subscribed to the channel. */
   ALREADY_SUBSCRIBED("already_subscribed"),
   /** The subscription ended (unsubscribe or close) before it was complete. */

@@ -100,6 +100,13 @@ public interface Hub extends AutoCloseable {
   /** Who the user of a new connection is, for presence; see {@link UserResolver#NONE}. */
   Hub userResolver(UserResolver resolver);
 
+  /**
+   * Changes the user of an open connection (say, once it authenticated with a {@code connect}
+   * command): its registry record and the presence entries of its later subscriptions show {@code
+   * user}. Returns whether the connection was open here.
+   */
+  boolean setUser(long connectionId, String user);
+
   /** Extra {@code pushwire.v1} commands; see {@link CommandHandler#NONE}. */
   Hub commandHandler(CommandHandler handler);
 

@@ -22,6 +22,8 @@ import java.util.Objects;
  *     claim matches may subscribe to
  * @param clientPublishChannels {@code channels.client-publish}: patterns {@code pushwire.v1}
  *     clients may publish to (empty: none)
+ * @param connectTimeout {@code auth.connect-timeout}: how long a {@code pushwire.v1} connection
+ *     that opened without a token (anonymous off) has to send a valid {@code connect} command
  */
 public record AuthSettings(
     String hmacSecret,
@@ -31,7 +33,11 @@ public record AuthSettings(
     Duration clockSkew,
     List<String> publicChannels,
     List<String> privateChannels,
-    List<String> clientPublishChannels) {
+    List<String> clientPublishChannels,
+    Duration connectTimeout) {
+
+  /** The default {@code auth.connect-timeout}, 10 s. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
   /** The default clock skew, 30 s. */
   public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
@@ -39,11 +45,20 @@ public record AuthSettings(
   /** No token key, anonymous connections, every channel public, no client publishing. */
   public static final AuthSettings DEFAULT =
       new AuthSettings(
-          null, null, null, null, DEFAULT_CLOCK_SKEW, List.of("*"), List.of(), List.of());
+          null,
+          null,
+          null,
+          null,
+          DEFAULT_CLOCK_SKEW,
+          List.of("*"),
+          List.of(),
+          List.of(),
+          DEFAULT_CONNECT_TIMEOUT);
 
   /** Checks and copies the lists. */
   public AuthSettings {
     Objects.requireNonNull(clockSkew, "clockSkew");
+    Objects.requireNonNull(connectTimeout, "connectTimeout");
     publicChannels = List.copyOf(publicChannels);
     privateChannels = List.copyOf(privateChannels);
     clientPublishChannels = List.copyOf(clientPublishChannels);
@@ -94,7 +109,8 @@ public record AuthSettings(
         clockSkew,
         publicChannels,
         privateChannels,
-        clientPublishChannels);
+        clientPublishChannels,
+        connectTimeout);
   }
 
   /** A copy with {@code auth.public-key} set. */
@@ -107,7 +123,8 @@ public record AuthSettings(
         clockSkew,
         publicChannels,
         privateChannels,
-        clientPublishChannels);
+        clientPublishChannels,
+        connectTimeout);
   }
 
   /** A copy with {@code auth.jwks-file} set. */
@@ -120,7 +137,8 @@ public record AuthSettings(
         clockSkew,
         publicChannels,
         privateChannels,
-        clientPublishChannels);
+        clientPublishChannels,
+        connectTimeout);
   }
 
   /** A copy with {@code auth.anonymous} set. */
@@ -133,7 +151,8 @@ public record AuthSettings(
         clockSkew,
         publicChannels,
         privateChannels,
-        clientPublishChannels);
+        clientPublishChannels,
+        connectTimeout);
   }
 
   /** A copy with {@code auth.clock-skew} set. */
@@ -146,7 +165,8 @@ public record AuthSettings(
         v,
         publicChannels,
         privateChannels,
-        clientPublishChannels);
+        clientPublishChannels,
+        connectTimeout);
   }
 
   /** A copy with {@code channels.public} set. */
@@ -159,7 +179,8 @@ public record AuthSettings(
         clockSkew,
         v,
         privateChannels,
-        clientPublishChannels);
+        clientPublishChannels,
+        connectTimeout);
   }
 
   /** A copy with {@code channels.private} set. */
@@ -172,13 +193,22 @@ public record AuthSettings(
         clockSkew,
         publicChannels,
         v,
-        clientPublishChannels);
+        clientPublishChannels,
+        connectTimeout);
   }
 
   /** A copy with {@code channels.client-publish} set. */
   public AuthSettings withClientPublishChannels(List<String> v) {
     return new AuthSettings(
-        hmacSecret, publicKey, jwksFile, anonymous, clockSkew, publicChannels, privateChannels, v);
+        hmacSecret,
+        publicKey,
+        jwksFile,
+        anonymous,
+        clockSkew,
+        publicChannels,
+        privateChannels,
+        v,
+        connectTimeout);
   }
 
   @Override
@@ -200,5 +230,19 @@ public record AuthSettings(
         + ", clientPublishChannels="
         + clientPublishChannels
         + "}";
+  }
+
+  /** A copy with {@code auth.connect-timeout} set. */
+  public AuthSettings withConnectTimeout(Duration v) {
+    return new AuthSettings(
+        hmacSecret,
+        publicKey,
+        jwksFile,
+        anonymous,
+        clockSkew,
+        publicChannels,
+        privateChannels,
+        clientPublishChannels,
+        v);
   }
 }

@@ -114,9 +114,10 @@ public final class PushwireNode implements AutoCloseable {
       throw e;
     }
     this.publishers = new PublisherEndpoint(config.publisherPath(), keys, hub, counters);
-    hub.accessPolicy(new ChannelRules(authSettings, auth::token));
+    hub.accessPolicy(new ChannelRules(authSettings, auth::token, auth.verifier()));
     hub.userResolver(auth);
     hub.commandHandler(auth);
+    auth.hub(hub);
     hub.manages(info -> !publishers.owns(info.path()));
     hub.onOpen(
         (srv, info) -> {

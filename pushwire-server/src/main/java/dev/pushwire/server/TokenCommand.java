@@ -62,6 +62,14 @@ final class TokenCommand implements Callable<Integer> {
   List<String> channels = new ArrayList<>();
 
   @Option(
+      names = "--channel",
+      paramLabel = "CHANNEL",
+      description =
+          "Mint a subscription token for this one private channel (channel claim), sent in the"
+              + " subscribe command's token field.")
+  String channel;
+
+  @Option(
       names = "--ttl",
       paramLabel = "DURATION",
       description = "How long it is valid (default: 1h).")
@@ -86,6 +94,9 @@ final class TokenCommand implements Callable<Integer> {
     if (user.isBlank()) {
       return usage(err, "--user: must not be blank");
     }
+    if (channel != null && channel.isBlank()) {
+      return usage(err, "--channel: must not be blank");
+    }
     String key = secret;
     if (key == null) {
       try {
@@ -101,7 +112,12 @@ final class TokenCommand implements Callable<Integer> {
     try {
       token =
           TokenMinter.hs256(
-              key, user, channels.isEmpty() ? null : channels, validFor, Clock.systemUTC());
+              key,
+              user,
+              channels.isEmpty() ? null : channels,
+              channel,
+              validFor,
+              Clock.systemUTC());
     } catch (IllegalArgumentException e) {
       return usage(err, e.getMessage());
     }
@@ -110,7 +126,8 @@ final class TokenCommand implements Callable<Integer> {
             + user
             + ", valid for "
             + DurationText.format(validFor)
-            + (channels.isEmpty() ? "" : ", channels " + channels));
+            + (channels.isEmpty() ? "" : ", channels " + channels)
+            + (channel == null ? "" : ", subscription to channel " + channel));
     out.println(token);
     out.flush();
     return PushwireCommand.EXIT_OK;

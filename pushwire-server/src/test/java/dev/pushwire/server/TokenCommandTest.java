@@ -93,4 +93,25 @@ class TokenCommandTest {
     assertThat(r.status()).isEqualTo(PushwireCommand.EXIT_USAGE);
     assertThat(List.of(r.err())).anyMatch(e -> e.contains("32"));
   }
+
+  @Test
+  void channelOptionMintsASubscriptionToken() throws Exception {
+    Run r =
+        run(
+            Map.of(),
+            "token",
+            "--secret",
+            SECRET,
+            "--user",
+            "alice",
+            "--channel",
+            "secret:x",
+            "--ttl",
+            "10m");
+    assertThat(r.status()).as(r.err()).isZero();
+    VerifiedToken t = verify(r.lastLine());
+    assertThat(t.subject()).isEqualTo("alice");
+    assertThat(t.channel()).isEqualTo("secret:x");
+    assertThat(t.expiresAt()).isAfter(Instant.now().plus(Duration.ofMinutes(9)));
+  }
 }

@@ -5,6 +5,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.CodecException;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
@@ -172,15 +174,40 @@ final class WebSocketConnectionHandler extends ChannelInboundHandlerAdapter {
   private void closeWith(ChannelHandlerContext ctx, int code, String reason) {
     server.counters().protocolClose(code);
     conn.recordClose(code, reason, true);
-    if (conn.closeSent || !ctx.channel().isActive()) {
-      ctx.close();
+    if (!ctx.channel().isActive()) {
       return;
     }
+    if (conn.closeSent) {
+      return; // already closing: what the peer still sends is discarded below
+    }
     conn.closeSent = true;
+    // Stop decoding: the rest of what the peer sends is read and dropped, so that closing the
+    // socket with unread input does not turn into a TCP reset that destroys our close frame
+    // before the peer has read it.
+    ChannelPipeline p = ctx.pipeline();
+    if (p.get("wsdecoder") != null) {
+      p.replace("wsdecoder", "discard", new InboundDiscarder());
+    }
     ctx.channel()
         .writeAndFlush(new CloseWebSocketFrame(code, reason))
-        .addListener(ChannelFutureListener.CLOSE);
-    // If the peer does not read, the flush may never complete.
+        .addListener(
+            (ChannelFutureListener)
+                f -> {
+                  if (f.isSuccess() && f.channel() instanceof DuplexChannel) {
+                    ((DuplexChannel) f.channel()).shutdownOutput();
+                  } else {
+                    f.channel().close();
+                  }
+                });
+    // The peer closes when it has read our close frame; a peer that does not is cut off.
     ctx.executor().schedule(() -> ctx.close(), 2, TimeUnit.SECONDS);
+  }
+
+  /** Reads and drops whatever arrives after the server's close frame. */
+  private static final class InboundDiscarder extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ReferenceCountUtil.release(msg);
+    }
   }
 }

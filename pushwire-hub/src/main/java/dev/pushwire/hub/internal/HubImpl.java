@@ -508,6 +508,22 @@ public final class HubImpl implements Hub {
   }
 
   @Override
+  public boolean setUser(long connectionId, String user) {
+    LocalConnection c = connections.get(connectionId);
+    if (c == null) {
+      return false;
+    }
+    synchronized (c) {
+      if (c.closed) {
+        return false;
+      }
+      c.user = user;
+      registryWrite(() -> registry.register(c.record()));
+    }
+    return true;
+  }
+
+  @Override
   public CompletionStage<Void> unsubscribeAll(long connectionId) {
     LocalConnection c = connections.get(connectionId);
     if (c == null) {

@@ -16,7 +16,10 @@ final class LocalConnection {
   final long id;
   final ConnectionInfo info;
   final boolean v1;
-  final String user;
+
+  /** Set at open; {@link HubImpl#setUser} may change it later (say, after {@code connect}). */
+  volatile String user;
+
   final String globalId;
   final String nodeId;
 

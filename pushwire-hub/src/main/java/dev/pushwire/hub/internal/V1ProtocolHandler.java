@@ -66,6 +66,7 @@ final class V1ProtocolHandler {
       return;
     }
     try {
+      hub.commands().admit(c.info, cmd.op());
       run(c, cmd);
     } catch (HubException e) {
       replyError(c, cmd.id(), e.code(), e.getMessage());
@@ -161,7 +162,21 @@ final class V1ProtocolHandler {
     }
     String name = op.textValue();
     return switch (name) {
-      case "subscribe" -> new Command(id, name, channel(root, id), since(root, id), null, null);
+      case "subscribe" -> {
+        String channel = channel(root, id);
+        JsonNode token = root.get("token");
+        if (token != null && !token.isNull() && !token.isTextual()) {
+          throw new BadCommand(id, ErrorCode.BAD_REQUEST, "\"token\" is not a string");
+        }
+        // data: the subscription token, if any
+        yield new Command(
+            id,
+            name,
+            channel,
+            since(root, id),
+            null,
+            token == null || token.isNull() ? null : token);
+      }
       case "unsubscribe", "presence" -> new Command(id, name, channel(root, id), null, null, null);
       case "publish" -> {
         String channel = channel(root, id);
@@ -256,7 +271,8 @@ final class V1ProtocolHandler {
 
   private void subscribe(LocalConnection c, Command cmd) {
     String channel = ChannelName.requireValid(cmd.channel());
-    if (!hub.policy().canSubscribe(c.info, channel)) {
+    String token = cmd.data() == null ? null : cmd.data().textValue();
+    if (!hub.policy().canSubscribe(c.info, channel, token)) {
       throw forbidden("subscribing to " + channel + " is not allowed");
     }
     // The reply goes out under the channel's lock, before any missed or live publication.

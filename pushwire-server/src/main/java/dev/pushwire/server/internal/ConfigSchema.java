@@ -236,6 +236,12 @@ public final class ConfigSchema {
         (b, v) -> b.auth(b.auth().withClockSkew(v)),
         c -> c.auth().clockSkew());
     add(
+        "auth.connect-timeout",
+        ValueType.durationAtLeast(
+            Duration.ofMillis(100), "a duration of 100ms or more, such as 10s"),
+        (b, v) -> b.auth(b.auth().withConnectTimeout(v)),
+        c -> c.auth().connectTimeout());
+    add(
         "channels.public",
         ValueType.listOf(CHANNEL_PATTERN, true),
         (b, v) -> b.auth(b.auth().withPublicChannels(v)),

@@ -9,6 +9,7 @@ import dev.pushwire.core.TimerHandle;
 import dev.pushwire.core.WebSocketServer;
 import dev.pushwire.hub.CommandHandler;
 import dev.pushwire.hub.ErrorCode;
+import dev.pushwire.hub.Hub;
 import dev.pushwire.hub.HubException;
 import dev.pushwire.hub.UserResolver;
 import dev.pushwire.server.AuthSettings;
@@ -30,6 +31,12 @@ import java.util.function.Function;
  * connection's user (the hub's {@link UserResolver}); keeps each connection's claims for {@link
  * ChannelRules}; closes a connection with {@link #TOKEN_EXPIRED} when its token expires; and runs
  * the {@code pushwire.v1} command {@code refresh}, which renews it.
+ *
+ * <p>A {@code pushwire.v1} client may instead send its token in its first command, {@code connect}:
+ * when anonymous connections are off, such a client's upgrade is accepted without a token and the
+ * connection is held unauthenticated (only {@code connect} and {@code ping} run; other commands get
+ * {@code unauthorized}) until a valid {@code connect}; it is closed with {@link #AUTH_REQUIRED}
+ * after {@code auth.connect-timeout} without one, or right after a bad one.
  */
 public final class ConnectionAuth implements UserResolver, CommandHandler {
   /** The query parameter that carries a token. */
@@ -40,6 +47,12 @@ public final class ConnectionAuth implements UserResolver, CommandHandler {
 
   /** The close reason of a connection whose token expired. */
   public static final String TOKEN_EXPIRED_REASON = "token expired";
+
+  /** The close reason of a connection that did not authenticate with {@code connect}. */
+  public static final String AUTH_REQUIRED = "authentication required";
+
+  /** The {@code pushwire.v1} command that carries the token of a connection opened without one. */
+  public static final String CONNECT = "connect";
 
   /** The {@code pushwire.v1} command that renews a connection's token. */
   public static final String REFRESH = "refresh";
@@ -52,7 +65,10 @@ public final class ConnectionAuth implements UserResolver, CommandHandler {
   private final Clock clock;
   private final Map<Long, VerifiedToken> tokens = new ConcurrentHashMap<>();
   private final Map<Long, TimerHandle> expiries = new ConcurrentHashMap<>();
+  private final Duration connectTimeout;
+  private final Map<Long, TimerHandle> unauthenticated = new ConcurrentHashMap<>();
   private volatile WebSocketServer server;
+  private volatile Hub hub;
 
   /** For {@code settings}; {@link TokenVerifier#of} explains the errors it throws. */
   public ConnectionAuth(AuthSettings settings, Clock clock) {
@@ -64,6 +80,7 @@ public final class ConnectionAuth implements UserResolver, CommandHandler {
               + " auth.jwks-file)");
     }
     this.clockSkew = settings.clockSkew();
+    this.connectTimeout = settings.connectTimeout();
     this.clock = clock;
   }
 
@@ -85,9 +102,23 @@ public final class ConnectionAuth implements UserResolver, CommandHandler {
     return null;
   }
 
-  /** Accepts a subscriber's handshake, or refuses it with 401 (never {@code null}). */
+  /** The hub whose connections' users {@code connect} sets. */
+  public void hub(Hub hub) {
+    this.hub = hub;
+  }
+
+  /**
+   * Accepts a subscriber's handshake, or refuses it with 401 (never {@code null}). A {@code
+   * pushwire.v1} client without a token is accepted: it authenticates with {@code connect}.
+   */
   public HandshakeDecision check(HandshakeRequest request) {
     String token = presented(request::queryParam, request::header);
+    if (token == null
+        && verifier != null
+        && request.requestedSubprotocols() != null
+        && request.requestedSubprotocols().contains(Hub.SUBPROTOCOL)) {
+      return HandshakeDecision.accept();
+    }
     if (token == null || verifier == null) {
       return anonymous
           ? HandshakeDecision.accept()
@@ -118,6 +149,11 @@ public final class ConnectionAuth implements UserResolver, CommandHandler {
     }
   }
 
+  /** The token verifier, or {@code null} when no key is configured. */
+  public TokenVerifier verifier() {
+    return verifier;
+  }
+
   /** The claims of connection {@code id}'s token, or {@code null} for anonymous connections. */
   public VerifiedToken token(long id) {
     return tokens.get(id);
@@ -134,6 +170,18 @@ public final class ConnectionAuth implements UserResolver, CommandHandler {
     if (t == null) {
       if (verifier != null && presented(connection::queryParam, connection::header) != null) {
         server.disconnect(id, TOKEN_EXPIRED, TOKEN_EXPIRED_REASON);
+      } else if (verifier != null
+          && !anonymous
+          && Hub.SUBPROTOCOL.equals(connection.subprotocol())) {
+        unauthenticated.put(
+            id,
+            server.after(
+                connectTimeout,
+                () -> {
+                  if (unauthenticated.remove(id) != null) {
+                    server.disconnect(id, TOKEN_EXPIRED, AUTH_REQUIRED);
+                  }
+                }));
       }
       return;
     }
@@ -156,7 +204,18 @@ public final class ConnectionAuth implements UserResolver, CommandHandler {
 
   @Override
   public boolean handles(String op) {
-    return REFRESH.equals(op) && verifier != null;
+    return (REFRESH.equals(op) || CONNECT.equals(op)) && verifier != null;
+  }
+
+  /** Before {@code connect}, only {@code connect} and {@code ping}: the rest is unauthorized. */
+  @Override
+  public void admit(ConnectionInfo connection, String op) {
+    if (!CONNECT.equals(op)
+        && !"ping".equals(op)
+        && unauthenticated.containsKey(connection.connectionId())) {
+      throw new HubException(
+          ErrorCode.UNAUTHORIZED, "authenticate first: {\"op\":\"connect\",\"token\":JWT}");
+    }
   }
 
   /**
@@ -174,6 +233,9 @@ public final class ConnectionAuth implements UserResolver, CommandHandler {
       token = t != null && t.isTextual() ? t.textValue() : null;
     } catch (IOException e) {
       token = null;
+    }
+    if (CONNECT.equals(op)) {
+      return connect(id, token);
     }
     if (token == null) {
       return CompletableFuture.failedFuture(
@@ -206,9 +268,62 @@ public final class ConnectionAuth implements UserResolver, CommandHandler {
         "{\"expiresAt\":" + next.expiresAt().getEpochSecond() + "}");
   }
 
+  /**
+   * {@code connect {"token": JWT}}: authenticates a connection opened without a token, making the
+   * token's {@code sub} its user and scheduling its close at {@code exp}. Replies {@code {"user":
+   * SUB, "expires": SECONDS}}. A missing, bad or expired token is answered {@code unauthorized} and
+   * the connection closed with {@link #TOKEN_EXPIRED} ({@link #AUTH_REQUIRED}); a connection that
+   * already has a token gets {@code bad_request}.
+   */
+  private CompletionStage<String> connect(long id, String token) {
+    if (tokens.containsKey(id)) {
+      return CompletableFuture.failedFuture(
+          new HubException(
+              ErrorCode.BAD_REQUEST, "this connection is already authenticated; use refresh"));
+    }
+    WebSocketServer s = server;
+    VerifiedToken t;
+    try {
+      if (token == null) {
+        throw new TokenException("\"token\" is missing or not a string");
+      }
+      t = verifier.verify(token);
+    } catch (TokenException e) {
+      if (s != null && unauthenticated.containsKey(id)) {
+        // after the error reply has gone out
+        s.after(Duration.ofMillis(100), () -> s.disconnect(id, TOKEN_EXPIRED, AUTH_REQUIRED));
+      }
+      return CompletableFuture.failedFuture(
+          new HubException(ErrorCode.UNAUTHORIZED, e.getMessage()));
+    }
+    tokens.put(id, t);
+    TimerHandle timeout = unauthenticated.remove(id);
+    if (timeout != null) {
+      timeout.cancel();
+    }
+    Hub h = hub;
+    if (h != null) {
+      h.setUser(id, t.subject());
+    }
+    if (s != null) {
+      scheduleExpiry(s, id, t);
+    }
+    try {
+      return CompletableFuture.completedFuture(
+          JSON.writeValueAsString(
+              Map.of("user", t.subject(), "expires", t.expiresAt().getEpochSecond())));
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
   /** Forgets a closed connection. */
   public void closed(long id) {
     tokens.remove(id);
+    TimerHandle pending = unauthenticated.remove(id);
+    if (pending != null) {
+      pending.cancel();
+    }
     TimerHandle h = expiries.remove(id);
     if (h != null) {
       h.cancel();

@@ -26,6 +26,20 @@ public final class TokenMinter {
    */
   public static String hs256(
       String secret, String user, List<String> channels, Duration ttl, Clock clock) {
+    return hs256(secret, user, channels, null, ttl, clock);
+  }
+
+  /**
+   * As above, with a {@code channel} claim when {@code channel} is not {@code null}: a per-channel
+   * subscription token for a private channel.
+   */
+  public static String hs256(
+      String secret,
+      String user,
+      List<String> channels,
+      String channel,
+      Duration ttl,
+      Clock clock) {
     byte[] key = secret.getBytes(StandardCharsets.UTF_8);
     if (key.length < TokenVerifier.MIN_SECRET_BYTES) {
       throw new IllegalArgumentException(
@@ -41,6 +55,9 @@ public final class TokenMinter {
             .expirationTime(Date.from(now.plus(ttl)));
     if (channels != null) {
       claims.claim("channels", List.copyOf(channels));
+    }
+    if (channel != null) {
+      claims.claim("channel", channel);
     }
     SignedJWT jwt =
         new SignedJWT(

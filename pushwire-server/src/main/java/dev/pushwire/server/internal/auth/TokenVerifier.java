@@ -196,9 +196,16 @@ public final class TokenVerifier {
     } catch (ParseException e) {
       throw new TokenException("invalid token: channels must be a list of strings");
     }
+    String channel;
+    try {
+      channel = claims.getStringClaim("channel");
+    } catch (ParseException e) {
+      throw new TokenException("invalid token: channel must be a string");
+    }
     return new VerifiedToken(
         sub,
         claims.getExpirationTime().toInstant(),
-        channels == null ? null : List.copyOf(channels));
+        channels == null ? null : List.copyOf(channels),
+        channel);
   }
 }

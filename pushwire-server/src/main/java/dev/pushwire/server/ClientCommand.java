@@ -68,6 +68,14 @@ final class ClientCommand implements Callable<Integer> {
   String url;
 
   @Option(
+      names = "--ca-file",
+      paramLabel = "PEM",
+      description =
+          "Trust the CA certificate(s) in this PEM file for wss:// (default: the JDK's trust"
+              + " store). Certificates and host names are always verified.")
+  java.nio.file.Path caFile;
+
+  @Option(
       names = "--send",
       paramLabel = "TEXT",
       description = "Send TEXT once connected (every --interval, if given).")
@@ -130,6 +138,9 @@ final class ClientCommand implements Callable<Integer> {
       if (count < 0) {
         throw new IllegalArgumentException("--count must be 0 or more");
       }
+      if (caFile != null && !java.nio.file.Files.isReadable(caFile)) {
+        throw new IllegalArgumentException("--ca-file: cannot read '" + caFile + "'");
+      }
       settings =
           ClientSettings.newBuilder()
               .headers(ClientOptions.headers(headers))
@@ -137,6 +148,7 @@ final class ClientCommand implements Callable<Integer> {
               .compression(!noCompression)
               .connectTimeout(timeout)
               .handshakeTimeout(timeout)
+              .trustedCaFile(caFile)
               .build();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);

@@ -179,6 +179,15 @@ class ClientAndPublishCommandsTest {
   }
 
   @Test
+  void clientWithAnUnreadableCaFileFailsWithOneLine() throws Exception {
+    Run r =
+        run(noInput(), "client", "wss://127.0.0.1:1/", "--ca-file", "/nonexistent/ca.pem")
+            .get(20, TimeUnit.SECONDS);
+    assertThat(r.status()).isNotZero();
+    assertThat(r.err()).contains("/nonexistent/ca.pem").doesNotContain("\tat ");
+  }
+
+  @Test
   void periodicClientOnThePublisherSocketAndStdinLines() throws Exception {
     try (JdkSubscriber sub = JdkSubscriber.connect(TestNodes.ws(node, "/?channel=c-tick"))) {
       TestNodes.awaitSubscribers(node, "c-tick", 1);

@@ -92,6 +92,7 @@ public final class NodeMetrics implements AutoCloseable {
   private final Map<String, Boolean> wasAvailable = new ConcurrentHashMap<>();
   private final Set<String> refusalReasons = ConcurrentHashMap.newKeySet();
   private final Set<Integer> closeCodes = ConcurrentHashMap.newKeySet();
+  private final Set<String> limitReasons = ConcurrentHashMap.newKeySet();
   private final Timer latency;
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private volatile ServerStats stats;
@@ -294,6 +295,10 @@ public final class NodeMetrics implements AutoCloseable {
       snapshot.protocolCloses().keySet().forEach(this::closeCounter);
       stats = snapshot;
     }
+    Hub h = hub;
+    if (h != null) {
+      h.limitsTriggered().keySet().forEach(this::limitCounter);
+    }
     return sampleHistory().handle((v, e) -> registry.scrape());
   }
 
@@ -386,6 +391,23 @@ public final class NodeMetrics implements AutoCloseable {
               this,
               m -> m.stats.handshakesRefused().getOrDefault(reason, 0L))
           .description("WebSocket upgrades refused (and HTTP connections dropped), by reason")
+          .tag("reason", reason)
+          .register(registry);
+    }
+  }
+
+  private void limitCounter(String reason) {
+    if (limitReasons.add(reason)) {
+      FunctionCounter.builder(
+              "pushwire.limits.triggered",
+              this,
+              m -> {
+                Hub h = m.hub;
+                return h == null ? 0 : h.limitsTriggered().getOrDefault(reason, 0L);
+              })
+          .description(
+              "Hub limits that triggered, by reason (rate_limited, garbage_close,"
+                  + " too_many_subscriptions, forbidden, ...)")
           .tag("reason", reason)
           .register(registry);
     }

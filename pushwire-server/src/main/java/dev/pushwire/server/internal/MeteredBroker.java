@@ -88,19 +88,7 @@ final class MeteredBroker implements Broker {
   }
 
   private <T> CompletableFuture<T> call(Supplier<CompletionStage<T>> call) {
-    CompletableFuture<T> stage;
-    try {
-      stage = call.get().toCompletableFuture();
-    } catch (RuntimeException e) {
-      // The SPI says calls do not throw; one that does still fails only its own stage.
-      stage = CompletableFuture.failedFuture(e);
-    }
-    return stage.whenComplete(
-        (r, e) -> {
-          if (e != null) {
-            metrics.backendError(NodeMetrics.BROKER);
-          }
-        });
+    return metrics.counted(NodeMetrics.BROKER, call);
   }
 
   @Override

@@ -367,6 +367,25 @@ public final class NodeMetrics implements AutoCloseable {
     counters.backendError();
   }
 
+  /**
+   * Runs one backend call and counts it as a {@code backend} error if its stage fails. The SPI says
+   * calls do not throw; one that does still fails only its own stage.
+   */
+  <T> CompletableFuture<T> counted(String backend, Supplier<CompletionStage<T>> call) {
+    CompletableFuture<T> stage;
+    try {
+      stage = call.get().toCompletableFuture();
+    } catch (RuntimeException e) {
+      stage = CompletableFuture.failedFuture(e);
+    }
+    return stage.whenComplete(
+        (r, e) -> {
+          if (e != null) {
+            backendError(backend);
+          }
+        });
+  }
+
   // ---- internals ----------------------------------------------------------------------------
 
   private Counter classCounter(String name, String description, String channelClass) {

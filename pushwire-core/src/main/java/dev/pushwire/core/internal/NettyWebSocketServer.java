@@ -39,7 +39,6 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
@@ -446,7 +445,7 @@ public final class NettyWebSocketServer implements WebSocketServer {
     } else {
       p.addAfter("wsdecoder", "rsv", new ReservedBitsValidator());
     }
-    p.addLast("utf8", new Utf8FrameValidator(true));
+    p.addLast("utf8", new Utf8Checker());
     p.addLast("messages", new WebSocketFrameAggregator(settings.maxMessageSize()));
     p.addLast("connection", new WebSocketConnectionHandler(this, conn));
     // channelInactive may never reach the last handler if a decoder throws while closing. Run

@@ -48,6 +48,16 @@ public final class IdleCommand extends ScenarioCommand {
       description = "Keep the connections open this long after measuring (default: 0s).")
   Duration hold;
 
+  @Option(
+      names = "--warmup-connections",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "Open and close N connections before the first reading, so that one-time costs (the"
+              + " JIT compilers' code and memory, first allocations) are not counted per"
+              + " connection (default: ${DEFAULT-VALUE}: measure from a cold start).")
+  int warmupConnections;
+
   @Override
   int connections() {
     return connections;
@@ -59,13 +69,19 @@ public final class IdleCommand extends ScenarioCommand {
       throw new ParameterException(
           spec.commandLine(), "idle needs the server's process id: add --pid PID");
     }
+    if (warmupConnections < 0) {
+      throw new ParameterException(spec.commandLine(), "--warmup-connections must be 0 or more");
+    }
     Checks.notNegative(spec, "--settle", settle);
     Checks.notNegative(spec, "--hold", hold);
   }
 
   @Override
   Summary run(LoadSettings load, BenchClient client, Progress progress) {
-    return new IdleRun(new IdleRun.Settings(load, load.serverPid(), settle, hold), client, progress)
+    return new IdleRun(
+            new IdleRun.Settings(load, load.serverPid(), settle, hold, warmupConnections),
+            client,
+            progress)
         .run();
   }
 }

@@ -29,21 +29,7 @@ public final class ConnectRun {
 
   /** Runs to the end and returns the summary. */
   public Summary run() {
-    if (warmupConnections > 0) {
-      Connections warm = new Connections();
-      ConnectionOpener opener =
-          new ConnectionOpener(
-              client,
-              load.target(),
-              load.headers(),
-              warmupConnections,
-              load.concurrency(),
-              i -> new DiscardSession(),
-              warm);
-      OpenPhase.run(opener, warmupConnections, load.openTimeout(), progress, "warm-up");
-      warm.closeAll(Duration.ofSeconds(5));
-      Progress.sleepUntil(System.nanoTime() + 500_000_000L);
-    }
+    OpenPhase.warmUp(client, load, warmupConnections, progress);
     Connections connections = new Connections();
     DiscardSession session = new DiscardSession();
     ConnectionOpener opener =

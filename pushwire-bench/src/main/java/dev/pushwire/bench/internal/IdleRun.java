@@ -4,13 +4,15 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * The idle scenario: reads the server's resident set size ({@code VmRSS}), opens N connections that
- * then send nothing, waits for the server to settle, reads it again and reports the growth per
- * connection. No garbage collection is forced: what is measured is what the process holds.
+ * The idle scenario: optionally opens and closes warm-up connections first, reads the server's
+ * resident set size ({@code VmRSS}), opens N connections that then send nothing, waits for the
+ * server to settle, reads it again and reports the growth per connection. No garbage collection is
+ * forced: what is measured is what the process holds.
  */
 public final class IdleRun {
   /** What to run. */
-  public record Settings(LoadSettings load, long pid, Duration settle, Duration hold) {}
+  public record Settings(
+      LoadSettings load, long pid, Duration settle, Duration hold, int warmupConnections) {}
 
   private final Settings settings;
   private final BenchClient client;
@@ -28,6 +30,7 @@ public final class IdleRun {
   /** Runs to the end and returns the summary. */
   public Summary run() {
     LoadSettings load = settings.load();
+    OpenPhase.warmUp(client, load, settings.warmupConnections(), progress);
     long before = ProcStatus.rssBytes(settings.pid());
     progress.line("server RSS before: " + mib(before) + " MiB");
     Connections connections = new Connections();
@@ -74,6 +77,7 @@ public final class IdleRun {
     s.json("url", load.target().toString())
         .json("transport", client.transport().name().toLowerCase(Locale.ROOT))
         .json("pid", settings.pid())
+        .json("warmupConnections", settings.warmupConnections())
         .value("requested", "requested", (long) load.connections())
         .value("opened", "opened", opened)
         .value("failed", "failed", opener.failed())

@@ -9,6 +9,30 @@ final class OpenPhase {
   private OpenPhase() {}
 
   /**
+   * Opens and closes {@code count} connections, not measured, so that the JIT compilers (the
+   * server's and the generator's) and the server's one-time allocations are done before a run
+   * measures a steady state.
+   */
+  static void warmUp(BenchClient client, LoadSettings load, int count, Progress progress) {
+    if (count <= 0) {
+      return;
+    }
+    Connections warm = new Connections();
+    ConnectionOpener opener =
+        new ConnectionOpener(
+            client,
+            load.target(),
+            load.headers(),
+            count,
+            load.concurrency(),
+            i -> new DiscardSession(),
+            warm);
+    run(opener, count, load.openTimeout(), progress, "warm-up");
+    warm.closeAll(Duration.ofSeconds(5));
+    Progress.sleepUntil(System.nanoTime() + 500_000_000L);
+  }
+
+  /**
    * Runs {@code opener} until every attempt ended or {@code timeout} passed (then stops it);
    * returns whether every attempt ended.
    */

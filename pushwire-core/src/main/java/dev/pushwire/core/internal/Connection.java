@@ -2,7 +2,6 @@ package dev.pushwire.core.internal;
 
 import dev.pushwire.core.ConnectionInfo;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -29,7 +28,10 @@ final class Connection {
   final Deflate deflate;
   private final InetSocketAddress remoteAddress;
   private final String uri;
-  private final HttpHeaders headers;
+
+  /** The request headers, {@link HttpMaps#pack packed}. */
+  private final String headers;
+
   private final String subprotocol;
   private final String extensions;
   private final long connectedAtMillis;
@@ -55,7 +57,7 @@ final class Connection {
       LoopShard shard,
       Deflate deflate,
       String uri,
-      HttpHeaders headers,
+      String headers,
       String subprotocol,
       String extensions) {
     this.id = id;
@@ -82,7 +84,7 @@ final class Connection {
         remoteAddress,
         q.path(),
         HttpMaps.query(q),
-        HttpMaps.headers(headers),
+        HttpMaps.unpack(headers),
         subprotocol,
         extensions,
         Instant.ofEpochMilli(connectedAtMillis));

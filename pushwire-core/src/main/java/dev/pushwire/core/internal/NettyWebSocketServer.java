@@ -41,7 +41,6 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionDecoder;
@@ -86,6 +85,10 @@ public final class NettyWebSocketServer implements WebSocketServer {
           Unpooled.directBuffer(2).writeByte(0x89).writeByte(0).asReadOnly());
 
   private final ServerSettings settings;
+
+  /** One frame decoder configuration for every connection: it depends only on the settings. */
+  private final WebSocketDecoderConfig decoderConfig;
+
   private final Transport transport;
   private final OriginPolicy origins;
   private final AddressQuota perAddress;
@@ -116,6 +119,15 @@ public final class NettyWebSocketServer implements WebSocketServer {
 
   public NettyWebSocketServer(ServerSettings settings) {
     this.settings = settings;
+    this.decoderConfig =
+        WebSocketDecoderConfig.newBuilder()
+            .maxFramePayloadLength(settings.maxFrameSize())
+            .expectMaskedFrames(true)
+            .allowMaskMismatch(false)
+            .allowExtensions(true)
+            .closeOnProtocolViolation(true)
+            .withUTF8Validator(false)
+            .build();
     this.transport = Transport.choose(settings.nativeTransport());
     this.origins = new OriginPolicy(settings.allowedOrigins());
     this.perAddress = new AddressQuota(settings.maxConnectionsPerIp());
@@ -300,6 +312,9 @@ public final class NettyWebSocketServer implements WebSocketServer {
       }
     }
     allChannels.close().awaitUninterruptibly(1000);
+    for (Connection c : connections.values()) {
+      c.channel.close().awaitUninterruptibly(100);
+    }
     long left = Math.max(0, deadline - System.nanoTime());
     group
         .shutdownGracefully(
@@ -382,15 +397,6 @@ public final class NettyWebSocketServer implements WebSocketServer {
       String subprotocol,
       DeflateNegotiator deflate) {
     Channel ch = ctx.channel();
-    WebSocketDecoderConfig decoderConfig =
-        WebSocketDecoderConfig.newBuilder()
-            .maxFramePayloadLength(settings.maxFrameSize())
-            .expectMaskedFrames(true)
-            .allowMaskMismatch(false)
-            .allowExtensions(true)
-            .closeOnProtocolViolation(true)
-            .withUTF8Validator(false)
-            .build();
     String scheme = settings.tls() ? "wss://" : "ws://";
     String host = req.headers().get("Host", "localhost");
     WebSocketServerHandshaker13 handshaker =
@@ -401,7 +407,7 @@ public final class NettyWebSocketServer implements WebSocketServer {
           }
         };
     String uri = req.uri();
-    io.netty.handler.codec.http.HttpHeaders headers = req.headers().copy();
+    String headers = HttpMaps.pack(req.headers());
     // The handshaker retains nothing; the router releases req after this call returns.
     handshaker
         .handshake(ch, req)
@@ -420,11 +426,7 @@ public final class NettyWebSocketServer implements WebSocketServer {
   }
 
   private void opened(
-      Channel ch,
-      String uri,
-      io.netty.handler.codec.http.HttpHeaders headers,
-      String subprotocol,
-      DeflateNegotiator deflate) {
+      Channel ch, String uri, String headers, String subprotocol, DeflateNegotiator deflate) {
     Connection.Deflate mode = deflate == null ? Connection.Deflate.NONE : deflate.outcome();
     String extensions = mode == Connection.Deflate.NONE ? "" : deflate.responseText();
     LoopShard shard = shards.get(ch.eventLoop());
@@ -442,12 +444,11 @@ public final class NettyWebSocketServer implements WebSocketServer {
           inflate.name(),
           "inflate",
           new MessageInflater(settings.maxMessageSize(), deflate.clientNoContext()));
-    } else {
-      p.addAfter("wsdecoder", "rsv", new ReservedBitsValidator());
     }
-    p.addLast("utf8", new Utf8Checker());
-    p.addLast("messages", new WebSocketFrameAggregator(settings.maxMessageSize()));
-    p.addLast("connection", new WebSocketConnectionHandler(this, conn));
+    p.addLast("connection", new WebSocketConnectionHandler(this, conn, inflate == null));
+    // The connection is tracked in `connections` from now on; leaving the channel group saves
+    // each connection a map entry and a close listener.
+    allChannels.remove(ch);
     // channelInactive may never reach the last handler if a decoder throws while closing. Run
     // later on the loop, so that the error being handled now can record its close code first.
     ch.closeFuture().addListener(f -> ch.eventLoop().execute(() -> connectionClosed(conn)));

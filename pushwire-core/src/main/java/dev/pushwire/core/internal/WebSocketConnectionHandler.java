@@ -8,11 +8,11 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.CodecException;
-import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
@@ -20,14 +20,20 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last handler of an upgraded connection. It handles whole messages (fragments already joined
- * by the aggregator, already inflated and UTF-8 checked), answers pings, runs the close handshake,
- * turns codec errors into the right close code, and fires the server's message and close events.
+ * The last handler of an upgraded connection. It takes frames as decoded (and inflated), checks
+ * what Netty's frame decoder does not (reserved bits, UTF-8 of text), joins fragments into whole
+ * messages within the size limit, answers pings, runs the close handshake, turns codec errors into
+ * the right close code, and fires the server's message and close events.
+ *
+ * <p>These steps are one handler rather than Netty's validator and aggregator in a row because
+ * every handler in a pipeline costs each idle connection a context object: at tens of thousands of
+ * connections the pipeline is a large part of the memory per connection.
  */
 final class WebSocketConnectionHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(WebSocketConnectionHandler.class);
@@ -35,9 +41,24 @@ final class WebSocketConnectionHandler extends ChannelInboundHandlerAdapter {
   private final NettyWebSocketServer server;
   private final Connection conn;
 
-  WebSocketConnectionHandler(NettyWebSocketServer server, Connection conn) {
+  /** No extension is negotiated, so any reserved bit is a violation. */
+  private final boolean refuseReservedBits;
+
+  private final Utf8Checker utf8 = new Utf8Checker();
+
+  /** Whether the message being received (fragmented or not) is text. */
+  private boolean messageIsText;
+
+  /** The fragments received so far of a fragmented message; null between messages. */
+  private byte[] partial;
+
+  private int partialLength;
+
+  WebSocketConnectionHandler(
+      NettyWebSocketServer server, Connection conn, boolean refuseReservedBits) {
     this.server = server;
     this.conn = conn;
+    this.refuseReservedBits = refuseReservedBits;
   }
 
   @Override
@@ -49,18 +70,18 @@ final class WebSocketConnectionHandler extends ChannelInboundHandlerAdapter {
     }
     WebSocketFrame frame = (WebSocketFrame) msg;
     try {
-      if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
-        if (conn.closeSent) {
-          return; // RFC 6455 5.5.1: data after our close frame is discarded
+      if (refuseReservedBits && frame.rsv() != 0) {
+        // RFC 6455 section 5.2: reserved bits "MUST be 0 unless an extension is negotiated". The
+        // frame decoder lets them through because permessage-deflate uses RSV1.
+        throw new ProtocolViolationException(
+            CloseCodes.PROTOCOL_ERROR, "reserved bits set without an extension: " + frame.rsv());
+      }
+      if (frame instanceof TextWebSocketFrame
+          || frame instanceof BinaryWebSocketFrame
+          || frame instanceof ContinuationWebSocketFrame) {
+        if (!conn.closeSent) { // RFC 6455 5.5.1: data after our close frame is discarded
+          onData(frame);
         }
-        ByteBuf content = frame.content();
-        if (content.readableBytes() > server.settings().maxMessageSize()) {
-          // A single unfragmented frame bypasses the aggregator's limit.
-          throw new ProtocolViolationException(CloseCodes.MESSAGE_TOO_BIG, "message too big");
-        }
-        byte[] data = new byte[content.readableBytes()];
-        content.getBytes(content.readerIndex(), data);
-        server.messageReceived(conn, frame instanceof BinaryWebSocketFrame, data);
       } else if (frame instanceof PingWebSocketFrame) {
         if (!conn.closeSent) {
           ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
@@ -72,6 +93,59 @@ final class WebSocketConnectionHandler extends ChannelInboundHandlerAdapter {
     } finally {
       frame.release();
     }
+  }
+
+  /**
+   * One data frame. Netty's decoder has already refused continuations outside a message and new
+   * messages inside one, so a frame that is not a continuation always starts a message.
+   */
+  private void onData(WebSocketFrame frame) {
+    if (!(frame instanceof ContinuationWebSocketFrame)) {
+      messageIsText = frame instanceof TextWebSocketFrame;
+      partialLength = 0;
+      if (messageIsText) {
+        utf8.reset();
+      }
+    }
+    ByteBuf content = frame.content();
+    int from = content.readerIndex();
+    int length = content.readableBytes();
+    int limit = server.settings().maxMessageSize();
+    if (length > limit - partialLength) {
+      throw new ProtocolViolationException(CloseCodes.MESSAGE_TOO_BIG, "message too big");
+    }
+    if (messageIsText && !utf8.accept(content, from, from + length)) {
+      throw new ProtocolViolationException(CloseCodes.INVALID_PAYLOAD, "invalid UTF-8 in text");
+    }
+    if (!frame.isFinalFragment()) {
+      append(content, from, length, limit);
+      return;
+    }
+    if (messageIsText && !utf8.complete()) {
+      throw new ProtocolViolationException(
+          CloseCodes.INVALID_PAYLOAD, "text ends inside a character");
+    }
+    byte[] data;
+    if (partialLength == 0) {
+      data = new byte[length];
+      content.getBytes(from, data);
+    } else {
+      data = Arrays.copyOf(partial, partialLength + length);
+      content.getBytes(from, data, partialLength, length);
+      partial = null; // an idle connection holds no buffer
+      partialLength = 0;
+    }
+    server.messageReceived(conn, !messageIsText, data);
+  }
+
+  private void append(ByteBuf content, int from, int length, int limit) {
+    int needed = partialLength + length;
+    if (partial == null || partial.length < needed) {
+      int size = partial == null ? Math.max(needed, 256) : Math.max(needed, partial.length * 2);
+      partial = Arrays.copyOf(partial == null ? new byte[0] : partial, Math.min(size, limit));
+    }
+    content.getBytes(from, partial, partialLength, length);
+    partialLength = needed;
   }
 
   private void onCloseFrame(ChannelHandlerContext ctx, CloseWebSocketFrame frame) {
@@ -113,6 +187,7 @@ final class WebSocketConnectionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    partial = null;
     server.connectionClosed(conn);
   }
 
@@ -126,11 +201,7 @@ final class WebSocketConnectionHandler extends ChannelInboundHandlerAdapter {
         && !(root instanceof DecompressionException)) {
       root = root.getCause();
     }
-    if (root instanceof PrematureChannelClosureException) {
-      // The aggregator reports a message cut short by the peer closing TCP: nothing to answer.
-      log.debug("connection {}: {}", conn.id, root.getMessage());
-      ctx.close();
-    } else if (root instanceof CorruptedWebSocketFrameException) {
+    if (root instanceof CorruptedWebSocketFrameException) {
       // Netty's frame decoder and UTF-8 validator have already sent a close frame with this code
       // and close the channel once it is flushed.
       CorruptedWebSocketFrameException e = (CorruptedWebSocketFrameException) root;

@@ -11,15 +11,7 @@ class LoopShardTest {
 
   private static Connection conn(long id, LoopShard shard) {
     EmbeddedChannel ch = new EmbeddedChannel();
-    return new Connection(
-        id,
-        ch,
-        shard,
-        Connection.Deflate.NONE,
-        "/",
-        io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE,
-        null,
-        "");
+    return new Connection(id, ch, shard, Connection.Deflate.NONE, "/", "", null, "");
   }
 
   @Test

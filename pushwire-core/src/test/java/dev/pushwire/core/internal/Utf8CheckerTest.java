@@ -1,22 +1,13 @@
 package dev.pushwire.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pushwire.core.CloseCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -105,43 +96,6 @@ class Utf8CheckerTest {
     assertThat(checkerAccepts(bytes(0xF0, 0x8F, 0xBF, 0xBF), new int[0])).isFalse(); // overlong
     assertThat(checkerAccepts(bytes(0xCE, 0xBA), new int[] {1})).isTrue(); // split in a char
     assertThat(checkerAccepts(bytes(0xCE), new int[0])).isFalse(); // cut short
-  }
-
-  @Test
-  void checksContinuationsOfTextButNotOfBinary() {
-    EmbeddedChannel ch = new EmbeddedChannel(new Utf8Checker());
-    ch.writeInbound(new BinaryWebSocketFrame(false, 0, Unpooled.wrappedBuffer(bytes(0xFF))));
-    ch.writeInbound(new ContinuationWebSocketFrame(true, 0, Unpooled.wrappedBuffer(bytes(0xFE))));
-    ch.writeInbound(new TextWebSocketFrame(false, 0, Unpooled.wrappedBuffer(bytes(0xCE))));
-    // A ping between fragments does not end the text message.
-    ch.writeInbound(new PingWebSocketFrame(Unpooled.wrappedBuffer(bytes(0xFF))));
-    ch.writeInbound(new ContinuationWebSocketFrame(true, 0, Unpooled.wrappedBuffer(bytes(0xBA))));
-    List<WebSocketFrame> passed = drain(ch);
-    assertThat(passed).hasSize(5);
-    passed.forEach(WebSocketFrame::release);
-
-    assertThatThrownBy(
-            () ->
-                ch.writeInbound(
-                    new TextWebSocketFrame(true, 0, Unpooled.wrappedBuffer(bytes(0xCE)))))
-        .isInstanceOfSatisfying(
-            ProtocolViolationException.class,
-            e -> assertThat(e.code()).isEqualTo(CloseCodes.INVALID_PAYLOAD));
-    // After the failure nothing more is passed on, and nothing leaks.
-    ByteBuf late = Unpooled.wrappedBuffer(bytes('a'));
-    ch.writeInbound(new TextWebSocketFrame(true, 0, late));
-    assertThat(drain(ch)).isEmpty();
-    assertThat(late.refCnt()).isZero();
-    ch.finishAndReleaseAll();
-  }
-
-  private static List<WebSocketFrame> drain(EmbeddedChannel ch) {
-    List<WebSocketFrame> out = new ArrayList<>();
-    Object m;
-    while ((m = ch.readInbound()) != null) {
-      out.add((WebSocketFrame) m);
-    }
-    return out;
   }
 
   private static byte[] bytes(int... values) {

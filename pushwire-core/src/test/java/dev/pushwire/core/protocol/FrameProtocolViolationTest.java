@@ -3,6 +3,7 @@ package dev.pushwire.core.protocol;
 import static dev.pushwire.core.protocol.RawWebSocket.OP_BINARY;
 import static dev.pushwire.core.protocol.RawWebSocket.OP_CONTINUATION;
 import static dev.pushwire.core.protocol.RawWebSocket.OP_PING;
+import static dev.pushwire.core.protocol.RawWebSocket.OP_PONG;
 import static dev.pushwire.core.protocol.RawWebSocket.OP_TEXT;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -174,6 +175,26 @@ class FrameProtocolViolationTest {
     ws.sendFrame(true, 0, OP_CONTINUATION, bytes(0x98, 0x80));
 
     assertThat(ws.readFrame().payload()).containsExactly('a', 0xF0, 0x9F, 0x98, 0x80);
+  }
+
+  @Test
+  void fragmentedBinaryIsNotCheckedAsUtf8() throws IOException {
+    ws.sendFrame(false, 0, OP_BINARY, bytes(0xFF));
+    ws.sendFrame(true, 0, OP_CONTINUATION, bytes(0xFE, 0xC0));
+
+    assertThat(ws.readFrame().payload()).containsExactly(0xFF, 0xFE, 0xC0);
+  }
+
+  @Test
+  void pingBetweenTextFragmentsIsAnsweredAndTheMessageStaysWhole() throws IOException {
+    // A character cut by the fragment boundary, with a control frame in between.
+    ws.sendFrame(false, 0, OP_TEXT, bytes('a', 0xCE));
+    ws.sendFrame(true, 0, OP_PING, bytes(0xFF));
+    ws.sendFrame(true, 0, OP_CONTINUATION, bytes(0xBA, 'b'));
+
+    RawWebSocket.Frame pong = ws.readFrame();
+    assertThat(pong.opcode()).isEqualTo(OP_PONG);
+    assertThat(ws.readFrame().payload()).containsExactly('a', 0xCE, 0xBA, 'b');
   }
 
   @Test

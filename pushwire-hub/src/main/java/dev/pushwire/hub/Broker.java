@@ -41,12 +41,35 @@ public interface Broker extends AutoCloseable {
    * Assigns the next offset on {@code channel}, appends the publication to the channel's history
    * (trimmed to the bounds in {@code options}) and delivers it to every subscribed node.
    *
+   * <p>The caller keeps {@code data}: it may change the array after this call, so a broker that
+   * keeps the array rather than encoding it at once must copy it. Use {@link #publishOwned} to hand
+   * the array over instead.
+   *
    * @param channel a valid channel name
    * @param data the payload; must not be {@code null}
    * @param options history bounds and attributes; must not be {@code null}
    * @return the publication's offset and epoch
    */
   CompletionStage<PublishResult> publish(String channel, byte[] data, PublishOptions options);
+
+  /**
+   * {@link #publish}, handing {@code data} over to the broker: the caller never changes the array
+   * afterwards, so the broker may keep it (in its history, and in the {@link Publication} it
+   * delivers) without copying it. The hub publishes this way, as it makes a new array for each
+   * publication.
+   *
+   * <p>The default calls {@link #publish}, so a broker, or a wrapper, that implements only {@code
+   * publish} stays correct; override this only to save the copy.
+   *
+   * @param channel a valid channel name
+   * @param data the payload, no longer changed by the caller; must not be {@code null}
+   * @param options history bounds and attributes; must not be {@code null}
+   * @return the publication's offset and epoch
+   */
+  default CompletionStage<PublishResult> publishOwned(
+      String channel, byte[] data, PublishOptions options) {
+    return publish(channel, data, options);
+  }
 
   /** Reads {@code channel}'s history; see {@link HistoryOptions} for what is returned. */
   CompletionStage<HistoryResult> history(String channel, HistoryOptions options);

@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * unrecoverable. A stream whose history has expired and that has seen no publication for its {@link
  * PublishOptions#historyMetaTtl()} is dropped to bound memory; if the channel is used again, it
  * starts over in a new epoch for the same reason.
+ *
+ * <p>{@link #publish} keeps a copy of the data it is given; {@link #publishOwned} keeps the array
+ * itself.
  */
 public final class MemoryBroker implements Broker {
   private static final Logger log = LoggerFactory.getLogger(MemoryBroker.class);
@@ -58,6 +61,22 @@ public final class MemoryBroker implements Broker {
   @Override
   public CompletionStage<PublishResult> publish(
       String channel, byte[] data, PublishOptions options) {
+    // Same order of checks as append, so a call with several nulls names the same one.
+    Objects.requireNonNull(channel, "channel");
+    Objects.requireNonNull(data, "data");
+    // The caller may change its array afterwards, and this broker keeps it (history, listeners).
+    return append(channel, data.clone(), options);
+  }
+
+  @Override
+  public CompletionStage<PublishResult> publishOwned(
+      String channel, byte[] data, PublishOptions options) {
+    return append(channel, data, options);
+  }
+
+  /** Assigns the offset, keeps {@code data} in history and delivers it, without copying it. */
+  private CompletionStage<PublishResult> append(
+      String channel, byte[] data, PublishOptions options) {
     Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(options, "options");
@@ -65,7 +84,6 @@ public final class MemoryBroker implements Broker {
       return closedFailure();
     }
     long now = clock.millis();
-    byte[] copy = data.clone();
     PublishResult result;
     for (; ; ) {
       Stream s = streams.computeIfAbsent(channel, k -> new Stream(now));
@@ -77,7 +95,7 @@ public final class MemoryBroker implements Broker {
         s.metaTtlMillis = options.historyMetaTtl().toMillis();
         s.lastPublishAt = now;
         s.history.expire(now - s.ttlMillis);
-        Publication p = new Publication(++s.top, s.epoch, copy, now, options.info());
+        Publication p = new Publication(++s.top, s.epoch, data, now, options.info());
         s.history.append(p, options.historySize());
         result = new PublishResult(p.offset(), p.epoch());
         // Delivering inside the channel's lock is what keeps per-channel delivery in offset order.

@@ -123,6 +123,28 @@ public abstract class BrokerContractTest {
     assertThat(p.offset()).isEqualTo(1);
   }
 
+  @Test
+  void publishOwnedStoresAndDeliversAsPublishDoes() {
+    join(broker.subscribe("news"));
+    publish("news", "1");
+    PublishResult r =
+        join(
+            broker.publishOwned(
+                "news",
+                "{\"a\":2}".getBytes(StandardCharsets.UTF_8),
+                PublishOptions.DEFAULT.withInfo(Map.of("by", "test"))));
+    assertThat(r.offset()).isEqualTo(2);
+    Publication kept = history("news", HistoryOptions.latest(1)).publications().get(0);
+    awaitDelivered(2);
+    Publication live = delivered.get(1).publication();
+    for (Publication p : List.of(kept, live)) {
+      assertThat(text(p)).isEqualTo("{\"a\":2}");
+      assertThat(p.offset()).isEqualTo(2);
+      assertThat(p.epoch()).isEqualTo(r.epoch());
+      assertThat(p.info()).containsEntry("by", "test");
+    }
+  }
+
   // ---- delivery -----------------------------------------------------------------------------
 
   @Test

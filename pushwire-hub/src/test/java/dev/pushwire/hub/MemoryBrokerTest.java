@@ -78,6 +78,21 @@ class MemoryBrokerTest {
     assertThat(new String(p.data(), StandardCharsets.UTF_8)).isEqualTo("abc");
   }
 
+  @Test
+  void publishOwnedKeepsTheArrayItIsGiven() throws Exception {
+    broker.start((c, p) -> {});
+    byte[] data = "abc".getBytes(StandardCharsets.UTF_8);
+    broker.publishOwned("news", data, SHORT).toCompletableFuture().get();
+    Publication p =
+        broker
+            .history("news", HistoryOptions.latest(1))
+            .toCompletableFuture()
+            .get()
+            .publications()
+            .get(0);
+    assertThat(p.data()).isSameAs(data);
+  }
+
   private PublishResult publish(String channel, PublishOptions options) {
     try {
       return broker

@@ -6,7 +6,6 @@ import dev.pushwire.hub.HistoryOptions;
 import dev.pushwire.hub.HistoryResult;
 import dev.pushwire.hub.HubException;
 import dev.pushwire.hub.Publication;
-import dev.pushwire.hub.StreamPosition;
 import dev.pushwire.hub.SubscribeResult;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -127,7 +126,8 @@ final class ChannelIndex {
         if (st.removed) {
           return;
         }
-        st.lastLive = p.position();
+        st.lastLiveOffset = p.offset();
+        st.lastLiveEpoch = p.epoch();
         if (!st.catchingUp.isEmpty()) {
           catchUp(st, p);
         }
@@ -135,7 +135,7 @@ final class ChannelIndex {
           delivery.deliver(st.plain, PushEncoder.plain(p));
         }
         if (!st.v1.isEmpty()) {
-          delivery.deliver(st.v1, PushEncoder.envelope(channel, p));
+          delivery.deliver(st.v1, st.encoder.envelope(p));
         }
         for (Subscription s : st.pending.values()) {
           if (s.buffer.size() < MAX_PENDING_BUFFER) {
@@ -242,21 +242,20 @@ final class ChannelIndex {
     String epoch = history.epoch();
     long last = history.offset();
     for (Publication p : missed) {
-      delivery.send(id, PushEncoder.forClient(v1, sub.channel, p));
+      delivery.send(id, st.encoder.forClient(v1, p));
     }
     for (Publication p : sub.buffer) {
       boolean sameEpoch = p.epoch().equals(epoch);
       if (sameEpoch && p.offset() <= last) {
         continue; // the history read already covered it
       }
-      delivery.send(id, PushEncoder.forClient(v1, sub.channel, p));
+      delivery.send(id, st.encoder.forClient(v1, p));
       if (sameEpoch) {
         last = p.offset();
       }
     }
     sub.buffer.clear();
-    StreamPosition live = st.lastLive;
-    if (live != null && live.epoch().equals(epoch) && live.offset() >= last) {
+    if (st.lastLiveEpoch != null && st.lastLiveEpoch.equals(epoch) && st.lastLiveOffset >= last) {
       (v1 ? st.v1 : st.plain).add(id);
     } else {
       // It has publications (up to last) that have not been delivered live here yet.

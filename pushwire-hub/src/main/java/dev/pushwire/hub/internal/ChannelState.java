@@ -1,7 +1,6 @@
 package dev.pushwire.hub.internal;
 
 import dev.pushwire.hub.Publication;
-import dev.pushwire.hub.StreamPosition;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -33,8 +32,17 @@ final class ChannelState {
    */
   final Map<Long, CatchUp> catchingUp = new ConcurrentHashMap<>();
 
-  /** The position of the last publication delivered live, or {@code null}. Guarded by this. */
-  StreamPosition lastLive;
+  /**
+   * The offset and epoch of the last publication delivered live; the epoch is {@code null} until
+   * one was. Two fields rather than a {@code StreamPosition}, which would be allocated for each
+   * publication. Guarded by this.
+   */
+  long lastLiveOffset;
+
+  String lastLiveEpoch;
+
+  /** Encodes this channel's publications; guarded by this. */
+  final PushEncoder encoder;
 
   /**
    * The last of the broker subscribe/unsubscribe calls for this channel, chained so that they reach
@@ -48,6 +56,7 @@ final class ChannelState {
 
   ChannelState(String name) {
     this.name = name;
+    this.encoder = new PushEncoder(name);
   }
 
   int size() {

@@ -564,9 +564,10 @@ public final class HubImpl implements Hub {
 
   /** Publishes JSON text already known to be valid to an already checked channel. */
   CompletableFuture<PublishResult> publishJson(String channel, String json) {
+    // A new array that nothing here touches again: the broker may keep it without a copy.
     byte[] data = json.getBytes(StandardCharsets.UTF_8);
     return Futures.call(
-        () -> broker.publish(channel, data, config.publishOptions(channel)), "broker publish");
+        () -> broker.publishOwned(channel, data, config.publishOptions(channel)), "broker publish");
   }
 
   @Override

@@ -1,6 +1,8 @@
 package dev.pushwire.hub.internal;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -9,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.pushwire.hub.ErrorCode;
 import dev.pushwire.hub.HubException;
+import java.io.IOException;
 
 /** The hub's JSON settings and the few helpers it needs. */
 final class Json {
@@ -41,6 +44,54 @@ final class Json {
     if (json == null) {
       throw new HubException(ErrorCode.BAD_REQUEST, "data is missing (expected a JSON value)");
     }
+    if (!isOneValue(json)) {
+      // Refusals are rare, so they may parse twice: building the tree, as this check always did,
+      // gives the error and its message, and settles any case the walk refuses but a tree takes.
+      readOneValue(json);
+    }
+    return json.strip();
+  }
+
+  /**
+   * Whether {@code json} is one JSON value, found by walking its tokens without building a tree:
+   * that keeps the check's allocation to the parser's own. It parses every string and number that
+   * building the tree would (numbers with at least the tree's precision), so it accepts nothing
+   * that {@link #readOneValue} refuses; it may refuse more, and then that method decides.
+   */
+  private static boolean isOneValue(String json) {
+    if (json.length() > MAPPER.getFactory().streamReadConstraints().getMaxStringLength()) {
+      // The tree checks each string against the length limit as it makes it a String, which the
+      // walk never does; input within the limit cannot hold a string beyond it.
+      return false;
+    }
+    try (JsonParser p = MAPPER.createParser(json)) {
+      int depth = 0;
+      for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+        switch (t) {
+          case START_OBJECT, START_ARRAY -> depth++;
+          case END_OBJECT, END_ARRAY -> depth--;
+          case VALUE_STRING -> p.getTextLength();
+          case VALUE_NUMBER_INT -> {
+            if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+              p.getBigIntegerValue();
+            }
+          }
+          case VALUE_NUMBER_FLOAT -> p.getDecimalValue();
+          default -> {}
+        }
+        if (depth == 0) {
+          return p.nextToken() == null;
+        }
+      }
+      return false;
+    } catch (IOException | RuntimeException e) {
+      // Not proven valid: readOneValue decides, and reports what is wrong.
+      return false;
+    }
+  }
+
+  /** Reads {@code json} as a tree: the reference check, with the error messages clients see. */
+  private static void readOneValue(String json) {
     try {
       JsonNode node = MAPPER.readTree(json);
       if (node == null || node.isMissingNode()) {
@@ -49,7 +100,6 @@ final class Json {
     } catch (JsonProcessingException e) {
       throw new HubException(ErrorCode.BAD_REQUEST, "data is not valid JSON: " + detail(e));
     }
-    return json.strip();
   }
 
   /** Compact JSON text of {@code node}. */

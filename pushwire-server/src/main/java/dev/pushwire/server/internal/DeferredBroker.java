@@ -84,6 +84,12 @@ final class DeferredBroker implements Broker {
   }
 
   @Override
+  public CompletionStage<PublishResult> publishOwned(
+      String channel, byte[] data, PublishOptions options) {
+    return call("publish on " + channel, b -> b.publishOwned(channel, data, options));
+  }
+
+  @Override
   public CompletionStage<HistoryResult> history(String channel, HistoryOptions options) {
     return call("history of " + channel, b -> b.history(channel, options));
   }

@@ -36,15 +36,25 @@ final class MeteredBroker implements Broker {
   @Override
   public CompletionStage<PublishResult> publish(
       String channel, byte[] data, PublishOptions options) {
-    return call(() -> delegate.publish(channel, data, options))
-        .whenComplete(
-            (r, e) -> {
-              if (e == null) {
-                metrics.published(channel);
-              } else {
-                metrics.publishFailed(channel);
-              }
-            });
+    return counted(channel, call(() -> delegate.publish(channel, data, options)));
+  }
+
+  @Override
+  public CompletionStage<PublishResult> publishOwned(
+      String channel, byte[] data, PublishOptions options) {
+    return counted(channel, call(() -> delegate.publishOwned(channel, data, options)));
+  }
+
+  private CompletionStage<PublishResult> counted(
+      String channel, CompletionStage<PublishResult> publication) {
+    return publication.whenComplete(
+        (r, e) -> {
+          if (e == null) {
+            metrics.published(channel);
+          } else {
+            metrics.publishFailed(channel);
+          }
+        });
   }
 
   @Override

@@ -171,7 +171,7 @@ final class PublishCommand implements Callable<Integer> {
             "--json does not apply to --socket: the publisher socket publishes text as it is");
       }
       if (json && data != null) {
-        ApiJson.MAPPER.readTree(data);
+        ApiJson.readTree(data);
       }
       times = count != null ? count : interval != null ? Long.MAX_VALUE : 1;
       if (times < 1) {
@@ -328,7 +328,7 @@ final class PublishCommand implements Callable<Integer> {
       ObjectNode body = ApiJson.object().put("channel", cmd.channel);
       if (cmd.json) {
         try {
-          body.set("data", ApiJson.MAPPER.readTree(text));
+          body.set("data", ApiJson.readTree(text));
         } catch (JsonProcessingException e) {
           return CompletableFuture.failedFuture(
               new PublishFailure("not valid JSON: " + ApiJson.detail(e)));

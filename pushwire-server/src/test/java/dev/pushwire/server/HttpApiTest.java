@@ -105,6 +105,21 @@ class HttpApiTest {
     }
 
     @Test
+    void numberTooLargeForADecimalIsABadRequestNotAnInternalError() throws Exception {
+      for (String body :
+          new String[] {
+            "{\"channel\":\"a\",\"data\":1e999999999999}",
+            "{\"channel\":\"a\",\"data\":{\"x\":[1e999999999999]}}"
+          }) {
+        var r = TestNodes.api(node, "POST", "/api/publish", body);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(json(r).at("/error/message").asText())
+            .isEqualTo(
+                "body is not valid JSON: a number is out of range (its exponent is too large)");
+      }
+    }
+
+    @Test
     void emptyBody() throws Exception {
       assertError(
           TestNodes.api(node, "POST", "/api/publish", ""),

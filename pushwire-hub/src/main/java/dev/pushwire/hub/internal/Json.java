@@ -1,5 +1,6 @@
 package dev.pushwire.hub.internal;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -29,6 +30,33 @@ final class Json {
   private static final int MAX_ERROR_DETAIL = 160;
 
   private Json() {}
+
+  /**
+   * Parses untrusted JSON into a tree. A number whose exponent has more digits than an int holds
+   * ({@code 1e999999999999}) cannot become the BigDecimal the mapper asks for, and Jackson reports
+   * that as a NumberFormatException rather than a parse error: it is turned into one here, so that
+   * the caller's answer for bad input covers it too.
+   */
+  static JsonNode readTree(String json) throws JsonProcessingException {
+    try {
+      return MAPPER.readTree(json);
+    } catch (NumberFormatException e) {
+      throw numberOutOfRange();
+    }
+  }
+
+  /** {@link #readTree(String)} for UTF-8 bytes. */
+  static JsonNode readTree(byte[] json) throws IOException {
+    try {
+      return MAPPER.readTree(json);
+    } catch (NumberFormatException e) {
+      throw numberOutOfRange();
+    }
+  }
+
+  private static JsonProcessingException numberOutOfRange() {
+    return new JsonParseException(null, "a number is out of range (its exponent is too large)");
+  }
 
   /** {@code s} as a JSON string literal, quotes included. */
   static String quote(String s) {
@@ -93,7 +121,7 @@ final class Json {
   /** Reads {@code json} as a tree: the reference check, with the error messages clients see. */
   private static void readOneValue(String json) {
     try {
-      JsonNode node = MAPPER.readTree(json);
+      JsonNode node = readTree(json);
       if (node == null || node.isMissingNode()) {
         throw new HubException(ErrorCode.BAD_REQUEST, "data is empty (expected a JSON value)");
       }

@@ -128,7 +128,7 @@ final class V1ProtocolHandler {
     }
     JsonNode root;
     try {
-      root = Json.MAPPER.readTree(message.data());
+      root = Json.readTree(message.data());
     } catch (JsonProcessingException e) {
       throw new BadCommand(null, ErrorCode.BAD_REQUEST, "malformed JSON: " + Json.detail(e));
     } catch (IOException e) {

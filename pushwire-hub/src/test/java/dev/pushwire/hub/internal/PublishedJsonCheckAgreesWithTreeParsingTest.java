@@ -140,6 +140,11 @@ class PublishedJsonCheckAgreesWithTreeParsingTest {
       }
     } catch (JsonProcessingException e) {
       throw new HubException(ErrorCode.BAD_REQUEST, "data is not valid JSON: " + Json.detail(e));
+    } catch (NumberFormatException e) {
+      // The tree alone threw this raw; the hub answers it as bad input.
+      throw new HubException(
+          ErrorCode.BAD_REQUEST,
+          "data is not valid JSON: a number is out of range (its exponent is too large)");
     }
     return json.strip();
   }

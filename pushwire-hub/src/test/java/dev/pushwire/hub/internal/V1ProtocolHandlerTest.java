@@ -220,6 +220,17 @@ class V1ProtocolHandlerTest {
   }
 
   @Test
+  void aNumberTooLargeForADecimalIsMalformedAndTheConnectionGoesOn() {
+    f.send(id, "{\"id\":1,\"op\":\"publish\",\"data\":1e999999999999}");
+    JsonNode reply = f.last(id);
+    assertThat(reply.get("error").get("code").asText()).isEqualTo("bad_request");
+    assertThat(reply.get("error").get("message").asText())
+        .isEqualTo("malformed JSON: a number is out of range (its exponent is too large)");
+    f.send(id, "{\"id\":2,\"op\":\"ping\"}");
+    assertThat(f.last(id).get("id").asInt()).isEqualTo(2);
+  }
+
+  @Test
   void trailingTextAndDuplicateKeysAreMalformed() {
     f.send(id, "{\"id\":1,\"op\":\"ping\"} x");
     assertThat(f.last(id).get("error").get("code").asText()).isEqualTo("bad_request");

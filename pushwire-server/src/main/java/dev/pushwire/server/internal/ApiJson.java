@@ -1,5 +1,6 @@
 package dev.pushwire.server.internal;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushwire.core.HttpResponse;
+import java.io.IOException;
 
 /** The HTTP API's JSON: one strict mapper, and responses built from trees. */
 public final class ApiJson {
@@ -27,6 +29,32 @@ public final class ApiJson {
   private static final int MAX_DETAIL = 160;
 
   private ApiJson() {}
+
+  /**
+   * Parses untrusted JSON into a tree. A number whose exponent has more digits than an int holds
+   * ({@code 1e999999999999}) cannot become the BigDecimal the mapper asks for, and Jackson reports
+   * that as a NumberFormatException rather than a parse error: it is turned into one here.
+   */
+  public static JsonNode readTree(byte[] json) throws IOException {
+    try {
+      return MAPPER.readTree(json);
+    } catch (NumberFormatException e) {
+      throw numberOutOfRange();
+    }
+  }
+
+  /** {@link #readTree(byte[])} for text. */
+  public static JsonNode readTree(String json) throws JsonProcessingException {
+    try {
+      return MAPPER.readTree(json);
+    } catch (NumberFormatException e) {
+      throw numberOutOfRange();
+    }
+  }
+
+  private static JsonProcessingException numberOutOfRange() {
+    return new JsonParseException(null, "a number is out of range (its exponent is too large)");
+  }
 
   /** A new empty object. */
   public static ObjectNode object() {

@@ -26,7 +26,7 @@ public final class JsonBody {
   public static JsonBody parse(byte[] body, List<String> fields, String example) {
     JsonNode node;
     try {
-      node = body.length == 0 ? null : ApiJson.MAPPER.readTree(body);
+      node = body.length == 0 ? null : ApiJson.readTree(body);
     } catch (JsonProcessingException e) {
       throw ApiException.badRequest("body is not valid JSON: " + ApiJson.detail(e));
     } catch (IOException e) {

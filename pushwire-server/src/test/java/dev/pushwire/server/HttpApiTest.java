@@ -211,13 +211,24 @@ class HttpApiTest {
     }
 
     @Test
-    void oversizedBodyIs413() throws Exception {
+    void oversizedBodyIs413AndCounted() throws Exception {
+      double before = tooLargeInMetrics();
       String big = "{\"channel\":\"x\",\"data\":\"" + "a".repeat(1100) + "\"}";
       assertError(
           TestNodes.api(node, "POST", "/api/publish", big),
           413,
           "payload_too_large",
           "body is " + big.length() + " bytes; at most 1024 allowed (api.max-body-size)");
+      assertThat(tooLargeInMetrics()).isEqualTo(before + 1);
+    }
+
+    private double tooLargeInMetrics() throws Exception {
+      String metrics = TestNodes.send(node, "GET", "/metrics", null).body();
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("(?m)^pushwire_api_too_large_total (\\S+)$")
+              .matcher(metrics);
+      assertThat(m.find()).as("pushwire_api_too_large_total in /metrics").isTrue();
+      return Double.parseDouble(m.group(1));
     }
 
     @Test

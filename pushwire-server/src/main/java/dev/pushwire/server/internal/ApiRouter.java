@@ -100,6 +100,7 @@ public final class ApiRouter implements RequestListener {
       throw new MethodNotAllowed(route.method(), request);
     }
     if (request.body().length > maxBodySize) {
+      counters.apiTooLarge();
       throw new ApiException(
           413,
           "payload_too_large",

@@ -27,6 +27,7 @@ public final class NodeCounters {
   private final AtomicLongArray failed = new AtomicLongArray(Source.values().length);
   private final AtomicLong apiRequests = new AtomicLong();
   private final AtomicLong apiUnauthorized = new AtomicLong();
+  private final AtomicLong apiTooLarge = new AtomicLong();
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong deliveries = new AtomicLong();
   private final AtomicLong backendErrors = new AtomicLong();
@@ -44,6 +45,16 @@ public final class NodeCounters {
   /** Counts one HTTP API request. */
   public void apiRequest() {
     apiRequests.incrementAndGet();
+  }
+
+  /** Counts one HTTP API request refused for a body over {@code api.max-body-size} (413). */
+  public void apiTooLarge() {
+    apiTooLarge.incrementAndGet();
+  }
+
+  /** HTTP API requests refused for a body over {@code api.max-body-size}. */
+  public long apiTooLargeCount() {
+    return apiTooLarge.get();
   }
 
   /** Counts one HTTP API request refused for a missing or wrong key. */

@@ -268,6 +268,9 @@ public final class NodeMetrics implements AutoCloseable {
             "pushwire.api.unauthorized", counters, NodeCounters::apiUnauthorizedCount)
         .description("HTTP API requests refused for a missing or wrong key")
         .register(registry);
+    FunctionCounter.builder("pushwire.api.too.large", counters, NodeCounters::apiTooLargeCount)
+        .description("HTTP API requests refused with 413 for a body over api.max-body-size")
+        .register(registry);
     for (Backends.Status s : backendStatuses.get()) {
       String role = s.role();
       wasAvailable.put(role, s.available());

@@ -156,7 +156,7 @@ public final class ConfigLoader {
   private static Object bindYaml(ConfigKey<?> key, JsonNode node) throws ConfigException {
     ValueType<?> type = key.type();
     if (!type.accepts(node)) {
-      throw ConfigException.badValue(key.name(), scalarText(node), type.expected());
+      throw ConfigException.badValue(key.name(), type.shown(scalarText(node)), type.expected());
     }
     if (type.isList() && node.isArray()) {
       List<String> out = new ArrayList<>();
@@ -240,7 +240,7 @@ public final class ConfigLoader {
     try {
       return type.parse(text);
     } catch (IllegalArgumentException e) {
-      throw ConfigException.badValue(label, text, type.expected());
+      throw ConfigException.badValue(label, type.shown(text), type.expected());
     }
   }
 

@@ -84,6 +84,13 @@ class BackendSettingsTest {
         "--registry|memcached://h:99999|--registry: bad value 'memcached://h:99999' (expected"
             + " memory, redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB] or"
             + " memcached://HOST:PORT[,HOST:PORT...])",
+        // A URI that does not parse may still hold a password: the message does not repeat it.
+        "--broker|redis://user:s3cret@bad host:6379|--broker: bad value"
+            + " 'redis://user:****@bad host:6379' (expected memory, redis://HOST:PORT[/DB] or"
+            + " rediss://HOST:PORT[/DB])",
+        "--registry|redis://:s3cret@h:port|--registry: bad value 'redis://:****@h:port' (expected"
+            + " memory, redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB] or"
+            + " memcached://HOST:PORT[,HOST:PORT...])",
         "--registry-ttl|1500ms|--registry-ttl: bad value '1500ms' (expected whole seconds, at"
             + " least 1s, such as 30s)",
         "--registry-ttl|0|--registry-ttl: bad value '0' (expected whole seconds, at least 1s,"

@@ -77,13 +77,15 @@ public final class BackendUri {
   /** The {@code broker} setting's type. */
   static ValueType<String> brokerType() {
     return ValueType.of(
-        BROKER_EXPECTED, s -> require(s.trim(), isBroker(s.trim())), BackendUri::redacted);
+            BROKER_EXPECTED, s -> require(s.trim(), isBroker(s.trim())), BackendUri::redacted)
+        .redactingWith(BackendUri::redacted);
   }
 
   /** The {@code registry} setting's type. */
   static ValueType<String> registryType() {
     return ValueType.of(
-        REGISTRY_EXPECTED, s -> require(s.trim(), isRegistry(s.trim())), BackendUri::redacted);
+            REGISTRY_EXPECTED, s -> require(s.trim(), isRegistry(s.trim())), BackendUri::redacted)
+        .redactingWith(BackendUri::redacted);
   }
 
   /** The {@code registry-ttl} setting's type. */

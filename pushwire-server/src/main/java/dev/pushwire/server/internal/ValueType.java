@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -21,16 +22,40 @@ public final class ValueType<T> {
   private final Function<String, T> parser;
   private final Function<T, String> formatter;
   private final ValueType<String> element;
+  private final UnaryOperator<String> shown;
 
   private ValueType(
       String expected,
       Function<String, T> parser,
       Function<T, String> formatter,
       ValueType<String> element) {
+    this(expected, parser, formatter, element, UnaryOperator.identity());
+  }
+
+  private ValueType(
+      String expected,
+      Function<String, T> parser,
+      Function<T, String> formatter,
+      ValueType<String> element,
+      UnaryOperator<String> shown) {
     this.expected = expected;
     this.parser = parser;
     this.formatter = formatter;
     this.element = element;
+    this.shown = shown;
+  }
+
+  /**
+   * This type, with raw text passed through {@code redactor} before an error message quotes it: a
+   * backend URI that fails to parse may still hold a password.
+   */
+  public ValueType<T> redactingWith(UnaryOperator<String> redactor) {
+    return new ValueType<>(expected, parser, formatter, element, redactor);
+  }
+
+  /** {@code text} as an error message may quote it. */
+  public String shown(String text) {
+    return shown.apply(text);
   }
 
   /** What a good value looks like, for {@code (expected ...)} in error messages. */

@@ -1,24 +1,16 @@
 package dev.pushwire.memcached;
 
+import dev.pushwire.hub.testing.ServerProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real {@code memcached} on a free loopback port (TCP only), for one test class: register it as a
@@ -26,36 +18,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * does. Talks the text protocol itself ({@link #command}), so tests can inspect Memcached without
  * the code under test.
  */
-public final class MemcachedProcess implements BeforeAllCallback, AfterAllCallback {
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
-
-  private int port;
-  private Process process;
-  private Thread reaper;
-  private Path log;
-
-  @Override
-  public void beforeAll(ExtensionContext context) throws Exception {
-    start();
+public final class MemcachedProcess extends ServerProcess {
+  /** A memcached with 64 MiB of memory and two threads. */
+  public MemcachedProcess() {
+    super("memcached", "memcached");
   }
 
   @Override
-  public void afterAll(ExtensionContext context) {
-    stop();
-  }
-
-  /** Starts memcached (on the same port as before, if it ran before) and waits until it answers. */
-  public synchronized void start() throws IOException, InterruptedException {
-    if (process != null && process.isAlive()) {
-      return;
-    }
-    Path binary = requireBinary();
-    if (port == 0) {
-      port = freePort();
-      Path target = Path.of("target");
-      Files.createDirectories(target);
-      log = Files.createTempFile(target, "memcached-" + port + "-", ".log");
-    }
+  protected List<String> commandLine(Path binary, int port, Path dir) {
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -73,77 +43,17 @@ public final class MemcachedProcess implements BeforeAllCallback, AfterAllCallba
     if ("root".equals(System.getProperty("user.name"))) {
       cmd.addAll(List.of("-u", "root")); // memcached refuses to run as root otherwise
     }
-    process =
-        new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .start();
-    Process started = process;
-    if (reaper == null) {
-      // If the test JVM is killed before afterAll, do not leave the server running.
-      reaper = new Thread(() -> started.destroyForcibly(), "kill-" + binary.getFileName());
-      Runtime.getRuntime().addShutdownHook(reaper);
-    }
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (true) {
-      try {
-        if (command("version").startsWith("VERSION")) {
-          return;
-        }
-      } catch (IOException e) {
-        // not up yet
-      }
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "memcached exited with " + process.exitValue() + ": " + Files.readString(log));
-      }
-      if (System.nanoTime() > deadline) {
-        stop();
-        throw new IllegalStateException(
-            "memcached did not answer on port " + port + " within " + START_TIMEOUT);
-      }
-      Thread.sleep(20);
-    }
+    return cmd;
   }
 
-  /** Stops memcached (SIGTERM, then SIGKILL after 5 s); it keeps its port for {@link #start}. */
-  public synchronized void stop() {
-    if (process == null) {
-      return;
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    process = null;
-    if (reaper != null) {
-      try {
-        Runtime.getRuntime().removeShutdownHook(reaper);
-      } catch (IllegalStateException e) {
-        // Deliberately ignored: the JVM is already shutting down and runs the hook anyway.
-      }
-      reaper = null;
-    }
-  }
-
-  /** Stops and starts memcached on the same port: empty. */
-  public void restart() throws IOException, InterruptedException {
-    stop();
-    start();
-  }
-
-  /** The port. */
-  public int port() {
-    return port;
+  @Override
+  protected boolean answers() throws IOException {
+    return command("version").startsWith("VERSION");
   }
 
   /** {@code memcached://127.0.0.1:PORT}. */
   public String uri() {
-    return "memcached://127.0.0.1:" + port;
+    return "memcached://127.0.0.1:" + port();
   }
 
   /** Drops every item. */
@@ -203,36 +113,6 @@ public final class MemcachedProcess implements BeforeAllCallback, AfterAllCallba
         throw new IOException("memcached closed the connection");
       }
       return answer;
-    }
-  }
-
-  private Socket connect() throws IOException {
-    Socket s = new Socket();
-    s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
-    s.setSoTimeout(5000);
-    return s;
-  }
-
-  private static Path requireBinary() {
-    List<String> dirs = new ArrayList<>();
-    String path = System.getenv("PATH");
-    if (path != null) {
-      dirs.addAll(List.of(path.split(":")));
-    }
-    dirs.addAll(List.of("/usr/bin", "/usr/sbin", "/usr/local/bin", "/bin"));
-    for (String d : dirs) {
-      if (!d.isEmpty() && Files.isExecutable(Path.of(d, "memcached"))) {
-        return Path.of(d, "memcached");
-      }
-    }
-    throw new IllegalStateException(
-        "memcached is not installed: run scripts/test-setup as root (./mvnw verify runs it; it"
-            + " installs Debian's memcached), or apt-get install memcached");
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
     }
   }
 }

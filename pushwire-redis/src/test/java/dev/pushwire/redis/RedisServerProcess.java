@@ -1,25 +1,17 @@
 package dev.pushwire.redis;
 
+import dev.pushwire.hub.testing.ServerProcess;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real {@code redis-server} on a free loopback port, for one test class: register it as a static
@@ -27,44 +19,17 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * --appendonly no}), so a {@link #restart()} loses all data, as a crashed cache would. Talks RESP
  * itself ({@link #command}) so that tests can inspect Redis without the code under test.
  */
-public final class RedisServerProcess implements BeforeAllCallback, AfterAllCallback {
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
-
+public final class RedisServerProcess extends ServerProcess {
   private final List<String> extraArgs;
-  private int port;
-  private Process process;
-  private Thread reaper;
-  private Path dir;
 
   /** A server started with {@code extraArgs} added to the defaults (later ones win in Redis). */
   public RedisServerProcess(String... extraArgs) {
+    super("redis-server", "redis-server");
     this.extraArgs = List.of(extraArgs);
   }
 
   @Override
-  public void beforeAll(ExtensionContext context) throws Exception {
-    start();
-  }
-
-  @Override
-  public void afterAll(ExtensionContext context) {
-    stop();
-  }
-
-  /**
-   * Starts the server (on the same port as before, if it ran before) and waits until it answers.
-   */
-  public synchronized void start() throws IOException, InterruptedException {
-    if (process != null && process.isAlive()) {
-      return;
-    }
-    Path binary = TestBinaries.require("redis-server", "redis-server");
-    if (port == 0) {
-      port = TestBinaries.freePort();
-      Path target = Path.of("target");
-      Files.createDirectories(target);
-      dir = Files.createTempDirectory(target, "redis-" + port + "-");
-    }
+  protected List<String> commandLine(Path binary, int port, Path dir) {
     List<String> cmd = new ArrayList<>();
     cmd.addAll(
         List.of(
@@ -86,78 +51,17 @@ public final class RedisServerProcess implements BeforeAllCallback, AfterAllCall
             "--loglevel",
             "warning"));
     cmd.addAll(extraArgs);
-    Path log = dir.resolve("redis.log");
-    process =
-        new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .start();
-    Process started = process;
-    if (reaper == null) {
-      // If the test JVM is killed before afterAll, do not leave the server running.
-      reaper = new Thread(() -> started.destroyForcibly(), "kill-" + binary.getFileName());
-      Runtime.getRuntime().addShutdownHook(reaper);
-    }
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (true) {
-      try {
-        if ("PONG".equals(command("PING"))) {
-          return;
-        }
-      } catch (IOException | RuntimeException e) {
-        // not up yet
-      }
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "redis-server exited with " + process.exitValue() + ": " + Files.readString(log));
-      }
-      if (System.nanoTime() > deadline) {
-        stop();
-        throw new IllegalStateException(
-            "redis-server did not answer on port " + port + " within " + START_TIMEOUT);
-      }
-      Thread.sleep(20);
-    }
+    return cmd;
   }
 
-  /** Stops the server (SIGTERM, then SIGKILL after 5 s); it keeps its port for {@link #start}. */
-  public synchronized void stop() {
-    if (process == null) {
-      return;
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    process = null;
-    if (reaper != null) {
-      try {
-        Runtime.getRuntime().removeShutdownHook(reaper);
-      } catch (IllegalStateException e) {
-        // Deliberately ignored: the JVM is already shutting down and runs the hook anyway.
-      }
-      reaper = null;
-    }
-  }
-
-  /** Stops and starts the server on the same port. */
-  public void restart() throws IOException, InterruptedException {
-    stop();
-    start();
-  }
-
-  /** The server's port. */
-  public int port() {
-    return port;
+  @Override
+  protected boolean answers() throws IOException {
+    return "PONG".equals(command("PING"));
   }
 
   /** {@code redis://127.0.0.1:PORT}. */
   public String uri() {
-    return "redis://127.0.0.1:" + port;
+    return "redis://127.0.0.1:" + port();
   }
 
   /** Drops every key. */
@@ -182,9 +86,7 @@ public final class RedisServerProcess implements BeforeAllCallback, AfterAllCall
    * @throws IllegalStateException for an error reply
    */
   public Object command(String... args) throws IOException {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
-      s.setSoTimeout(5000);
+    try (Socket s = connect()) {
       OutputStream out = s.getOutputStream();
       ByteArrayOutputStream req = new ByteArrayOutputStream();
       req.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -248,48 +150,5 @@ public final class RedisServerProcess implements BeforeAllCallback, AfterAllCall
     }
     in.read(); // '\n'
     return b.toString(StandardCharsets.UTF_8);
-  }
-
-  /** Free-port and binary lookup shared by the process helpers. */
-  static final class TestBinaries {
-    private TestBinaries() {}
-
-    /**
-     * The path of {@code name}.
-     *
-     * @throws IllegalStateException naming scripts/test-setup when it is not installed
-     */
-    static Path require(String name, String debianPackage) {
-      List<String> dirs = new ArrayList<>();
-      String path = System.getenv("PATH");
-      if (path != null) {
-        dirs.addAll(List.of(path.split(":")));
-      }
-      dirs.addAll(List.of("/usr/bin", "/usr/sbin", "/usr/local/bin", "/bin", "/sbin"));
-      for (String d : dirs) {
-        if (d.isEmpty()) {
-          continue;
-        }
-        Path p = Path.of(d, name);
-        if (Files.isExecutable(p)) {
-          return p;
-        }
-      }
-      throw new IllegalStateException(
-          name
-              + " is not installed: run scripts/test-setup as root (./mvnw verify runs it; it"
-              + " installs Debian's "
-              + debianPackage
-              + "), or apt-get install "
-              + debianPackage);
-    }
-
-    /** A loopback port that was free a moment ago. */
-    static int freePort() throws IOException {
-      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        s.setReuseAddress(true);
-        return s.getLocalPort();
-      }
-    }
   }
 }

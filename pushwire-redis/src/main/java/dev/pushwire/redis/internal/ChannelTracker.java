@@ -200,6 +200,11 @@ public final class ChannelTracker {
           deliverOne(p);
         }
       }
+      if (last == null || !last.epoch().equals(history.epoch())) {
+        // A new epoch with nothing kept yet: the stream goes on from its top; the gap that leads
+        // here is reported already.
+        last = history.top();
+      }
     }
     Publication p;
     while ((p = buffer.poll()) != null) {

@@ -4,6 +4,7 @@ import dev.pushwire.core.ServerSettings;
 import dev.pushwire.core.SlowConsumerPolicy;
 import dev.pushwire.hub.ChannelName;
 import dev.pushwire.hub.HubConfig;
+import dev.pushwire.hub.MemoryBroker;
 import dev.pushwire.server.internal.BackendUri;
 import dev.pushwire.server.internal.DurationText;
 import java.time.Duration;
@@ -67,6 +68,7 @@ public final class ServerConfig {
   private final int commandRate;
   private final int commandBurst;
   private final int maxRateLimitedCommands;
+  private final int maxChannels;
   private final boolean clientPublish;
   private final boolean dashboardEnabled;
   private final String adminSecret;
@@ -103,6 +105,7 @@ public final class ServerConfig {
     commandRate = b.commandRate;
     commandBurst = b.commandBurst;
     maxRateLimitedCommands = b.maxRateLimitedCommands;
+    maxChannels = b.maxChannels;
     clientPublish = b.clientPublish;
     dashboardEnabled = b.dashboardEnabled;
     adminSecret = b.adminSecret;
@@ -296,6 +299,14 @@ public final class ServerConfig {
     return maxRateLimitedCommands;
   }
 
+  /**
+   * {@code limits.max-channels}: the most channels with publications the in-memory broker keeps on
+   * this node; a publication that would start one more is refused with {@code too_many_channels}.
+   */
+  public int maxChannels() {
+    return maxChannels;
+  }
+
   /** {@code client-publish}: whether {@code pushwire.v1} clients may publish. */
   public boolean clientPublish() {
     return clientPublish;
@@ -384,6 +395,8 @@ public final class ServerConfig {
         + commandBurst
         + ", maxRateLimitedCommands="
         + maxRateLimitedCommands
+        + ", maxChannels="
+        + maxChannels
         + ", clientPublish="
         + clientPublish
         + ", dashboardEnabled="
@@ -425,6 +438,7 @@ public final class ServerConfig {
     private int commandRate = (int) HubConfig.DEFAULT_COMMAND_RATE;
     private int commandBurst = HubConfig.DEFAULT_COMMAND_BURST;
     private int maxRateLimitedCommands = HubConfig.DEFAULT_MAX_RATE_LIMITED_COMMANDS;
+    private int maxChannels = MemoryBroker.DEFAULT_MAX_CHANNELS;
     private boolean clientPublish;
     private boolean dashboardEnabled = true;
     private String adminSecret;
@@ -463,6 +477,7 @@ public final class ServerConfig {
       commandRate = c.commandRate;
       commandBurst = c.commandBurst;
       maxRateLimitedCommands = c.maxRateLimitedCommands;
+      maxChannels = c.maxChannels;
       clientPublish = c.clientPublish;
       dashboardEnabled = c.dashboardEnabled;
       adminSecret = c.adminSecret;
@@ -626,6 +641,11 @@ public final class ServerConfig {
       return this;
     }
 
+    public Builder maxChannels(int max) {
+      this.maxChannels = max;
+      return this;
+    }
+
     public Builder clientPublish(boolean allowed) {
       this.clientPublish = allowed;
       return this;
@@ -725,6 +745,7 @@ public final class ServerConfig {
           "limits.max-rate-limited-commands",
           maxRateLimitedCommands,
           "1 or more");
+      check(maxChannels >= 1, "limits.max-channels", maxChannels, "1 or more");
       check(
           drainTimeout.compareTo(MIN_DRAIN_TIMEOUT) >= 0,
           "drain-timeout",

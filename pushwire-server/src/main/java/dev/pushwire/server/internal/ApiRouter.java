@@ -160,6 +160,7 @@ public final class ApiRouter implements RequestListener {
       case NO_CONNECTION:
         return 404;
       case UNAVAILABLE:
+      case TOO_MANY_CHANNELS:
         return 503;
       default:
         return 500;

@@ -334,6 +334,11 @@ public final class ApiRoutes {
     hubStats.put("channels", channels.size());
     hubStats.put("subscriptions", channels.values().stream().mapToLong(Integer::longValue).sum());
     hubStats.put("publishers", node.publishers().count());
+    long brokerChannels = hub().broker().channelCount();
+    if (brokerChannels >= 0) {
+      // Only the in-memory broker keeps channels in this process; Redis keeps them in Redis.
+      hubStats.put("brokerChannels", brokerChannels);
+    }
     NodeCounters counters = node.counters();
     ObjectNode publications = answer.putObject("publications");
     publications.set("published", ApiJson.MAPPER.valueToTree(counters.published()));

@@ -230,6 +230,13 @@ public final class NodeMetrics implements AutoCloseable {
     Gauge.builder("pushwire.channels", hub, h -> h.channels().size())
         .description("Channels with subscribers on this node")
         .register(registry);
+    if (hub.broker().channelCount() >= 0) {
+      Gauge.builder("pushwire.broker.channels", hub, h -> h.broker().channelCount())
+          .description(
+              "Channels with publications whose offsets and history this node's in-memory broker"
+                  + " keeps (at most limits.max-channels)")
+          .register(registry);
+    }
     Gauge.builder(
             "pushwire.subscriptions",
             hub,

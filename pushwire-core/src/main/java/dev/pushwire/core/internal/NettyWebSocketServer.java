@@ -34,7 +34,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -257,7 +256,7 @@ public final class NettyWebSocketServer implements WebSocketServer {
       p.addLast("tls", sslContext.newHandler(ch.alloc()));
     }
     p.addLast("http", new HttpServerCodec(4096, settings.maxHeaderSize(), 8192));
-    p.addLast("aggregator", new HttpObjectAggregator(settings.maxHttpBodySize()));
+    p.addLast("aggregator", new BodyLimitAggregator(settings.maxHttpBodySize()));
     DeflateNegotiator deflate = null;
     if (settings.compression()) {
       deflate =

@@ -346,7 +346,7 @@ public final class ApiRoutes {
     ObjectNode api = answer.putObject("api");
     api.put("requests", counters.apiRequests());
     api.put("unauthorized", counters.apiUnauthorizedCount());
-    api.put("tooLarge", counters.apiTooLargeCount());
+    api.put("tooLarge", counters.tooLargeCount(s));
     // Totals since start, for rates (difference of two reads over their interval).
     ObjectNode totals = answer.putObject("totals");
     totals.put("messagesIn", s.messagesIn());

@@ -124,7 +124,8 @@ public final class NettyWebSocketServer implements WebSocketServer {
             .expectMaskedFrames(true)
             .allowMaskMismatch(false)
             .allowExtensions(true)
-            .closeOnProtocolViolation(true)
+            // WebSocketConnectionHandler sends the close frame, with a reason in our words.
+            .closeOnProtocolViolation(false)
             .withUTF8Validator(false)
             .build();
     this.transport = Transport.choose(settings.nativeTransport());

@@ -202,14 +202,14 @@ final class WebSocketConnectionHandler extends ChannelInboundHandlerAdapter {
       root = root.getCause();
     }
     if (root instanceof CorruptedWebSocketFrameException) {
-      // Netty's frame decoder and UTF-8 validator have already sent a close frame with this code
-      // and close the channel once it is flushed.
+      // Netty's frame decoder refused a frame (it sends no close frame itself: see the decoder
+      // config); the close carries the reason in our words where Netty's would be unclear.
       CorruptedWebSocketFrameException e = (CorruptedWebSocketFrameException) root;
       int code = e.closeStatus() == null ? CloseCodes.PROTOCOL_ERROR : e.closeStatus().code();
-      server.counters().protocolClose(code);
-      conn.recordClose(code, reasonOf(e.getMessage()), true);
-      conn.closeSent = true;
-      ctx.executor().schedule(() -> ctx.close(), 2, TimeUnit.SECONDS);
+      closeWith(
+          ctx,
+          code,
+          code == CloseCodes.MESSAGE_TOO_BIG ? "message too big" : reasonOf(e.getMessage()));
       log.debug("connection {} closed with {}: {}", conn.id, code, e.getMessage());
     } else if (root instanceof ProtocolViolationException) {
       ProtocolViolationException e = (ProtocolViolationException) root;

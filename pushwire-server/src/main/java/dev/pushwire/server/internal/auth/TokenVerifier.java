@@ -283,7 +283,7 @@ public final class TokenVerifier {
               .toList();
       throw new TokenException(
           "invalid token: signed with "
-              + alg
+              + shown(alg.getName())
               + "; this server accepts "
               + String.join(" or ", accepted));
     }
@@ -291,23 +291,31 @@ public final class TokenVerifier {
     if (critical != null && !critical.isEmpty()) {
       throw new TokenException(
           "invalid token: its crit header names "
-              + new TreeSet<>(critical)
+              + shown(new TreeSet<>(critical).toString())
               + ", which this server does not support");
     }
     JOSEObjectType type = header.getType();
     if (type != null && !JOSEObjectType.JWT.equals(type)) {
       throw new TokenException(
-          "invalid token: its typ header is " + type + "; this server takes JWT or none");
+          "invalid token: its typ header is "
+              + shown(type.getType())
+              + "; this server takes JWT or none");
     }
     try {
       if (selector.selectJWSKeys(header, null).isEmpty()) {
         throw new TokenException(
             "invalid token: no key of this server matches it"
-                + (header.getKeyID() == null ? "" : " (kid " + header.getKeyID() + ")"));
+                + (header.getKeyID() == null ? "" : " (kid " + shown(header.getKeyID()) + ")"));
       }
     } catch (KeySourceException e) {
       throw new TokenException("token could not be verified");
     }
+  }
+
+  /** Text from the token itself, cut short: a refusal repeats it, but not at any length. */
+  private static String shown(String fromToken) {
+    String t = String.valueOf(fromToken);
+    return t.length() <= 40 ? t : t.substring(0, 40) + "...";
   }
 
   /** A NumericDate claim (seconds since 1970), or {@code null} when absent. */

@@ -88,6 +88,11 @@ final class MeteredBroker implements Broker {
   }
 
   @Override
+  public long channelCount() {
+    return delegate.channelCount();
+  }
+
+  @Override
   public boolean isAvailable() {
     return delegate.isAvailable();
   }

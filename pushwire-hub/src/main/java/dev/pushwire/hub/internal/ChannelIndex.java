@@ -77,6 +77,7 @@ final class ChannelIndex {
   CompletableFuture<Void> attach(Subscription sub) {
     for (; ; ) {
       ChannelState st = channels.computeIfAbsent(sub.channel, ChannelState::new);
+      CompletableFuture<Void> interest;
       synchronized (st) {
         if (st.removed) {
           continue;
@@ -87,8 +88,10 @@ final class ChannelIndex {
         if (first) {
           chainInterest(st, true);
         }
-        return st.interest;
+        interest = st.interest;
       }
+      runBrokerCalls(st);
+      return interest;
     }
   }
 
@@ -131,6 +134,7 @@ final class ChannelIndex {
         releaseIfEmpty(st);
       }
     }
+    runBrokerCalls(st);
   }
 
   /** Delivers a publication from the broker to this node's subscribers of {@code channel}. */
@@ -201,6 +205,7 @@ final class ChannelIndex {
       plain = st.plain.size();
       releaseIfEmpty(st);
     }
+    runBrokerCalls(st);
     log.warn(
         "Channel {}: the broker lost publications after {} and could not read them from history;"
             + " {} pushwire.v1 subscriptions told to resubscribe, {} plain subscribers carry on",
@@ -273,6 +278,19 @@ final class ChannelIndex {
   }
 
   private void finish(
+      ChannelState st,
+      Subscription sub,
+      HistoryResult history,
+      Throwable error,
+      CompletableFuture<SubscribeResult> result) {
+    try {
+      finishUnderLock(st, sub, history, error, result);
+    } finally {
+      runBrokerCalls(st);
+    }
+  }
+
+  private void finishUnderLock(
       ChannelState st,
       Subscription sub,
       HistoryResult history,
@@ -400,15 +418,46 @@ final class ChannelIndex {
         });
   }
 
-  /** Under the channel's lock: queues a broker (un)subscribe after the previous one. */
+  /**
+   * Under the channel's lock: queues a broker (un)subscribe after the previous one. The call itself
+   * is made by {@link #runBrokerCalls} once the lock is released: the broker may hold its own locks
+   * while it delivers to {@link #onPublication}, which takes this one, so calling it under this
+   * lock could deadlock (the {@code BrokerListener} contract).
+   */
   private CompletableFuture<Void> chainInterest(ChannelState st, boolean subscribe) {
     String channel = st.name;
-    CompletableFuture<Void> next =
-        st.interest
-            .handle((v, e) -> null)
-            .thenCompose(v -> subscribe ? broker.subscribe(channel) : broker.unsubscribe(channel))
-            .toCompletableFuture();
+    CompletableFuture<Void> previous = st.interest;
+    CompletableFuture<Void> next = new CompletableFuture<>();
     st.interest = next;
+    st.brokerCalls.add(
+        () ->
+            previous
+                .handle((v, e) -> null)
+                .thenCompose(
+                    v -> subscribe ? broker.subscribe(channel) : broker.unsubscribe(channel))
+                .whenComplete(
+                    (v, e) -> {
+                      if (e == null) {
+                        next.complete(null);
+                      } else {
+                        next.completeExceptionally(e);
+                      }
+                    }));
     return next;
+  }
+
+  /** Makes the broker calls queued on {@code st}, without holding its lock. */
+  private static void runBrokerCalls(ChannelState st) {
+    List<Runnable> calls;
+    synchronized (st) {
+      if (st.brokerCalls.isEmpty()) {
+        return;
+      }
+      calls = new ArrayList<>(st.brokerCalls);
+      st.brokerCalls.clear();
+    }
+    for (Runnable call : calls) {
+      call.run();
+    }
   }
 }

@@ -1,6 +1,8 @@
 package dev.pushwire.hub.internal;
 
 import dev.pushwire.hub.Publication;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -50,6 +52,9 @@ final class ChannelState {
    * Guarded by this.
    */
   CompletableFuture<Void> interest = CompletableFuture.completedFuture(null);
+
+  /** Broker calls queued under this lock, to be made after it is released. Guarded by this. */
+  final List<Runnable> brokerCalls = new ArrayList<>(1);
 
   /** Unlinked from the index; a joiner that finds it so must fetch a fresh one. Guarded by this. */
   boolean removed;

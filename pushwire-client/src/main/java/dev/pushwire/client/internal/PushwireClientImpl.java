@@ -1,8 +1,11 @@
 package dev.pushwire.client.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.pushwire.client.ClientConfig;
@@ -79,7 +82,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class PushwireClientImpl implements PushwireClient {
   private static final Logger log = LoggerFactory.getLogger(PushwireClientImpl.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Publications arrive exactly as published: decimals keep their digits ({@code 2.50} stays {@code
+   * 2.50}), and a message with trailing text is not half-read.
+   */
+  private static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
   /** Sent when the client gives up on a connection that no longer answers. */
   private static final int UNRESPONSIVE_CLOSE = 4000;

@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Records what a {@link PushwireClient} delivers: publications, and every event in order. */
+/**
+ * Records what a {@link PushwireClient} delivers: its publications, and every event and publication
+ * in the order they came.
+ */
 final class Recorder implements PublicationListener {
   final List<Publication> publications = new CopyOnWriteArrayList<>();
   final List<Object> events = new CopyOnWriteArrayList<>();
@@ -25,6 +28,24 @@ final class Recorder implements PublicationListener {
   @Override
   public void onPublication(Publication publication) {
     publications.add(publication);
+    events.add(publication);
+  }
+
+  /**
+   * How many publications arrived from history after resubscribing: after a resubscribed {@link
+   * SubscribedEvent}, those at or below the position it answered with.
+   */
+  long recoveredFromHistory() {
+    long n = 0;
+    long upTo = -1;
+    for (Object e : events) {
+      if (e instanceof SubscribedEvent s) {
+        upTo = s.resubscribed() ? s.position().offset() : -1;
+      } else if (e instanceof Publication p && p.offset() <= upTo) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** The events of {@code type}, in order. */

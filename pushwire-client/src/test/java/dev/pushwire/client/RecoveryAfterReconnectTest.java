@@ -100,7 +100,7 @@ class RecoveryAfterReconnectTest {
             .toList();
     System.out.printf(
         "FIGURES reconnect: sent=%d received=%d duplicates=%d gaps=%d drops=%d"
-            + " resubscribes=%d recovered=%s lostEvents=%d%n",
+            + " resubscribes=%d recovered=%s recoveredFromHistory=%d lostEvents=%d%n",
         total,
         offsets.size(),
         duplicates,
@@ -108,6 +108,7 @@ class RecoveryAfterReconnectTest {
         rec.events(DisconnectedEvent.class).size(),
         recoveredFlags.size(),
         recoveredFlags,
+        rec.recoveredFromHistory(),
         rec.events(LostEvent.class).size());
 
     assertThat(offsets)

@@ -249,6 +249,13 @@ public final class PushwireClientImpl implements PushwireClient {
       throw new IllegalStateException(
           "already subscribed to " + channel + " (unsubscribe that subscription first)");
     }
+    if (closeStarted.get()) {
+      // The loop may be gone already: end it here, quietly, as close() ends the others.
+      subscriptions.remove(channel, sub);
+      sub.ended = true;
+      sub.ready.completeExceptionally(closedError());
+      return sub;
+    }
     onLoop(
         sub.ready,
         () -> {

@@ -157,7 +157,8 @@ class DeliverySignalsTest {
         "{\"channel\":\"news\",\"unsubscribed\":{\"code\":\"forbidden\","
             + "\"resubscribe\":false,\"message\":\"access revoked\"}}");
 
-    await().atMost(WAIT).until(() -> !sub.isActive());
+    await().atMost(WAIT).until(() -> !rec.events(ErrorEvent.class).isEmpty());
+    assertThat(sub.isActive()).isFalse();
     assertThat(client.subscription("news")).isNull();
     assertThat(rec.events(ErrorEvent.class))
         .singleElement()

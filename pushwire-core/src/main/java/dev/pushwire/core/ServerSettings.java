@@ -29,6 +29,8 @@ public final class ServerSettings {
 
   public static final int DEFAULT_WRITE_BUFFER_LOW = 128 * 1024;
   public static final int DEFAULT_WRITE_BUFFER_HIGH = 512 * 1024;
+  public static final Duration DEFAULT_SLOW_CONSUMER_TIMEOUT = Duration.ofSeconds(3);
+  public static final int DEFAULT_SLOW_CONSUMER_MAX_PENDING = 4 * 1024 * 1024;
   public static final int DEFAULT_MAX_HTTP_BODY_SIZE = 1024 * 1024;
   public static final int DEFAULT_MAX_HEADER_SIZE = 8 * 1024;
 
@@ -58,6 +60,8 @@ public final class ServerSettings {
   private final int writeBufferLowWaterMark;
   private final int writeBufferHighWaterMark;
   private final SlowConsumerPolicy slowConsumerPolicy;
+  private final Duration slowConsumerTimeout;
+  private final int slowConsumerMaxPending;
   private final int maxHttpBodySize;
   private final int maxHeaderSize;
   private final boolean nativeTransport;
@@ -86,6 +90,11 @@ public final class ServerSettings {
     this.writeBufferLowWaterMark = b.writeBufferLowWaterMark;
     this.writeBufferHighWaterMark = b.writeBufferHighWaterMark;
     this.slowConsumerPolicy = b.slowConsumerPolicy;
+    this.slowConsumerTimeout = b.slowConsumerTimeout;
+    this.slowConsumerMaxPending =
+        b.slowConsumerMaxPending == 0
+            ? Math.max(DEFAULT_SLOW_CONSUMER_MAX_PENDING, 2 * b.writeBufferHighWaterMark)
+            : b.slowConsumerMaxPending;
     this.maxHttpBodySize = b.maxHttpBodySize;
     this.maxHeaderSize = b.maxHeaderSize;
     this.nativeTransport = b.nativeTransport;
@@ -225,14 +234,34 @@ public final class ServerSettings {
     return writeBufferLowWaterMark;
   }
 
-  /** Outbound bytes queued per connection above which the slow-consumer policy applies. */
+  /**
+   * Outbound bytes queued per connection above which it is <em>behind</em>: counted after a flush,
+   * so only what the socket refused, never what one burst queued before it was flushed.
+   */
   public int writeBufferHighWaterMark() {
     return writeBufferHighWaterMark;
   }
 
-  /** What happens to a connection above its high water mark. */
+  /** What happens to a slow consumer (see {@link #slowConsumerTimeout()}). */
   public SlowConsumerPolicy slowConsumerPolicy() {
     return slowConsumerPolicy;
+  }
+
+  /**
+   * How long a connection may stay behind (above the high water mark after a flush) before it is a
+   * slow consumer. Meanwhile the connections whose messages it is receiving are read more slowly.
+   */
+  public Duration slowConsumerTimeout() {
+    return slowConsumerTimeout;
+  }
+
+  /**
+   * Outbound bytes that may be queued for one connection at most; past them it is a slow consumer
+   * at once. Bounds the memory of a reader that cannot keep up with publications that are not paced
+   * (from another node, a timer, or another thread).
+   */
+  public int slowConsumerMaxPending() {
+    return slowConsumerMaxPending;
   }
 
   /** Largest plain HTTP request body accepted (413 beyond). */
@@ -296,6 +325,10 @@ public final class ServerSettings {
         + writeBufferHighWaterMark
         + ", slowConsumerPolicy="
         + slowConsumerPolicy
+        + ", slowConsumerTimeout="
+        + slowConsumerTimeout
+        + ", slowConsumerMaxPending="
+        + slowConsumerMaxPending
         + ", maxHttpBodySize="
         + maxHttpBodySize
         + ", maxHeaderSize="
@@ -330,6 +363,8 @@ public final class ServerSettings {
     private int writeBufferLowWaterMark = DEFAULT_WRITE_BUFFER_LOW;
     private int writeBufferHighWaterMark = DEFAULT_WRITE_BUFFER_HIGH;
     private SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.DROP;
+    private Duration slowConsumerTimeout = DEFAULT_SLOW_CONSUMER_TIMEOUT;
+    private int slowConsumerMaxPending;
     private int maxHttpBodySize = DEFAULT_MAX_HTTP_BODY_SIZE;
     private int maxHeaderSize = DEFAULT_MAX_HEADER_SIZE;
     private boolean nativeTransport = true;
@@ -360,6 +395,8 @@ public final class ServerSettings {
       writeBufferLowWaterMark = s.writeBufferLowWaterMark;
       writeBufferHighWaterMark = s.writeBufferHighWaterMark;
       slowConsumerPolicy = s.slowConsumerPolicy;
+      slowConsumerTimeout = s.slowConsumerTimeout;
+      slowConsumerMaxPending = s.slowConsumerMaxPending;
       maxHttpBodySize = s.maxHttpBodySize;
       maxHeaderSize = s.maxHeaderSize;
       nativeTransport = s.nativeTransport;
@@ -487,6 +524,17 @@ public final class ServerSettings {
       return this;
     }
 
+    public Builder slowConsumerTimeout(Duration timeout) {
+      this.slowConsumerTimeout = Objects.requireNonNull(timeout, "slowConsumerTimeout");
+      return this;
+    }
+
+    /** 0 (the default) for 4 MiB or twice the high water mark, whichever is more. */
+    public Builder slowConsumerMaxPending(int bytes) {
+      this.slowConsumerMaxPending = bytes;
+      return this;
+    }
+
     public Builder maxHttpBodySize(int bytes) {
       this.maxHttpBodySize = bytes;
       return this;
@@ -558,6 +606,16 @@ public final class ServerSettings {
           "writeBufferWaterMarks",
           writeBufferLowWaterMark + "/" + writeBufferHighWaterMark,
           "0 < low <= high");
+      check(
+          slowConsumerTimeout.compareTo(Duration.ofMillis(10)) >= 0,
+          "slowConsumerTimeout",
+          slowConsumerTimeout,
+          "10 ms or more");
+      check(
+          slowConsumerMaxPending == 0 || slowConsumerMaxPending >= writeBufferHighWaterMark,
+          "slowConsumerMaxPending",
+          slowConsumerMaxPending,
+          "0 (default) or at least the high water mark (" + writeBufferHighWaterMark + ")");
       check(maxHttpBodySize >= 0, "maxHttpBodySize", maxHttpBodySize, "0 or more bytes");
       check(maxHeaderSize >= 256, "maxHeaderSize", maxHeaderSize, "256 bytes or more");
       return new ServerSettings(this);

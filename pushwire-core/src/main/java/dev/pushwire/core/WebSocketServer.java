@@ -107,6 +107,18 @@ public interface WebSocketServer extends AutoCloseable {
    */
   boolean disconnect(long connectionId, int code, String reason);
 
+  /**
+   * Makes a connection that cannot keep up (a slow consumer, see {@link
+   * ServerSettings#slowConsumerTimeout()}) close with {@code code} and {@code reason}, whatever the
+   * server's {@link ServerSettings#slowConsumerPolicy()}: for clients that can recover what they
+   * miss when told to reconnect. The close frame goes after what is already queued. Returns false
+   * if there is no such connection.
+   *
+   * @throws IllegalArgumentException if {@code code} may not be sent (see {@link
+   *     CloseCodes#isValidOnWire}) or the reason is longer than 123 bytes in UTF-8
+   */
+  boolean closeWhenSlow(long connectionId, int code, String reason);
+
   /** The ids of the open connections (a snapshot). */
   Set<Long> connections();
 

@@ -54,6 +54,13 @@ public interface Hub extends AutoCloseable {
   String CHANNEL_PARAM = "channel";
 
   /**
+   * The close code of a {@code pushwire.v1} connection that could not keep up: what was queued
+   * before the close frame was sent in order; the client reconnects and resubscribes with {@code
+   * since} (docs/PROTOCOL.md, "Guarantees").
+   */
+  int CLOSE_SLOW_CONSUMER = 4008;
+
+  /**
    * A hub on {@code server} with {@code config} and the memory broker and registry, which it closes
    * on {@link #close()}. Call before {@link WebSocketServer#start()}.
    */
@@ -178,6 +185,16 @@ public interface Hub extends AutoCloseable {
    * the {@link AccessPolicy}). Reasons that never triggered are absent.
    */
   default Map<String, Long> limitsTriggered() {
+    return Map.of();
+  }
+
+  /**
+   * How often this node told clients that it could not deliver everything, by signal: {@code
+   * stream_gap} (the broker could not fill a gap in a channel's stream on this node) and {@code
+   * resubscribe} ({@code pushwire.v1} subscriptions ended with an {@code unsubscribed} notice that
+   * asks the client to resubscribe with {@code since}). Signals never sent are absent.
+   */
+  default Map<String, Long> deliverySignals() {
     return Map.of();
   }
 

@@ -13,13 +13,30 @@ import java.util.Objects;
  *     from {@code offset + 1}
  * @param epoch the channel's epoch
  * @param recoveredPublications how many publications were delivered from history
+ * @param lost when {@code since} was in the current epoch but history no longer held everything
+ *     after it: the offsets that are gone (what history still held after them was delivered);
+ *     otherwise {@code null}
  */
 public record SubscribeResult(
-    String channel, boolean recovered, long offset, String epoch, int recoveredPublications) {
+    String channel,
+    boolean recovered,
+    long offset,
+    String epoch,
+    int recoveredPublications,
+    OffsetRange lost) {
 
   public SubscribeResult {
     Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(epoch, "epoch");
+    if (recovered && lost != null) {
+      throw new IllegalArgumentException("a recovered subscription lost nothing");
+    }
+  }
+
+  /** A result with nothing lost. */
+  public SubscribeResult(
+      String channel, boolean recovered, long offset, String epoch, int recoveredPublications) {
+    this(channel, recovered, offset, epoch, recoveredPublications, null);
   }
 
   /** The channel's top position when the subscription went live. */

@@ -245,12 +245,19 @@ public final class RedisBroker implements Broker {
         new ChannelTracker(
             channel,
             since -> history(channel, HistoryOptions.since(since, HistoryOptions.NO_LIMIT)),
-            p -> deliver(channel, p));
+            p -> deliver(channel, p),
+            last -> reportGap(channel, last));
     ChannelTracker old = trackers.put(channel, tracker);
     if (old != null) {
       old.close();
     }
     return call("subscribe to " + channel, () -> pubsub.async().subscribe(topic(channel)))
+        .thenCompose(
+            v ->
+                // Where the stream stood once subscribed: if the connection drops before the next
+                // publication, the tracker knows where to fill from.
+                history(channel, HistoryOptions.top())
+                    .thenAccept(top -> tracker.baseline(top.top())))
         .whenComplete(
             (v, e) -> {
               if (e != null && trackers.remove(channel, tracker)) {
@@ -379,6 +386,18 @@ public final class RedisBroker implements Broker {
       l.onPublication(channel, p);
     } catch (RuntimeException e) {
       log.error("Broker listener failed on channel {} offset {}", channel, p.offset(), e);
+    }
+  }
+
+  private void reportGap(String channel, StreamPosition last) {
+    BrokerListener l = listener;
+    if (l == null) {
+      return;
+    }
+    try {
+      l.onGap(channel, last);
+    } catch (RuntimeException e) {
+      log.error("Broker listener failed on a gap on channel {}", channel, e);
     }
   }
 

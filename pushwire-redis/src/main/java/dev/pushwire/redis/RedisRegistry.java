@@ -58,12 +58,15 @@ import org.slf4j.LoggerFactory;
  * Calls fail fast with {@link ErrorCode#UNAVAILABLE} while Redis is unreachable. The registry keeps
  * a copy of the records it wrote; when {@link #refresh()} finds Redis holds fewer of them than it
  * should (Redis restarted, was flushed, or the records expired during an outage), it writes them
- * all again.
+ * all again. It refreshes as soon as its connection to Redis is back, so a restarted Redis has the
+ * records again within moments rather than at the next periodic refresh.
  */
 public final class RedisRegistry implements Registry {
   private static final Logger log = LoggerFactory.getLogger(RedisRegistry.class);
   private static final LuaScript SCRIPT = LuaScript.load("registry.lua");
   private static final String[] NO_KEYS = new String[0];
+  private static final int RECONNECT_REFRESH_ATTEMPTS = 8;
+  private static final long RECONNECT_REFRESH_DELAY_MILLIS = 100;
   private static final Comparator<ConnectionRecord> BY_CONNECTED_AT =
       Comparator.comparing(ConnectionRecord::connectedAt).thenComparing(ConnectionRecord::id);
   private static final Comparator<PresenceEntry> BY_SUBSCRIBED_AT =
@@ -98,6 +101,11 @@ public final class RedisRegistry implements Registry {
               @Override
               public void onRedisConnected(RedisChannelHandler<?, ?> c, SocketAddress address) {
                 health.reconnected(c);
+                if (!closed) {
+                  // Redis may have lost the records while the connection was down (a restart
+                  // without persistence): check now rather than at the next refresh.
+                  refreshAfterReconnect(0);
+                }
               }
 
               @Override
@@ -260,6 +268,20 @@ public final class RedisRegistry implements Registry {
               .thenCompose(r -> restoreIfLost(node, (List<?>) r)));
     }
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+  }
+
+  /** After a reconnect: refresh, retrying for a while (Redis may still be loading its data). */
+  private void refreshAfterReconnect(int attempt) {
+    refresh()
+        .whenComplete(
+            (v, e) -> {
+              if (e != null && !closed && attempt < RECONNECT_REFRESH_ATTEMPTS) {
+                CompletableFuture.delayedExecutor(
+                        RECONNECT_REFRESH_DELAY_MILLIS << Math.min(attempt, 4),
+                        java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .execute(() -> refreshAfterReconnect(attempt + 1));
+              }
+            });
   }
 
   private CompletionStage<Void> restoreIfLost(String node, List<?> stored) {

@@ -124,6 +124,33 @@ class RedisRegistryLifecycleTest {
     assertThat(a.isAvailable()).isTrue();
   }
 
+  @Test
+  void afterARestartThatLostEverythingTheRecordsAreBackWithoutWaitingForARefresh()
+      throws Exception {
+    RedisRegistry a = registry("a");
+    for (int i = 1; i <= 30; i++) {
+      join(a.register(record("a", i)));
+    }
+    join(a.addPresence("news", entry("a", 1)));
+
+    redis.restart(); // no persistence: every record is gone
+
+    // Nothing calls refresh() here: the registry rewrites its records when its connection is back.
+    org.awaitility.Awaitility.await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              try {
+                return a.connectionCount().toCompletableFuture().get(2, TimeUnit.SECONDS) == 30;
+              } catch (Exception e) {
+                return false;
+              }
+            });
+    assertThat(join(a.presence("news")))
+        .extracting(PresenceEntry::connectionId)
+        .containsExactly("a:1");
+  }
+
   private RedisRegistry registry(String node) {
     RedisRegistry r =
         RedisRegistry.connect(

@@ -279,6 +279,7 @@ public final class PushwireNode implements AutoCloseable {
           server.connectionCount(),
           DurationText.format(deadline));
     }
+    awaitDrainNotice(deadline);
     // Keep a quarter of the deadline (up to 2 s) for leaving the registry and closing backends.
     Duration reserve = deadline.dividedBy(4);
     if (reserve.compareTo(Duration.ofSeconds(2)) > 0) {
@@ -287,6 +288,33 @@ public final class PushwireNode implements AutoCloseable {
     stopServing(deadline.minus(reserve));
     leaveRegistry(Duration.ofNanos(Math.max(end - System.nanoTime(), 1_000_000)));
     closeBackends();
+  }
+
+  /**
+   * Keeps serving until {@code drain-notice} (at most half the deadline) has passed since the drain
+   * began, so that load balancers polling {@code /readyz} stop sending new clients before the
+   * listener closes. A deliberate wait on the thread that drains, never on an event loop.
+   */
+  private void awaitDrainNotice(Duration deadline) {
+    Duration notice = config.drainNotice();
+    Duration half = deadline.dividedBy(2);
+    if (notice.compareTo(half) > 0) {
+      notice = half;
+    }
+    long until = readiness.drainingSinceNanos() + notice.toNanos();
+    long left = until - System.nanoTime();
+    if (left <= 0) {
+      return;
+    }
+    log.info(
+        "node {}: /readyz says draining; the listener closes in {}",
+        hub.nodeId(),
+        DurationText.format(Duration.ofNanos(left)));
+    try {
+      TimeUnit.NANOSECONDS.sleep(left);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**
@@ -359,6 +387,8 @@ public final class PushwireNode implements AutoCloseable {
         .idleTimeout(config.idleTimeout())
         .compression(config.compression())
         .slowConsumerPolicy(config.slowConsumerPolicy())
+        .slowConsumerTimeout(config.slowConsumerTimeout())
+        .slowConsumerMaxPending(config.slowConsumerMaxPending())
         // The API answers bodies over api.max-body-size with a JSON 413 itself; the server's own
         // limit, twice that, only bounds memory (beyond it the server answers a bare 413).
         .maxHttpBodySize((int) Math.min(Integer.MAX_VALUE, 2L * config.maxBodySize()))

@@ -181,6 +181,18 @@ final class ServeCommand implements Callable<Integer> {
   String slowConsumerPolicy;
 
   @Option(
+      names = "--slow-consumer-timeout",
+      paramLabel = "DURATION",
+      description = "How long a connection may stay behind before it is a slow consumer (3s).")
+  String slowConsumerTimeout;
+
+  @Option(
+      names = "--slow-consumer-max-pending",
+      paramLabel = "SIZE",
+      description = "Bytes queued for one connection that make it a slow consumer at once (4MiB).")
+  String slowConsumerMaxPending;
+
+  @Option(
       names = "--client-publish",
       negatable = true,
       description = "Let pushwire.v1 clients publish (off).")
@@ -236,6 +248,13 @@ final class ServeCommand implements Callable<Integer> {
       paramLabel = "DURATION",
       description = "How long a graceful stop (SIGTERM, SIGINT, pushwire stop) may take (10s).")
   String drainTimeout;
+
+  @Option(
+      names = "--drain-notice",
+      paramLabel = "DURATION",
+      description =
+          "How long /readyz says draining before a graceful stop closes the listener (2s; 0: none).")
+  String drainNotice;
 
   @Option(
       names = DaemonLauncher.DAEMON_FLAG,
@@ -437,6 +456,8 @@ final class ServeCommand implements Callable<Integer> {
     add(flags, "compression", "--compression", compression == null ? null : compression.toString());
     allowedOrigins.forEach(o -> add(flags, "allowed-origins", "--allowed-origin", o));
     add(flags, "slow-consumer-policy", "--slow-consumer-policy", slowConsumerPolicy);
+    add(flags, "slow-consumer-timeout", "--slow-consumer-timeout", slowConsumerTimeout);
+    add(flags, "slow-consumer-max-pending", "--slow-consumer-max-pending", slowConsumerMaxPending);
     add(
         flags,
         "client-publish",
@@ -451,6 +472,7 @@ final class ServeCommand implements Callable<Integer> {
     add(flags, "log-level", "--log-level", logLevel);
     add(flags, "log-format", "--log-format", logFormat);
     add(flags, "drain-timeout", "--drain-timeout", drainTimeout);
+    add(flags, "drain-notice", "--drain-notice", drainNotice);
     return flags;
   }
 

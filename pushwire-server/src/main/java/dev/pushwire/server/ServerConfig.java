@@ -33,6 +33,7 @@ public final class ServerConfig {
 
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration MIN_DRAIN_TIMEOUT = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_DRAIN_NOTICE = Duration.ofSeconds(2);
 
   /** The defaults: port 9876 on every interface, no API key (one is generated at start-up). */
   public static final ServerConfig DEFAULT = newBuilder().build();
@@ -47,6 +48,9 @@ public final class ServerConfig {
   private final Duration idleTimeout;
   private final boolean compression;
   private final SlowConsumerPolicy slowConsumerPolicy;
+  private final Duration slowConsumerTimeout;
+  private final int slowConsumerMaxPending;
+  private final Duration drainNotice;
   private final LogLevel logLevel;
   private final LogFormat logFormat;
   private final Duration drainTimeout;
@@ -83,6 +87,9 @@ public final class ServerConfig {
     idleTimeout = b.idleTimeout;
     compression = b.compression;
     slowConsumerPolicy = b.slowConsumerPolicy;
+    slowConsumerTimeout = b.slowConsumerTimeout;
+    slowConsumerMaxPending = b.slowConsumerMaxPending;
+    drainNotice = b.drainNotice;
     logLevel = b.logLevel;
     logFormat = b.logFormat;
     drainTimeout = b.drainTimeout;
@@ -164,9 +171,34 @@ public final class ServerConfig {
     return compression;
   }
 
-  /** {@code slow-consumer-policy}: what happens to a connection that cannot keep up. */
+  /** {@code slow-consumer-policy}: what happens to a plain connection that cannot keep up. */
   public SlowConsumerPolicy slowConsumerPolicy() {
     return slowConsumerPolicy;
+  }
+
+  /**
+   * {@code slow-consumer-timeout}: how long a connection may stay behind (the socket refused bytes
+   * and more than the high water mark is queued) before it is a slow consumer.
+   */
+  public Duration slowConsumerTimeout() {
+    return slowConsumerTimeout;
+  }
+
+  /**
+   * {@code slow-consumer-max-pending}: bytes that may be queued for one connection before it is a
+   * slow consumer at once.
+   */
+  public int slowConsumerMaxPending() {
+    return slowConsumerMaxPending;
+  }
+
+  /**
+   * {@code drain-notice}: how long a draining node reports {@code draining} on {@code /readyz},
+   * still serving, before it stops listening and closes its clients; a load balancer that polls
+   * {@code /readyz} stops sending new clients meanwhile. Taken from {@code drain-timeout}.
+   */
+  public Duration drainNotice() {
+    return drainNotice;
   }
 
   /** {@code log-level}: how much the node logs. */
@@ -344,6 +376,12 @@ public final class ServerConfig {
         + compression
         + ", slowConsumerPolicy="
         + slowConsumerPolicy
+        + ", slowConsumerTimeout="
+        + slowConsumerTimeout
+        + ", slowConsumerMaxPending="
+        + slowConsumerMaxPending
+        + ", drainNotice="
+        + drainNotice
         + ", logLevel="
         + logLevel
         + ", logFormat="
@@ -405,6 +443,9 @@ public final class ServerConfig {
     private Duration idleTimeout = ServerSettings.DEFAULT_IDLE_TIMEOUT;
     private boolean compression = true;
     private SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.DROP;
+    private Duration slowConsumerTimeout = ServerSettings.DEFAULT_SLOW_CONSUMER_TIMEOUT;
+    private int slowConsumerMaxPending = ServerSettings.DEFAULT_SLOW_CONSUMER_MAX_PENDING;
+    private Duration drainNotice = DEFAULT_DRAIN_NOTICE;
     private LogLevel logLevel = LogLevel.INFO;
     private LogFormat logFormat = LogFormat.TEXT;
     private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
@@ -443,6 +484,9 @@ public final class ServerConfig {
       idleTimeout = c.idleTimeout;
       compression = c.compression;
       slowConsumerPolicy = c.slowConsumerPolicy;
+      slowConsumerTimeout = c.slowConsumerTimeout;
+      slowConsumerMaxPending = c.slowConsumerMaxPending;
+      drainNotice = c.drainNotice;
       logLevel = c.logLevel;
       logFormat = c.logFormat;
       drainTimeout = c.drainTimeout;
@@ -516,6 +560,21 @@ public final class ServerConfig {
 
     public Builder slowConsumerPolicy(SlowConsumerPolicy policy) {
       this.slowConsumerPolicy = Objects.requireNonNull(policy, "slowConsumerPolicy");
+      return this;
+    }
+
+    public Builder slowConsumerTimeout(Duration timeout) {
+      this.slowConsumerTimeout = Objects.requireNonNull(timeout, "slowConsumerTimeout");
+      return this;
+    }
+
+    public Builder slowConsumerMaxPending(int bytes) {
+      this.slowConsumerMaxPending = bytes;
+      return this;
+    }
+
+    public Builder drainNotice(Duration notice) {
+      this.drainNotice = Objects.requireNonNull(notice, "drainNotice");
       return this;
     }
 

@@ -183,6 +183,30 @@ class OperationsEndpointsTest {
     assertThat(node.beginDrain()).as("a drain begins once").isFalse();
   }
 
+  @Test
+  void readyzSaysDrainingForTheNoticeWhileTheNodeStillAcceptsClients() throws Exception {
+    node =
+        TestNodes.start(
+            TestNodes.config().nodeId("ops2").drainNotice(Duration.ofSeconds(5)).build());
+    JdkSubscriber early = connect("/?channel=drain");
+    Thread drainer = new Thread(() -> node.drain(Duration.ofSeconds(20)), "drainer");
+    drainer.start();
+    try {
+      org.awaitility.Awaitility.await()
+          .atMost(WAIT)
+          .until(() -> TestNodes.send(node, "GET", "/readyz", null).statusCode() == 503);
+      // Within the notice the listener is still open: a client that a load balancer sent before
+      // it saw the 503 still gets in, and is then closed with 1001 like the others.
+      JdkSubscriber late = connect("/?channel=drain");
+      drainer.join(30_000);
+      assertThat(drainer.isAlive()).isFalse();
+      assertThat(early.closeCode(WAIT)).isEqualTo(1001);
+      assertThat(late.closeCode(WAIT)).isEqualTo(1001);
+    } finally {
+      drainer.join(30_000);
+    }
+  }
+
   private static String versionOf(PrometheusText m) {
     return m.samples().keySet().stream()
         .filter(k -> k.startsWith("pushwire_node_info{"))

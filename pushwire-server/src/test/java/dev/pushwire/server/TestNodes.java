@@ -18,7 +18,9 @@ final class TestNodes {
         .host("127.0.0.1")
         .port(0)
         .apiKeys(java.util.List.of(KEY))
-        .logLevel(LogLevel.WARN);
+        .logLevel(LogLevel.WARN)
+        // Tests that drain do not wait for load balancers; the one that tests the notice sets it.
+        .drainNotice(Duration.ZERO);
   }
 
   /** A started node with {@code config}. */

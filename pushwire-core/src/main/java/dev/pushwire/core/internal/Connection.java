@@ -1,17 +1,22 @@
 package dev.pushwire.core.internal;
 
+import dev.pushwire.core.CloseCodes;
 import dev.pushwire.core.ConnectionInfo;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The server's state for one open WebSocket connection. Mutable fields are touched only on the
  * connection's event loop, except {@link #open}, which other threads read to skip closed
  * connections.
  */
-final class Connection {
+final class Connection implements FanOutSource.Owner {
   /** How this connection's outbound messages are compressed. */
   enum Deflate {
     /** No permessage-deflate: shared plain frames. */
@@ -47,9 +52,29 @@ final class Connection {
   boolean flushPending;
 
   boolean closeSent;
-  int closeCode = dev.pushwire.core.CloseCodes.ABNORMAL;
+  int closeCode = CloseCodes.ABNORMAL;
   String closeReason = "";
   boolean closedByServer;
+
+  /**
+   * When this connection fell behind ({@link System#nanoTime()}, never 0), or 0 while it is not:
+   * see {@link SlowConsumerGuard}.
+   */
+  long behindSinceNanos;
+
+  /** A slow consumer under the DROP policy: messages are skipped until it is writable again. */
+  boolean dropping;
+
+  /** The close code for this connection when it is a slow consumer; 0 for the server's policy. */
+  int slowCloseCode;
+
+  String slowCloseReason;
+
+  /** Fan-out tickets waiting for this connection to catch up; null when none ever waited. */
+  ArrayList<FanOutSource.Ticket> waiting;
+
+  /** This connection as a source of broadcasts; made on its first. */
+  private FanOutSource source;
 
   Connection(
       long id,
@@ -90,9 +115,45 @@ final class Connection {
         Instant.ofEpochMilli(connectedAtMillis));
   }
 
+  @Override
+  public FanOutSource fanOutSource() {
+    if (source == null) {
+      source = new FanOutSource(channel, null);
+    }
+    return source;
+  }
+
+  /** The source, if this connection ever broadcast anything; else null. */
+  FanOutSource sourceIfAny() {
+    return source;
+  }
+
+  /**
+   * Starts the closing handshake from the server side, on the connection's loop: the close frame
+   * goes after what is already queued, and TCP is closed when the peer answers or after {@code
+   * timeoutMillis}, whichever comes first.
+   */
+  void startClose(int code, String reason, long timeoutMillis) {
+    if (closeSent || !channel.isActive()) {
+      return;
+    }
+    recordClose(code, reason, true);
+    closeSent = true;
+    channel
+        .writeAndFlush(new CloseWebSocketFrame(code, reason))
+        .addListener(
+            (ChannelFutureListener)
+                f -> {
+                  if (!f.isSuccess()) {
+                    f.channel().close();
+                  }
+                });
+    channel.eventLoop().schedule(() -> channel.close(), timeoutMillis, TimeUnit.MILLISECONDS);
+  }
+
   /** Records why the connection ends, once: the first cause wins. */
   void recordClose(int code, String reason, boolean byServer) {
-    if (closeCode == dev.pushwire.core.CloseCodes.ABNORMAL && !closeSent) {
+    if (closeCode == CloseCodes.ABNORMAL && !closeSent) {
       closeCode = code;
       closeReason = reason == null ? "" : reason;
       closedByServer = byServer;

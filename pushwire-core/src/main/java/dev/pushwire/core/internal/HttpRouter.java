@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * RequestListener} in order (HTTP/1.1 keep-alive, HTTP/1.0 close), and drops connections that do
  * not complete a request within the handshake timeout (slowloris).
  */
-final class HttpRouter extends ChannelInboundHandlerAdapter {
+final class HttpRouter extends ChannelInboundHandlerAdapter implements FanOutSource.Owner {
   private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
   private static final int MAX_PIPELINED = 16;
 
@@ -57,11 +57,50 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
   private boolean inFlight;
   private boolean upgrading;
   private ScheduledFuture<?> timeout;
+  private ChannelHandlerContext ctx;
+  private FanOutSource source;
+
+  /**
+   * What arrived after the upgrade request and before the connection handler took over: the bytes
+   * the HTTP decoder had read past the request, in order. Handed on by {@link #takeEarlyInput()}.
+   */
+  private List<Object> early;
 
   HttpRouter(NettyWebSocketServer server, DeflateNegotiator deflate) {
     this.server = server;
     this.settings = server.settings();
     this.deflate = deflate;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public FanOutSource fanOutSource() {
+    if (source == null) {
+      // Requests wait while what earlier ones published is still on its way to slow readers.
+      source = new FanOutSource(ctx.channel(), () -> resume(ctx));
+    }
+    return source;
+  }
+
+  private boolean paused() {
+    return source != null && source.isPaused();
+  }
+
+  private void resume(ChannelHandlerContext ctx) {
+    if (!inFlight && !upgrading) {
+      next(ctx);
+    }
+  }
+
+  /** The input that arrived with or right after the upgrade request, oldest first; once. */
+  List<Object> takeEarlyInput() {
+    List<Object> out = early == null ? List.of() : early;
+    early = null;
+    return out;
   }
 
   @Override
@@ -77,6 +116,10 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
       r.release();
     }
     queued.clear();
+    if (early != null) {
+      early.forEach(ReferenceCountUtil::release);
+      early = null;
+    }
   }
 
   @Override
@@ -121,6 +164,15 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (upgrading && !(msg instanceof FullHttpRequest)) {
+      // The client's first frames, read together with its upgrade request: the HTTP decoder hands
+      // them on when the handshake removes it. They belong to the WebSocket connection.
+      if (early == null) {
+        early = new ArrayList<>(2);
+      }
+      early.add(msg);
+      return;
+    }
     if (!(msg instanceof FullHttpRequest)) {
       ReferenceCountUtil.release(msg);
       return;
@@ -130,7 +182,7 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
       req.release();
       return;
     }
-    if (inFlight) {
+    if (inFlight || paused()) {
       if (queued.size() >= MAX_PIPELINED) {
         req.release();
         ctx.close();
@@ -169,11 +221,20 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
       inFlight = true;
       cancelTimeout();
       Exchange exchange = new Exchange(ctx, req, uri, fallback);
-      try {
-        listener.onRequest(server, exchange);
-      } catch (Exception e) {
-        log.warn("request listener failed on {} {}", req.method(), req.uri(), e);
-        exchange.respond(HttpResponse.text(500, "Internal Server Error\n"));
+      // What the listener publishes paces this connection's next requests: see FanOutSource.
+      server.handleRequest(
+          ctx.channel(),
+          this,
+          () -> {
+            try {
+              listener.onRequest(server, exchange);
+            } catch (Exception e) {
+              log.warn("request listener failed on {} {}", req.method(), req.uri(), e);
+              exchange.respond(HttpResponse.text(500, "Internal Server Error\n"));
+            }
+          });
+      if (source != null) {
+        source.pauseIfBusy();
       }
     } finally {
       req.release();
@@ -402,8 +463,8 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
   /** Called on the event loop once the current exchange has been answered. */
   private void next(ChannelHandlerContext ctx) {
     inFlight = false;
-    if (!ctx.channel().isActive()) {
-      return;
+    if (!ctx.channel().isActive() || paused()) {
+      return; // resume() calls again when what this connection published has been delivered
     }
     FullHttpRequest req = queued.poll();
     if (req != null) {

@@ -2,6 +2,7 @@ package dev.pushwire.core.internal;
 
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -16,6 +17,17 @@ final class LoopShard {
   private final ArrayList<Connection> written = new ArrayList<>();
   private boolean flushScheduled;
   private final Runnable flushTask = this::flushWritten;
+
+  /**
+   * The source of the broadcasts made on this loop right now: set while a connection's message or
+   * an HTTP request is handled, so that what it broadcasts paces it (see {@link FanOutSource}).
+   */
+  FanOutSource.Owner current;
+
+  /** Connections that fell behind, for the slow-consumer check. */
+  private final ArrayList<Connection> behind = new ArrayList<>();
+
+  private boolean checkScheduled;
 
   LoopShard(EventLoop loop) {
     this.loop = loop;
@@ -97,5 +109,25 @@ final class LoopShard {
 
   int size() {
     return connections.size();
+  }
+
+  /** Notes that {@code c} fell behind; {@code guard} checks it until it catches up or is slow. */
+  void behind(Connection c, SlowConsumerGuard guard) {
+    behind.add(c);
+    scheduleCheck(guard);
+  }
+
+  private void scheduleCheck(SlowConsumerGuard guard) {
+    if (!checkScheduled) {
+      checkScheduled = true;
+      loop.schedule(() -> runCheck(guard), guard.checkPeriodNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void runCheck(SlowConsumerGuard guard) {
+    checkScheduled = false;
+    if (guard.check(behind)) {
+      scheduleCheck(guard);
+    }
   }
 }

@@ -13,12 +13,10 @@ import dev.pushwire.core.OpenListener;
 import dev.pushwire.core.RequestListener;
 import dev.pushwire.core.ServerSettings;
 import dev.pushwire.core.ServerStats;
-import dev.pushwire.core.SlowConsumerPolicy;
 import dev.pushwire.core.TimerHandle;
 import dev.pushwire.core.WebSocketServer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -36,11 +34,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionDecoder;
@@ -73,9 +67,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@link WebSocketServer} on Netty. Wires the pipeline (TLS, HTTP codec, deflate negotiation,
- * {@link HttpRouter}; after the upgrade Netty's frame codec, {@link ReservedBitsValidator}, UTF-8
- * validation, the frame aggregator and {@link WebSocketConnectionHandler}), keeps the connection
- * table sharded by event loop, and owns the fan-out path.
+ * {@link HttpRouter}; after the upgrade Netty's frame decoder and encoder, the {@link
+ * MessageInflater} when deflate was negotiated, and {@link WebSocketConnectionHandler}), keeps the
+ * connection table sharded by event loop, and hands outbound messages to the {@link FanOut}.
  */
 public final class NettyWebSocketServer implements WebSocketServer {
   private static final Logger log = LoggerFactory.getLogger(NettyWebSocketServer.class);
@@ -95,7 +89,6 @@ public final class NettyWebSocketServer implements WebSocketServer {
   private final ServerCounters counters = new ServerCounters();
   private final AtomicLong nextId = new AtomicLong(1);
   private final ConcurrentHashMap<Long, Connection> connections = new ConcurrentHashMap<>();
-  private final AtomicInteger sharedDeflateConnections = new AtomicInteger();
 
   /** Upgrades admitted and not yet closed: the maxConnections limit counts these. */
   private final AtomicInteger slots = new AtomicInteger();
@@ -115,6 +108,7 @@ public final class NettyWebSocketServer implements WebSocketServer {
   private SslContext sslContext;
   private Map<EventExecutor, LoopShard> shards;
   private LoopShard[] shardArray;
+  private FanOut fanOut;
   private volatile int port = -1;
 
   public NettyWebSocketServer(ServerSettings settings) {
@@ -125,7 +119,7 @@ public final class NettyWebSocketServer implements WebSocketServer {
             .expectMaskedFrames(true)
             .allowMaskMismatch(false)
             .allowExtensions(true)
-            .closeOnProtocolViolation(true)
+            .closeOnProtocolViolation(false) // answered by WebSocketConnectionHandler, in order
             .withUTF8Validator(false)
             .build();
     this.transport = Transport.choose(settings.nativeTransport());
@@ -202,6 +196,7 @@ public final class NettyWebSocketServer implements WebSocketServer {
     }
     shards = map;
     shardArray = list.toArray(new LoopShard[0]);
+    fanOut = new FanOut(settings, counters, shardArray, connections);
     for (LoopShard s : shardArray) {
       startHeartbeat(s);
     }
@@ -434,6 +429,7 @@ public final class NettyWebSocketServer implements WebSocketServer {
         new Connection(
             nextId.getAndIncrement(), ch, shard, mode, uri, headers, subprotocol, extensions);
     ChannelPipeline p = ch.pipeline();
+    List<Object> early = p.get(HttpRouter.class).takeEarlyInput();
     p.remove(HttpRouter.class);
     if (p.get(ExtensionOfferFilter.class) != null) {
       p.remove(ExtensionOfferFilter.class);
@@ -454,9 +450,7 @@ public final class NettyWebSocketServer implements WebSocketServer {
     ch.closeFuture().addListener(f -> ch.eventLoop().execute(() -> connectionClosed(conn)));
     connections.put(conn.id, conn);
     shard.add(conn);
-    if (mode == Connection.Deflate.SHARED) {
-      sharedDeflateConnections.incrementAndGet();
-    }
+    fanOut.opened(conn);
     counters.connectionsOpened.increment();
     if (stopped.get()) {
       startClose(conn, CloseCodes.GOING_AWAY, "server shutting down");
@@ -471,18 +465,79 @@ public final class NettyWebSocketServer implements WebSocketServer {
         log.warn("open listener failed for connection {}", conn.id, e);
       }
     }
+    replay(p, early);
+  }
+
+  /**
+   * Hands the input that came with the upgrade request to the WebSocket decoder, as if it had just
+   * been read: bytes enter the pipeline just before the frame decoder (after TLS, which already
+   * decrypted them), frames just after it.
+   */
+  private static void replay(ChannelPipeline p, List<Object> early) {
+    for (Object msg : early) {
+      if (!p.channel().isActive()) {
+        io.netty.util.ReferenceCountUtil.release(msg);
+        continue;
+      }
+      if (msg instanceof ByteBuf) {
+        ChannelHandlerContext tls = p.context("tls");
+        if (tls != null) {
+          tls.fireChannelRead(msg);
+        } else {
+          p.fireChannelRead(msg);
+        }
+      } else {
+        p.context("wsdecoder").fireChannelRead(msg);
+      }
+    }
+    if (!early.isEmpty() && p.channel().isActive()) {
+      p.fireChannelReadComplete();
+    }
   }
 
   void messageReceived(Connection conn, boolean binary, byte[] data) {
     counters.messagesIn.increment();
     counters.bytesIn.add(data.length);
     MessageListener l = messageListener;
-    if (l != null) {
-      try {
-        l.onMessage(this, new Message(conn.id, binary, data));
-      } catch (Exception e) {
-        log.warn("message listener failed for connection {}", conn.id, e);
-      }
+    if (l == null) {
+      return;
+    }
+    // What the listener broadcasts is paced by its receivers: see FanOutSource.
+    LoopShard shard = conn.shard;
+    shard.current = conn;
+    try {
+      l.onMessage(this, new Message(conn.id, binary, data));
+    } catch (Exception e) {
+      log.warn("message listener failed for connection {}", conn.id, e);
+    } finally {
+      shard.current = null;
+    }
+    FanOutSource source = conn.sourceIfAny();
+    if (source != null) {
+      source.pauseIfBusy();
+    }
+  }
+
+  /** {@code conn}'s channel became writable or unwritable. */
+  void writabilityChanged(Connection conn) {
+    fanOut.writabilityChanged(conn);
+  }
+
+  /**
+   * Runs a plain HTTP request's listener with {@code source} as the source of what it broadcasts;
+   * on the request's loop.
+   */
+  void handleRequest(Channel channel, FanOutSource.Owner source, Runnable listenerCall) {
+    LoopShard shard = shards.get(channel.eventLoop());
+    if (shard == null) {
+      listenerCall.run();
+      return;
+    }
+    shard.current = source;
+    try {
+      listenerCall.run();
+    } finally {
+      shard.current = null;
     }
   }
 
@@ -494,9 +549,7 @@ public final class NettyWebSocketServer implements WebSocketServer {
     releaseSlot();
     connections.remove(conn.id, conn);
     conn.shard.remove(conn);
-    if (conn.deflate == Connection.Deflate.SHARED) {
-      sharedDeflateConnections.decrementAndGet();
-    }
+    fanOut.closed(conn);
     log.debug("connection {} closed: {} {}", conn.id, conn.closeCode, conn.closeReason);
     CloseListener l = closeListener;
     if (l != null) {
@@ -510,25 +563,8 @@ public final class NettyWebSocketServer implements WebSocketServer {
   }
 
   /** Starts the closing handshake from the server side; runs on the connection's loop. */
-  private void startClose(Connection c, int code, String reason) {
-    if (c.closeSent || !c.channel.isActive()) {
-      return;
-    }
-    c.recordClose(code, reason, true);
-    c.closeSent = true;
-    c.channel
-        .writeAndFlush(new CloseWebSocketFrame(code, reason))
-        .addListener(
-            (ChannelFutureListener)
-                f -> {
-                  if (!f.isSuccess()) {
-                    f.channel().close();
-                  }
-                });
-    // The peer should answer with its close frame, and then we close TCP; do not wait forever.
-    c.channel
-        .eventLoop()
-        .schedule(() -> c.channel.close(), CLOSE_REPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+  private static void startClose(Connection c, int code, String reason) {
+    c.startClose(code, reason, CLOSE_REPLY_TIMEOUT.toMillis());
   }
 
   // ---- heartbeat: server pings and idle timeout, one timer per event loop ----
@@ -584,53 +620,11 @@ public final class NettyWebSocketServer implements WebSocketServer {
   }
 
   private boolean pushFrame(long id, boolean binary, ByteBuf payload) {
-    Connection c = connections.get(id);
-    if (c == null || !c.open) {
+    if (!started.get()) {
       payload.release();
       return false;
     }
-    int length = payload.readableBytes();
-    WebSocketFrame frame =
-        binary ? new BinaryWebSocketFrame(payload) : new TextWebSocketFrame(payload);
-    // Always through the loop's queue, even from the loop itself: messages to one connection keep
-    // the order in which push and broadcast were called, whichever threads called them.
-    try {
-      c.channel.eventLoop().execute(() -> deliverFrame(c, frame, length));
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      frame.release(); // the server is stopping
-      return false;
-    }
-    return true;
-  }
-
-  private void deliverFrame(Connection c, WebSocketFrame frame, int length) {
-    if (!admit(c)) {
-      frame.release();
-      return;
-    }
-    c.channel.writeAndFlush(frame, c.channel.voidPromise());
-    counters.messagesOut.increment();
-    counters.bytesOut.add(length);
-  }
-
-  /** Whether a message may be queued to {@code c} now; applies the slow-consumer policy if not. */
-  private boolean admit(Connection c) {
-    if (!c.open || c.closeSent) {
-      return false;
-    }
-    if (c.channel.isWritable()) {
-      return true;
-    }
-    if (settings.slowConsumerPolicy() == SlowConsumerPolicy.DROP) {
-      counters.slowConsumerDrops.increment();
-    } else {
-      counters.slowConsumerCloses.increment();
-      // The close frame would queue behind the backlog; a slow consumer is cut off at once.
-      c.recordClose(CloseCodes.POLICY_VIOLATION, "slow consumer", true);
-      c.closeSent = true;
-      c.channel.close();
-    }
-    return false;
+    return fanOut.push(connections.get(id), binary, payload);
   }
 
   @Override
@@ -663,128 +657,32 @@ public final class NettyWebSocketServer implements WebSocketServer {
     return broadcastTo(ids, true, Unpooled.wrappedBuffer(data.duplicate()));
   }
 
-  private SharedFrame frame(boolean binary, ByteBuf payload) {
-    int level =
-        settings.compression()
-                && sharedDeflateConnections.get() > 0
-                && payload.readableBytes() >= settings.compressionMinSize()
-            ? settings.compressionLevel()
-            : 0;
-    return SharedFrame.of(ByteBufAllocator.DEFAULT, binary, payload, level);
-  }
-
   private int broadcastAll(boolean binary, ByteBuf payload) {
-    if (!started.get() || connections.isEmpty()) {
-      return 0;
-    }
-    SharedFrame frame = frame(binary, payload);
-    int count = 0;
-    try {
-      for (LoopShard shard : shardArray) {
-        int n = shard.size();
-        if (n == 0) {
-          continue;
-        }
-        count += n;
-        dispatch(shard, frame, null);
-      }
-    } finally {
-      frame.release();
-    }
-    return count;
+    return started.get() ? fanOut.broadcastAll(binary, payload) : 0;
   }
 
   private int broadcastTo(Collection<Long> ids, boolean binary, ByteBuf payload) {
-    if (!started.get() || ids.isEmpty()) {
-      return 0;
-    }
-    @SuppressWarnings("unchecked")
-    ArrayList<Connection>[] byShard = new ArrayList[shardArray.length];
-    int count = 0;
-    for (Long id : ids) {
-      Connection c = connections.get(id);
-      if (c == null || !c.open) {
-        continue;
-      }
-      int i = indexOf(c.shard);
-      if (byShard[i] == null) {
-        byShard[i] = new ArrayList<>();
-      }
-      byShard[i].add(c);
-      count++;
-    }
-    if (count == 0) {
-      return 0;
-    }
-    SharedFrame frame = frame(binary, payload);
-    try {
-      for (int i = 0; i < byShard.length; i++) {
-        if (byShard[i] != null) {
-          dispatch(shardArray[i], frame, byShard[i]);
-        }
-      }
-    } finally {
-      frame.release();
-    }
-    return count;
+    return started.get() ? fanOut.broadcastTo(ids, binary, payload) : 0;
   }
 
-  private int indexOf(LoopShard shard) {
-    for (int i = 0; i < shardArray.length; i++) {
-      if (shardArray[i] == shard) {
-        return i;
-      }
+  @Override
+  public boolean closeWhenSlow(long connectionId, int code, String reason) {
+    String r = checkClose(code, reason);
+    Connection c = connections.get(connectionId);
+    if (c == null || !c.open) {
+      return false;
     }
-    throw new IllegalStateException("unknown shard");
-  }
-
-  /**
-   * One task per event loop per broadcast: that loop writes the shared frame to each of its
-   * connections (all of them when {@code targets} is null) and flushes each once.
-   */
-  private void dispatch(LoopShard shard, SharedFrame frame, List<Connection> targets) {
-    // Each loop gets its own copy of the frame when there are several loops, so that the
-    // per-connection retainedDuplicate() calls touch a reference count no other core writes to.
-    SharedFrame local =
-        shardArray.length > 1 ? frame.copy(ByteBufAllocator.DEFAULT) : frame.retain();
-    Runnable task =
+    Runnable set =
         () -> {
-          try {
-            int length = local.payloadLength();
-            int[] sent = {0};
-            if (targets == null) {
-              shard.forEach(c -> sent[0] += deliverShared(shard, c, local));
-            } else {
-              for (Connection c : targets) {
-                sent[0] += deliverShared(shard, c, local);
-              }
-            }
-            shard.scheduleFlush();
-            counters.messagesOut.add(sent[0]);
-            counters.bytesOut.add((long) sent[0] * length);
-          } finally {
-            local.release();
-          }
+          c.slowCloseCode = code;
+          c.slowCloseReason = r;
         };
-    // Queued even when called on this loop, to keep per-connection order (see pushFrame).
-    try {
-      shard.loop.execute(task);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      local.release(); // the server is stopping: nothing more is delivered
+    if (c.channel.eventLoop().inEventLoop()) {
+      set.run();
+    } else {
+      c.channel.eventLoop().execute(set);
     }
-  }
-
-  /**
-   * Writes without flushing: the shard flushes each written connection once, after the publications
-   * already queued on its loop, so a burst costs one write syscall per connection.
-   */
-  private int deliverShared(LoopShard shard, Connection c, SharedFrame frame) {
-    if (!admit(c)) {
-      return 0;
-    }
-    c.channel.write(frame.forConnection(c.deflate), c.channel.voidPromise());
-    shard.markWritten(c);
-    return 1;
+    return true;
   }
 
   @Override
@@ -795,6 +693,16 @@ public final class NettyWebSocketServer implements WebSocketServer {
 
   @Override
   public boolean disconnect(long connectionId, int code, String reason) {
+    String r = checkClose(code, reason);
+    Connection c = connections.get(connectionId);
+    if (c == null || !c.open) {
+      return false;
+    }
+    c.channel.eventLoop().execute(() -> startClose(c, code, r));
+    return true;
+  }
+
+  private static String checkClose(int code, String reason) {
     if (!CloseCodes.isValidOnWire(code)) {
       throw new IllegalArgumentException("close code may not be sent: " + code);
     }
@@ -802,12 +710,7 @@ public final class NettyWebSocketServer implements WebSocketServer {
     if (r.getBytes(StandardCharsets.UTF_8).length > 123) {
       throw new IllegalArgumentException("close reason longer than 123 bytes: " + r);
     }
-    Connection c = connections.get(connectionId);
-    if (c == null || !c.open) {
-      return false;
-    }
-    c.channel.eventLoop().execute(() -> startClose(c, code, r));
-    return true;
+    return r;
   }
 
   @Override

@@ -182,6 +182,7 @@ final class WebSocketConnectionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    server.writabilityChanged(conn);
     ctx.fireChannelWritabilityChanged();
   }
 
@@ -202,27 +203,24 @@ final class WebSocketConnectionHandler extends ChannelInboundHandlerAdapter {
       root = root.getCause();
     }
     if (root instanceof CorruptedWebSocketFrameException) {
-      // Netty's frame decoder and UTF-8 validator have already sent a close frame with this code
-      // and close the channel once it is flushed.
+      // The frame decoder is set not to answer violations itself, so that the close frame can go
+      // after the replies to the messages that came before the bad frame.
       CorruptedWebSocketFrameException e = (CorruptedWebSocketFrameException) root;
       int code = e.closeStatus() == null ? CloseCodes.PROTOCOL_ERROR : e.closeStatus().code();
-      server.counters().protocolClose(code);
-      conn.recordClose(code, reasonOf(e.getMessage()), true);
-      conn.closeSent = true;
-      ctx.executor().schedule(() -> ctx.close(), 2, TimeUnit.SECONDS);
+      closeAfterQueued(ctx, code, reasonOf(e.getMessage()));
       log.debug("connection {} closed with {}: {}", conn.id, code, e.getMessage());
     } else if (root instanceof ProtocolViolationException) {
       ProtocolViolationException e = (ProtocolViolationException) root;
-      closeWith(ctx, e.code(), reasonOf(e.getMessage()));
+      closeAfterQueued(ctx, e.code(), reasonOf(e.getMessage()));
       log.debug("connection {} closed with {}: {}", conn.id, e.code(), e.getMessage());
     } else if (root instanceof TooLongFrameException) {
-      closeWith(ctx, CloseCodes.MESSAGE_TOO_BIG, "message too big");
+      closeAfterQueued(ctx, CloseCodes.MESSAGE_TOO_BIG, "message too big");
     } else if (root instanceof DecompressionException) {
       String m = String.valueOf(root.getMessage());
       if (m.contains("maximum size")) {
-        closeWith(ctx, CloseCodes.MESSAGE_TOO_BIG, "message too big");
+        closeAfterQueued(ctx, CloseCodes.MESSAGE_TOO_BIG, "message too big");
       } else {
-        closeWith(ctx, CloseCodes.INVALID_PAYLOAD, "invalid compressed data");
+        closeAfterQueued(ctx, CloseCodes.INVALID_PAYLOAD, "invalid compressed data");
       }
     } else if (root instanceof IOException || root.getCause() instanceof IOException) {
       log.debug("connection {}: {}", conn.id, root.toString());
@@ -237,8 +235,25 @@ final class WebSocketConnectionHandler extends ChannelInboundHandlerAdapter {
     if (message == null) {
       return "";
     }
-    // A close reason must fit a control frame: 123 bytes of UTF-8 at most.
+    // A close reason must fit a control frame: 123 bytes of UTF-8 at most. Decoder messages are
+    // ASCII, where 100 characters are 100 bytes, leaving room to spare.
     return message.length() > 100 ? message.substring(0, 100) : message;
+  }
+
+  /**
+   * Stops reading frames at once, and closes with {@code code} after what is already queued for the
+   * connection: the replies to the valid messages that arrived before the violation go first.
+   */
+  private void closeAfterQueued(ChannelHandlerContext ctx, int code, String reason) {
+    conn.recordClose(code, reason, true);
+    discardInput(ctx.pipeline());
+    ctx.executor().execute(() -> closeWith(ctx, code, reason));
+  }
+
+  private static void discardInput(ChannelPipeline p) {
+    if (p.get("wsdecoder") != null) {
+      p.replace("wsdecoder", "discard", new InboundDiscarder());
+    }
   }
 
   /** Sends a close frame (once) and closes TCP when it is flushed. */
@@ -255,10 +270,7 @@ final class WebSocketConnectionHandler extends ChannelInboundHandlerAdapter {
     // Stop decoding: the rest of what the peer sends is read and dropped, so that closing the
     // socket with unread input does not turn into a TCP reset that destroys our close frame
     // before the peer has read it.
-    ChannelPipeline p = ctx.pipeline();
-    if (p.get("wsdecoder") != null) {
-      p.replace("wsdecoder", "discard", new InboundDiscarder());
-    }
+    discardInput(ctx.pipeline());
     ctx.channel()
         .writeAndFlush(new CloseWebSocketFrame(code, reason))
         .addListener(

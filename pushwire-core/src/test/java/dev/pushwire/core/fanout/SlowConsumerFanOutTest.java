@@ -110,9 +110,13 @@ class SlowConsumerFanOutTest {
     }
     assertThat(got.size() + drops).isEqualTo(MESSAGES);
     // All that was queued for it fits in the kernel's buffers (the server's send buffer, the
-    // reader's receive buffer) plus the high water mark: the server's memory for a slow reader is
-    // bounded, however much is broadcast.
-    long bound = KERNEL_SEND_BUFFER_MAX + stalled.getReceiveBufferSize() + 64 * 1024 + MESSAGE_SIZE;
+    // reader's receive buffer) plus the slow-consumer bound: the server's memory for a slow reader
+    // is bounded, however much is broadcast.
+    long bound =
+        KERNEL_SEND_BUFFER_MAX
+            + stalled.getReceiveBufferSize()
+            + server.settings().slowConsumerMaxPending()
+            + MESSAGE_SIZE;
     assertThat((long) got.size() * (MESSAGE_SIZE + 4)).isLessThanOrEqualTo(bound);
     System.out.printf(
         "DROP: %d broadcasts, %d dropped for the stalled reader, %d delivered to it later%n",
@@ -128,8 +132,12 @@ class SlowConsumerFanOutTest {
     broadcastAllInBatches();
 
     assertNormalClientsGotEverything();
-    assertThat(server.stats().slowConsumerCloses()).isEqualTo(1);
+    await(() -> server.stats().slowConsumerCloses() == 1, "the stalled reader to be found slow");
     assertThat(server.stats().slowConsumerDrops()).isZero();
+    // The reader is told, once it reads again: what was queued before the close, in order, then a
+    // close frame with 1008.
+    assertThat(readUntilCloseFrame(stalled)).isEqualTo("1008 slow consumer");
+    assertTcpClosed(stalled);
     await(() -> !closes.isEmpty(), "the stalled reader's close event");
     assertThat(closes)
         .singleElement()
@@ -141,7 +149,6 @@ class SlowConsumerFanOutTest {
             });
     assertThat(server.exists(stalledId)).isFalse();
     assertThat(server.connectionCount()).isEqualTo(NORMAL_CLIENTS);
-    assertTcpClosed(stalled);
   }
 
   // ---- set-up ----
@@ -154,6 +161,7 @@ class SlowConsumerFanOutTest {
                 .port(0)
                 .ioThreads(1)
                 .writeBufferWaterMarks(16 * 1024, 64 * 1024)
+                .slowConsumerMaxPending(128 * 1024)
                 .slowConsumerPolicy(policy)
                 .pingInterval(Duration.ZERO)
                 .idleTimeout(Duration.ZERO)
@@ -327,6 +335,37 @@ class SlowConsumerFanOutTest {
     byte[] payload = new byte[(int) length];
     in.readFully(payload);
     return new String(payload, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Reads the stalled socket's text frames (in order, each intact) up to the close frame; returns
+   * its code and reason.
+   */
+  private static String readUntilCloseFrame(Socket socket) throws IOException {
+    DataInputStream in = new DataInputStream(socket.getInputStream());
+    int previous = -1;
+    while (true) {
+      int b0 = in.readUnsignedByte();
+      int b1 = in.readUnsignedByte();
+      long length = b1 & 0x7F;
+      if (length == 126) {
+        length = in.readUnsignedShort();
+      } else if (length == 127) {
+        length = in.readLong();
+      }
+      byte[] payload = new byte[(int) length];
+      in.readFully(payload);
+      if (b0 == 0x88) {
+        int code = ((payload[0] & 0xff) << 8) | (payload[1] & 0xff);
+        return code + " " + new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8);
+      }
+      assertThat(b0).as("a final text frame").isEqualTo(0x81);
+      String text = new String(payload, StandardCharsets.UTF_8);
+      int seq = Integer.parseInt(text.substring(0, 6));
+      assertThat(seq).as("order of the stalled reader's messages").isGreaterThan(previous);
+      assertThat(text).isEqualTo(message(seq));
+      previous = seq;
+    }
   }
 
   /** Reads whatever the server had queued and then expects end of stream (or a reset). */

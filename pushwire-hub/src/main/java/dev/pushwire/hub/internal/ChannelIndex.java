@@ -5,8 +5,11 @@ import dev.pushwire.hub.ErrorCode;
 import dev.pushwire.hub.HistoryOptions;
 import dev.pushwire.hub.HistoryResult;
 import dev.pushwire.hub.HubException;
+import dev.pushwire.hub.OffsetRange;
 import dev.pushwire.hub.Publication;
+import dev.pushwire.hub.StreamPosition;
 import dev.pushwire.hub.SubscribeResult;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -32,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * read before its pub/sub message arrives): such a subscription goes live "catching up", skipping
  * the live publications it already got, so those are not sent twice either.
  *
+ * <p>When the broker reports a gap it could not fill ({@link #onGap}), plain subscribers carry on
+ * (they get at most once), and each {@code pushwire.v1} subscription ends: the hub tells the client
+ * to resubscribe with its position, so that its own history read fills what it can and reports the
+ * rest as lost. A subscription still pending at that moment goes live with its history read only,
+ * then ends the same way.
+ *
  * <p>No global lock: a concurrent map of channels, one monitor per channel.
  */
 final class ChannelIndex {
@@ -43,13 +52,22 @@ final class ChannelIndex {
    */
   static final int MAX_PENDING_BUFFER = 10_000;
 
+  /** Ends subscriptions that the index dropped; called without the channel's lock. */
+  @FunctionalInterface
+  interface LostSubscriptions {
+    /** {@code connectionId}'s subscription to {@code channel} was dropped after a stream gap. */
+    void lost(long connectionId, String channel);
+  }
+
   private final ConcurrentHashMap<String, ChannelState> channels = new ConcurrentHashMap<>();
   private final Broker broker;
   private final Delivery delivery;
+  private final LostSubscriptions onLost;
 
-  ChannelIndex(Broker broker, Delivery delivery) {
+  ChannelIndex(Broker broker, Delivery delivery, LostSubscriptions onLost) {
     this.broker = broker;
     this.delivery = delivery;
+    this.onLost = onLost;
   }
 
   /**
@@ -150,6 +168,67 @@ final class ChannelIndex {
     }
   }
 
+  /**
+   * The broker could not deliver {@code channel}'s publications after {@code last}: {@code
+   * pushwire.v1} subscriptions end (see the class comment). Returns how many did.
+   */
+  int onGap(String channel, StreamPosition last) {
+    ChannelState st = channels.get(channel);
+    if (st == null) {
+      return 0;
+    }
+    List<Long> ended = new ArrayList<>();
+    int plain;
+    synchronized (st) {
+      if (st.removed) {
+        return 0;
+      }
+      ended.addAll(st.v1);
+      st.v1.clear();
+      for (Iterator<Map.Entry<Long, ChannelState.CatchUp>> it = st.catchingUp.entrySet().iterator();
+          it.hasNext(); ) {
+        Map.Entry<Long, ChannelState.CatchUp> e = it.next();
+        if (e.getValue().v1()) {
+          ended.add(e.getKey());
+          it.remove();
+        }
+      }
+      for (Subscription s : st.pending.values()) {
+        if (s.connection.v1) {
+          s.gapped = true;
+        }
+      }
+      plain = st.plain.size();
+      releaseIfEmpty(st);
+    }
+    log.warn(
+        "Channel {}: the broker lost publications after {} and could not read them from history;"
+            + " {} pushwire.v1 subscriptions told to resubscribe, {} plain subscribers carry on",
+        channel,
+        last == null ? "the subscription" : "offset " + last.offset() + " of epoch " + last.epoch(),
+        ended.size(),
+        plain);
+    for (Long id : ended) {
+      onLost.lost(id, channel);
+    }
+    return ended.size();
+  }
+
+  /** Whether {@code sub} is still one of its channel's subscriptions, pending or live. */
+  boolean holds(Subscription sub) {
+    ChannelState st = sub.state;
+    if (st == null) {
+      return false;
+    }
+    synchronized (st) {
+      long id = sub.connection.id;
+      return !st.removed
+          && (st.pending.get(id) == sub
+              || (sub.connection.v1 ? st.v1 : st.plain).contains(id)
+              || st.catchingUp.containsKey(id));
+    }
+  }
+
   /** Channels with subscribers (live or pending) and their counts. */
   Map<String, Integer> counts() {
     Map<String, Integer> out = new TreeMap<>();
@@ -200,6 +279,7 @@ final class ChannelIndex {
       Throwable error,
       CompletableFuture<SubscribeResult> result) {
     SubscribeResult done;
+    boolean gapped;
     synchronized (st) {
       long id = sub.connection.id;
       if (st.pending.get(id) != sub) {
@@ -220,18 +300,40 @@ final class ChannelIndex {
                     "too many publications on " + sub.channel + " while subscribing; try again"));
         return;
       }
+      gapped = sub.gapped;
       done = goLive(st, sub, history);
     }
     result.complete(done);
+    if (gapped) {
+      onLost.lost(sub.connection.id, sub.channel);
+    }
   }
 
-  /** Under the channel's lock: reply, missed publications, buffered ones, then the live set. */
+  /**
+   * Under the channel's lock: reply, missed publications, buffered ones, then the live set. A
+   * subscription whose stream had a gap meanwhile gets the reply and the history read only, and
+   * does not go live.
+   */
   private SubscribeResult goLive(ChannelState st, Subscription sub, HistoryResult history) {
-    boolean recovered = sub.since != null && history.recoverable();
-    var missed = recovered ? history.publications() : List.<Publication>of();
+    StreamPosition since = sub.since;
+    boolean recovered = since != null && history.recoverable();
+    List<Publication> missed = List.of();
+    OffsetRange lost = null;
+    if (recovered) {
+      missed = history.publications();
+    } else if (since != null
+        && since.epoch().equals(history.epoch())
+        && since.offset() < history.offset()) {
+      // Same epoch, but history no longer holds all of it: send what it holds, name what it lost.
+      missed = history.publications();
+      long firstKept = missed.isEmpty() ? history.offset() + 1 : missed.get(0).offset();
+      if (firstKept > since.offset() + 1) {
+        lost = new OffsetRange(since.offset() + 1, firstKept - 1);
+      }
+    }
     SubscribeResult r =
         new SubscribeResult(
-            sub.channel, recovered, history.offset(), history.epoch(), missed.size());
+            sub.channel, recovered, history.offset(), history.epoch(), missed.size(), lost);
     try {
       sub.beforeLive.accept(r);
     } catch (RuntimeException e) {
@@ -243,6 +345,12 @@ final class ChannelIndex {
     long last = history.offset();
     for (Publication p : missed) {
       delivery.send(id, st.encoder.forClient(v1, p));
+    }
+    if (sub.gapped) {
+      // What arrived live since the read may jump over the gap: the client resubscribes from here.
+      sub.buffer.clear();
+      releaseIfEmpty(st);
+      return r;
     }
     for (Publication p : sub.buffer) {
       boolean sameEpoch = p.epoch().equals(epoch);

@@ -23,6 +23,12 @@ public interface Delivery {
   /** Closes a connection with {@code code} after what is queued for it. */
   void close(long connectionId, int code, String reason);
 
+  /**
+   * Makes a connection close with {@code code} and {@code reason} when it cannot keep up, instead
+   * of the server's slow-consumer policy.
+   */
+  void closeWhenSlow(long connectionId, int code, String reason);
+
   /** Runs {@code task} every {@code period} until the handle is cancelled. */
   TimerHandle every(Duration period, Runnable task);
 }

@@ -13,6 +13,7 @@ import dev.pushwire.core.TimerHandle;
 import dev.pushwire.core.WebSocketServer;
 import dev.pushwire.hub.AccessPolicy;
 import dev.pushwire.hub.Broker;
+import dev.pushwire.hub.BrokerListener;
 import dev.pushwire.hub.ChannelName;
 import dev.pushwire.hub.CommandHandler;
 import dev.pushwire.hub.ConnectionRecord;
@@ -24,6 +25,7 @@ import dev.pushwire.hub.HubConfig;
 import dev.pushwire.hub.HubException;
 import dev.pushwire.hub.PresenceEntry;
 import dev.pushwire.hub.PresenceStats;
+import dev.pushwire.hub.Publication;
 import dev.pushwire.hub.PublishResult;
 import dev.pushwire.hub.Registry;
 import dev.pushwire.hub.StreamPosition;
@@ -59,6 +61,8 @@ public final class HubImpl implements Hub {
   private static final Duration PROBLEM_LOG_INTERVAL = Duration.ofSeconds(30);
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
   private static final int MAX_REASON_BYTES = 123;
+  private static final String STREAM_GAP = "stream_gap";
+  private static final String RESUBSCRIBE = "resubscribe";
 
   private final Delivery delivery;
   private final WebSocketServer server;
@@ -70,6 +74,7 @@ public final class HubImpl implements Hub {
   private final ChannelIndex index;
   private final V1ProtocolHandler protocol;
   private final LimitCounters limits = new LimitCounters();
+  private final LimitCounters signals = new LimitCounters();
   private final ConcurrentHashMap<Long, LocalConnection> connections = new ConcurrentHashMap<>();
   private final ThrottledLog registryProblems =
       new ThrottledLog(log, "Registry write", PROBLEM_LOG_INTERVAL);
@@ -104,9 +109,21 @@ public final class HubImpl implements Hub {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.ownsBackends = ownsBackends;
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.index = new ChannelIndex(broker, delivery);
+    this.index = new ChannelIndex(broker, delivery, this::subscriptionLost);
     this.protocol = new V1ProtocolHandler(this, delivery, config);
-    broker.start(index::onPublication);
+    broker.start(
+        new BrokerListener() {
+          @Override
+          public void onPublication(String channel, Publication publication) {
+            index.onPublication(channel, publication);
+          }
+
+          @Override
+          public void onGap(String channel, StreamPosition lastDelivered) {
+            signals.increment(STREAM_GAP);
+            index.onGap(channel, lastDelivered);
+          }
+        });
   }
 
   /** Creates a hub on {@code server} and sets the server's open, message and close listeners. */
@@ -197,6 +214,10 @@ public final class HubImpl implements Hub {
       c.commands = new TokenBucket(config.commandRate(), config.commandBurst(), clock.millis());
     }
     connections.put(c.id, c);
+    if (v1) {
+      // A v1 client that cannot keep up reconnects and recovers what it missed from history.
+      delivery.closeWhenSlow(c.id, CLOSE_SLOW_CONSUMER, "slow consumer");
+    }
     startRefreshTimer();
     synchronized (c) {
       registryWrite(() -> registry.register(c.record()));
@@ -371,6 +392,41 @@ public final class HubImpl implements Hub {
   @Override
   public Map<String, Long> limitsTriggered() {
     return limits.snapshot();
+  }
+
+  @Override
+  public Map<String, Long> deliverySignals() {
+    return signals.snapshot();
+  }
+
+  /**
+   * The index dropped {@code connectionId}'s subscription to {@code channel} after a gap in the
+   * channel's stream: forget it, then ask the client to resubscribe. The client can only send its
+   * new subscribe after the notice, which goes out after the subscription is forgotten here.
+   */
+  private void subscriptionLost(long connectionId, String channel) {
+    LocalConnection c = connections.get(connectionId);
+    if (c == null) {
+      return;
+    }
+    synchronized (c) {
+      Subscription sub = c.subscriptions.get(channel);
+      if (c.closed || sub == null || index.holds(sub)) {
+        return; // closed, unsubscribed meanwhile, or already subscribed again
+      }
+      c.subscriptions.remove(channel);
+      removePresenceAfter(sub);
+      registryWrite(() -> registry.register(c.record()));
+    }
+    signals.increment(RESUBSCRIBE);
+    delivery.send(
+        connectionId,
+        PushEncoder.unsubscribed(
+            channel,
+            "insufficient_state",
+            "this node missed publications on "
+                + channel
+                + " that it cannot read from history: subscribe again with since"));
   }
 
   @Override

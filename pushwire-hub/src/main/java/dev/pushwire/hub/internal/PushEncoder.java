@@ -66,6 +66,20 @@ final class PushEncoder {
     return head + p.offset() + middle + data + '}';
   }
 
+  /**
+   * The notice that ends a {@code pushwire.v1} subscription the client did not end: {@code
+   * {"channel":..,"unsubscribed":{"code":..,"resubscribe":true,"message":..}}}.
+   */
+  static String unsubscribed(String channel, String code, String message) {
+    return "{\"channel\":"
+        + Json.quote(channel)
+        + ",\"unsubscribed\":{\"code\":"
+        + Json.quote(code)
+        + ",\"resubscribe\":true,\"message\":"
+        + Json.quote(message)
+        + "}}";
+  }
+
   /** What connection {@code v1 ? pushwire.v1 : plain} receives. */
   String forClient(boolean v1, Publication p) {
     return v1 ? envelope(p) : plain(p);

@@ -11,11 +11,9 @@ import java.util.Objects;
  * ({@link WebSocketServer#broadcast(Collection, String)}), which frames each message once and
  * writes it per event loop.
  *
- * <p>Ordering: the server queues a write made from another thread behind the target loop's pending
- * tasks, but performs a write made on the target loop at once. The hub's writes to one connection
- * are ordered by its channel locks, so they stay in order as long as they are all made either on
- * the connection's loop or off it, which holds for the memory broker with subscriptions made from
- * the connection's own loop (the protocol) and for brokers that deliver on their own threads.
+ * <p>Ordering: every write the server makes, from any thread including the target loop, is queued
+ * on the target connection's loop, so writes to one connection keep the order in which they were
+ * called. The hub makes its writes to a connection under that channel's lock, so they are ordered.
  */
 final class ServerDelivery implements Delivery {
   private final WebSocketServer server;
@@ -39,6 +37,11 @@ final class ServerDelivery implements Delivery {
   @Override
   public void close(long connectionId, int code, String reason) {
     server.disconnect(connectionId, code, reason);
+  }
+
+  @Override
+  public void closeWhenSlow(long connectionId, int code, String reason) {
+    server.closeWhenSlow(connectionId, code, reason);
   }
 
   @Override

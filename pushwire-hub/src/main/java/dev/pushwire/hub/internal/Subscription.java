@@ -30,6 +30,12 @@ final class Subscription {
   /** Set when the buffer outgrew its bound; guarded by the channel state's monitor. */
   boolean overflowed;
 
+  /**
+   * Set when the broker reported a gap in the channel's stream while this was pending; guarded by
+   * the channel state's monitor.
+   */
+  boolean gapped;
+
   /** The channel this subscription joined; set under the connection's monitor. */
   ChannelState state;
 

@@ -291,6 +291,11 @@ final class V1ProtocolHandler {
     result.put("recovered", r.recovered());
     result.put("offset", r.offset());
     result.put("epoch", r.epoch());
+    if (r.lost() != null) {
+      ObjectNode lost = result.putObject("lost");
+      lost.put("from", r.lost().from());
+      lost.put("to", r.lost().to());
+    }
     return result;
   }
 

@@ -70,9 +70,17 @@ final class ControlledBroker implements Broker {
     mode = Mode.STRADDLE;
   }
 
+  private volatile BrokerListener listener;
+
   @Override
   public void start(BrokerListener listener) {
+    this.listener = listener;
     delegate.start(listener);
+  }
+
+  /** Reports a gap on {@code channel} after {@code last} to the node, as a broker would. */
+  void gap(String channel, dev.pushwire.hub.StreamPosition last) {
+    listener.onGap(channel, last);
   }
 
   @Override

@@ -19,6 +19,7 @@ final class RecordingDelivery implements Delivery {
 
   private final Map<Long, List<String>> received = new ConcurrentHashMap<>();
   private final Map<Long, Close> closes = new ConcurrentHashMap<>();
+  private final Map<Long, Close> slowCloses = new ConcurrentHashMap<>();
   private final List<String> fanOuts = Collections.synchronizedList(new ArrayList<>());
   final AtomicInteger timers = new AtomicInteger();
 
@@ -39,6 +40,11 @@ final class RecordingDelivery implements Delivery {
   @Override
   public void close(long connectionId, int code, String reason) {
     closes.putIfAbsent(connectionId, new Close(code, reason));
+  }
+
+  @Override
+  public void closeWhenSlow(long connectionId, int code, String reason) {
+    slowCloses.put(connectionId, new Close(code, reason));
   }
 
   @Override
@@ -73,6 +79,11 @@ final class RecordingDelivery implements Delivery {
   /** The close the hub asked for, or {@code null}. */
   Close closeOf(long id) {
     return closes.get(id);
+  }
+
+  /** The close the hub asked for when the connection cannot keep up, or {@code null}. */
+  Close slowCloseOf(long id) {
+    return slowCloses.get(id);
   }
 
   /** Each text handed to the fan-out path, once per call. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushwire.hub.HubConfig;
 import dev.pushwire.hub.MemoryBroker;
 import dev.pushwire.hub.MemoryRegistry;
+import dev.pushwire.hub.OffsetRange;
 import dev.pushwire.hub.PublishResult;
 import dev.pushwire.hub.StreamPosition;
 import dev.pushwire.hub.SubscribeResult;
@@ -53,15 +54,46 @@ class RecoveryTest {
   }
 
   @Test
-  void positionOlderThanTheHistoryIsNotRecoveredAndOnlyLiveOnesFollow() {
+  void positionOlderThanTheHistoryGetsWhatIsKeptAndNamesWhatIsLost() {
     String epoch = publish(8).epoch(); // history keeps 4..8
     long id = f.openV1();
-    SubscribeResult r = join(f.hub.subscribe(id, "news", new StreamPosition(2, epoch)));
+    SubscribeResult r = join(f.hub.subscribe(id, "news", new StreamPosition(1, epoch)));
     join(f.hub.publishText("news", "m9"));
     assertThat(r.recovered()).isFalse();
+    assertThat(r.lost()).isEqualTo(new OffsetRange(2, 3));
     assertThat(r.offset()).isEqualTo(8);
     assertThat(r.epoch()).isEqualTo(epoch);
-    assertThat(offsets(id)).containsExactly(9L);
+    assertThat(r.recoveredPublications()).isEqualTo(5);
+    assertThat(offsets(id)).containsExactly(4L, 5L, 6L, 7L, 8L, 9L);
+  }
+
+  @Test
+  void theV1ReplyNamesTheLostOffsets() {
+    String epoch = publish(8).epoch(); // history keeps 4..8
+    long id = f.openV1();
+    f.send(
+        id,
+        "{\"id\":7,\"op\":\"subscribe\",\"channel\":\"news\",\"since\":{\"offset\":2,\"epoch\":\""
+            + epoch
+            + "\"}}");
+    List<JsonNode> got = f.json(id);
+    JsonNode result = got.get(0).get("result");
+    assertThat(result.get("recovered").asBoolean()).isFalse();
+    assertThat(result.get("lost").get("from").asLong()).isEqualTo(3);
+    assertThat(result.get("lost").get("to").asLong()).isEqualTo(3);
+    assertThat(got.subList(1, got.size()))
+        .extracting(n -> n.get("offset").asLong())
+        .containsExactly(4L, 5L, 6L, 7L, 8L);
+  }
+
+  @Test
+  void aPositionAheadOfTheChannelIsNotRecoveredAndLosesNothingNamed() {
+    String epoch = publish(3).epoch();
+    long id = f.openV1();
+    SubscribeResult r = join(f.hub.subscribe(id, "news", new StreamPosition(9, epoch)));
+    assertThat(r.recovered()).isFalse();
+    assertThat(r.lost()).isNull();
+    assertThat(f.delivery.messages(id)).isEmpty();
   }
 
   @Test

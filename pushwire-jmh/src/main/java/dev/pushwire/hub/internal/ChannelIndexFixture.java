@@ -25,7 +25,14 @@ final class ChannelIndexFixture {
 
   final MemoryBroker broker = new MemoryBroker();
   final LastMessageDelivery delivery = new LastMessageDelivery();
-  final ChannelIndex index = new ChannelIndex(broker, delivery);
+  final ChannelIndex index =
+      new ChannelIndex(
+          broker,
+          delivery,
+          (id, channel) -> {
+            // The memory broker has no gaps: nothing is ever lost here.
+            throw new IllegalStateException("connection " + id + " lost " + channel);
+          });
   private final AtomicLong nextConnectionId = new AtomicLong(1);
 
   ChannelIndexFixture() {

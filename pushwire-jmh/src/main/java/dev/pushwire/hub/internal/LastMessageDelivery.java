@@ -43,6 +43,11 @@ final class LastMessageDelivery implements Delivery {
   }
 
   @Override
+  public void closeWhenSlow(long connectionId, int code, String reason) {
+    // Benchmarks have no slow consumers: nothing to remember.
+  }
+
+  @Override
   public TimerHandle every(Duration period, Runnable task) {
     // The hub's registry refresh timer; never firing it keeps background work out of the figures.
     return new TimerHandle() {

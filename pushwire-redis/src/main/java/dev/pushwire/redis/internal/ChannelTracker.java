@@ -21,11 +21,16 @@ import org.slf4j.LoggerFactory;
  * again after a reconnect, it reads the channel's history after that position, delivers what it
  * missed in order, then what arrived in the meantime. It never delivers an offset twice in one
  * epoch, and it delivers one channel's publications one at a time in offset order (all under this
- * object's monitor), as {@code BrokerListener} requires. What history no longer holds stays missed;
- * the publications after it still arrive.
+ * object's monitor), as {@code BrokerListener} requires.
  *
- * <p>The baseline is the first publication delivered after the node subscribed: before it, the
- * hub's own history read after subscribing covers the gap.
+ * <p>A gap it cannot fill is reported, never hidden: when history no longer holds all of it, when
+ * the channel's epoch changed (Redis lost the stream), or when history cannot be read for several
+ * seconds, it reports the gap ({@code BrokerListener#onGap}) before it delivers what comes after.
+ * When more arrives during a fill than it buffers, it fills again from where it got to.
+ *
+ * <p>The baseline is the channel's top position read right after the node subscribed ({@link
+ * #baseline}), or the first publication delivered, whichever comes first: before it, the hub's own
+ * history read after subscribing covers what came earlier.
  */
 public final class ChannelTracker {
   private static final Logger log = LoggerFactory.getLogger(ChannelTracker.class);
@@ -42,22 +47,41 @@ public final class ChannelTracker {
   private final String channel;
   private final Function<StreamPosition, CompletionStage<HistoryResult>> readAfter;
   private final Consumer<Publication> deliver;
+  private final Consumer<StreamPosition> gap;
   private final ArrayDeque<Publication> buffer = new ArrayDeque<>();
   private StreamPosition last;
   private boolean filling;
+
+  /** More arrived during the current fill than the buffer holds: fill again after it. */
+  private boolean overflowed;
+
   private boolean closed;
 
   /**
    * @param readAfter reads the channel's history after a position (all of it that is kept)
    * @param deliver hands one publication to the broker's listener; must not throw
+   * @param gap reports a gap that cannot be filled, after the last position delivered (null if
+   *     none); must not throw
    */
   public ChannelTracker(
       String channel,
       Function<StreamPosition, CompletionStage<HistoryResult>> readAfter,
-      Consumer<Publication> deliver) {
+      Consumer<Publication> deliver,
+      Consumer<StreamPosition> gap) {
     this.channel = channel;
     this.readAfter = readAfter;
     this.deliver = deliver;
+    this.gap = gap;
+  }
+
+  /**
+   * The channel's top position, read after the node subscribed: what comes after it must be
+   * delivered. Ignored once a publication was delivered.
+   */
+  public synchronized void baseline(StreamPosition top) {
+    if (!closed && last == null) {
+      last = top;
+    }
   }
 
   /** A publication that arrived on the channel's topic. */
@@ -69,18 +93,30 @@ public final class ChannelTracker {
       if (buffer.size() < MAX_BUFFER) {
         buffer.add(p);
       } else {
-        log.warn(
-            "Dropped offset {} on {}: too many arrived while filling a gap", p.offset(), channel);
+        overflowed = true; // history has it: read again after this fill
       }
       return;
     }
-    if (last == null || isNext(p)) {
+    if (last == null) {
       deliverOne(p);
-    } else if (isNewer(p)) {
-      buffer.add(p);
-      fill(p.epoch().equals(last.epoch()) ? last : new StreamPosition(0, p.epoch()));
+    } else if (p.epoch().equals(last.epoch())) {
+      if (p.offset() == last.offset() + 1) {
+        deliverOne(p);
+      } else if (p.offset() > last.offset()) {
+        buffer.add(p);
+        fill(last);
+      }
+      // else: an offset already delivered; dropping it keeps delivery at most once.
+    } else {
+      // Redis lost the stream and started a new epoch: what the old one had after `last` is gone.
+      reportGap();
+      if (p.offset() == 1) {
+        deliverOne(p);
+      } else {
+        buffer.add(p);
+        fill(new StreamPosition(0, p.epoch()));
+      }
     }
-    // else: an offset already delivered; dropping it keeps delivery at most once.
   }
 
   /** The node's pub/sub connection subscribed to the channel again (after a reconnect). */
@@ -99,10 +135,6 @@ public final class ChannelTracker {
   /** The last position delivered, or {@code null} before the first. */
   public synchronized StreamPosition last() {
     return last;
-  }
-
-  private boolean isNext(Publication p) {
-    return p.epoch().equals(last.epoch()) ? p.offset() == last.offset() + 1 : p.offset() == 1;
   }
 
   private boolean isNewer(Publication p) {
@@ -158,11 +190,20 @@ public final class ChannelTracker {
           since.offset(),
           MAX_FILL_ATTEMPTS,
           RedisErrors.unwrap(error).toString());
+      reportGap();
     } else {
+      if (!history.recoverable()) { // the broker read it after `since`: anything lost is a gap
+        reportGap();
+      }
       for (Publication p : history.publications()) {
         if (isNewer(p)) {
           deliverOne(p);
         }
+      }
+      if (last == null || !last.epoch().equals(history.epoch())) {
+        // A new epoch with nothing kept yet: the stream goes on from its top; the gap that leads
+        // here is reported already.
+        last = history.top();
       }
     }
     Publication p;
@@ -171,6 +212,14 @@ public final class ChannelTracker {
         deliverOne(p);
       }
     }
+    if (overflowed) {
+      overflowed = false;
+      fill(last);
+    }
+  }
+
+  private void reportGap() {
+    gap.accept(last);
   }
 
   private void deliverOne(Publication p) {

@@ -92,6 +92,21 @@ public final class ConfigSchema {
         ServerConfig.Builder::slowConsumerPolicy,
         ServerConfig::slowConsumerPolicy);
     add(
+        "slow-consumer-timeout",
+        ValueType.durationAtLeast(Duration.ofMillis(10), "a duration of at least 10ms, such as 3s"),
+        ServerConfig.Builder::slowConsumerTimeout,
+        ServerConfig::slowConsumerTimeout);
+    add(
+        "slow-consumer-max-pending",
+        ValueType.size(1024 * 1024),
+        ServerConfig.Builder::slowConsumerMaxPending,
+        ServerConfig::slowConsumerMaxPending);
+    add(
+        "drain-notice",
+        ValueType.durationOrOff(Duration.ofMillis(1), "0 (none) or a duration such as 2s"),
+        ServerConfig.Builder::drainNotice,
+        ServerConfig::drainNotice);
+    add(
         "log-level",
         ValueType.oneOf(LogLevel.class),
         ServerConfig.Builder::logLevel,

@@ -93,6 +93,7 @@ public final class NodeMetrics implements AutoCloseable {
   private final Set<String> refusalReasons = ConcurrentHashMap.newKeySet();
   private final Set<Integer> closeCodes = ConcurrentHashMap.newKeySet();
   private final Set<String> limitReasons = ConcurrentHashMap.newKeySet();
+  private final Set<String> signals = ConcurrentHashMap.newKeySet();
   private final Timer latency;
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private volatile ServerStats stats;
@@ -301,6 +302,7 @@ public final class NodeMetrics implements AutoCloseable {
     Hub h = hub;
     if (h != null) {
       h.limitsTriggered().keySet().forEach(this::limitCounter);
+      h.deliverySignals().keySet().forEach(this::signalCounter);
     }
     return sampleHistory().handle((v, e) -> registry.scrape());
   }
@@ -431,6 +433,23 @@ public final class NodeMetrics implements AutoCloseable {
               "Hub limits that triggered, by reason (rate_limited, garbage_close,"
                   + " too_many_subscriptions, forbidden, ...)")
           .tag("reason", reason)
+          .register(registry);
+    }
+  }
+
+  private void signalCounter(String signal) {
+    if (signals.add(signal)) {
+      FunctionCounter.builder(
+              "pushwire.delivery.signals",
+              this,
+              m -> {
+                Hub h = m.hub;
+                return h == null ? 0 : h.deliverySignals().getOrDefault(signal, 0L);
+              })
+          .description(
+              "Times this node told clients it could not deliver everything, by signal (stream_gap:"
+                  + " a broker gap it could not fill; resubscribe: unsubscribed notices sent)")
+          .tag("signal", signal)
           .register(registry);
     }
   }

@@ -35,6 +35,7 @@ public final class Readiness {
 
   private final Supplier<List<String>> backendProblems;
   private volatile State state = State.STARTING;
+  private volatile long drainingSinceNanos;
 
   /** Readiness that also asks {@code backendProblems} (one line per unavailable backend). */
   public Readiness(Supplier<List<String>> backendProblems) {
@@ -58,7 +59,13 @@ public final class Readiness {
       return false;
     }
     state = State.DRAINING;
+    drainingSinceNanos = System.nanoTime();
     return true;
+  }
+
+  /** When draining began ({@link System#nanoTime()}); meaningful once {@link #draining()} ran. */
+  public long drainingSinceNanos() {
+    return drainingSinceNanos;
   }
 
   /** The node has stopped. */

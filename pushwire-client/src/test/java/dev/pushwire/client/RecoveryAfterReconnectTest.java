@@ -77,7 +77,13 @@ class RecoveryAfterReconnectTest {
     for (int d = 1; d <= drops; d++) {
       int threshold = d * total / (drops + 2);
       await().atMost(WAIT).until(() -> sent.get() >= threshold);
-      await().atMost(WAIT).until(() -> client.state() == ConnectionState.OPEN);
+      int answers = d;
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  rec.events(SubscribedEvent.class).size() >= answers
+                      && node.hub.subscribers("ticks").size() == 1);
       assertThat(node.disconnectSubscribers("ticks", 1011, "dropped by the test"))
           .as("drop %d", d)
           .isEqualTo(1);

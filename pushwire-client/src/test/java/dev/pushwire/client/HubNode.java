@@ -34,22 +34,31 @@ final class HubNode implements AutoCloseable {
 
   /** A node with the memory broker and registry. */
   static HubNode start(HubConfig config) {
-    return new HubNode(config, new MemoryBroker(), new MemoryRegistry(), true);
+    return start(settings().build(), config);
+  }
+
+  /** A node with the memory broker and registry, and server {@code settings}. */
+  static HubNode start(ServerSettings settings, HubConfig config) {
+    return new HubNode(settings, config, new MemoryBroker(), new MemoryRegistry(), true);
   }
 
   /** A node on {@code broker} and {@code registry}, which it does not close. */
   static HubNode start(HubConfig config, Broker broker, Registry registry) {
-    return new HubNode(config, broker, registry, false);
+    return new HubNode(settings().build(), config, broker, registry, false);
   }
 
-  private HubNode(HubConfig config, Broker broker, Registry registry, boolean ownsBackends) {
-    server =
-        WebSocketServer.create(
-            ServerSettings.newBuilder()
-                .host("127.0.0.1")
-                .port(0)
-                .subprotocols(Hub.SUBPROTOCOL)
-                .build());
+  /** Server settings on 127.0.0.1, any free port, with the {@code pushwire.v1} subprotocol. */
+  static ServerSettings.Builder settings() {
+    return ServerSettings.newBuilder().host("127.0.0.1").port(0).subprotocols(Hub.SUBPROTOCOL);
+  }
+
+  private HubNode(
+      ServerSettings settings,
+      HubConfig config,
+      Broker broker,
+      Registry registry,
+      boolean ownsBackends) {
+    server = WebSocketServer.create(settings);
     hub = HubImpl.install(server, config, broker, registry, ownsBackends);
     server.onHandshake(
         request -> {

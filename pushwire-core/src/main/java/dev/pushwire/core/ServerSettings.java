@@ -264,7 +264,11 @@ public final class ServerSettings {
     return slowConsumerMaxPending;
   }
 
-  /** Largest plain HTTP request body accepted (413 beyond). */
+  /**
+   * Largest plain HTTP request body accepted. A larger one is answered 413 with a JSON error that
+   * names this limit ({@code {"error":{"code":"payload_too_large","message":...}}}) before it is
+   * read whole, and the connection is closed.
+   */
   public int maxHttpBodySize() {
     return maxHttpBodySize;
   }

@@ -15,9 +15,11 @@ import java.util.Map;
  * @param slowConsumerCloses connections closed by the slow-consumer policy
  * @param handshakesRefused refused upgrade requests and dropped HTTP connections, by reason: {@code
  *     origin} (403), {@code max_connections} (503), {@code max_connections_per_ip} (429), {@code
- *     bad_request} (400, 413, 414, 431), {@code version} (426), {@code timeout} (no complete
- *     request within the handshake timeout), {@code application} (the handshake listener), {@code
- *     not_found}, {@code error}
+ *     bad_request} (400, 414, 431: malformed, no {@code Host} in HTTP/1.1, too long), {@code
+ *     too_large} (413: a body over {@link ServerSettings#maxHttpBodySize()}), {@code version}
+ *     (426), {@code timeout} (no complete request within the handshake timeout; a kept-alive
+ *     connection closed when idle after its answers is not counted), {@code application} (the
+ *     handshake listener), {@code not_found}, {@code error}
  * @param protocolCloses connections closed for a protocol violation, by close code
  */
 public record ServerStats(

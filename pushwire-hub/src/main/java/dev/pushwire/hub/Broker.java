@@ -17,7 +17,12 @@ import java.util.concurrent.CompletionStage;
  *       and no reuse.
  *   <li><b>Epochs.</b> Whenever history and offsets may have been lost (a restart of an in-memory
  *       broker, a flushed or evicted Redis key) the channel gets a new epoch, so a reader's old
- *       position can never be mistaken for a current one.
+ *       position can never be mistaken for a current one. A channel without publications reads as
+ *       offset 0 in some epoch; its first publications get that epoch as long as the broker can
+ *       vouch that nothing was published (and lost) in between, and another one otherwise.
+ *   <li><b>Bounded state.</b> Reading a channel that has no publications and no subscribed node
+ *       must not make the broker keep state for it for longer than a short while, so that readers
+ *       of random channel names cannot grow its memory.
  *   <li><b>At-most-once live delivery.</b> A node subscribed to a channel gets each publication at
  *       most once through {@link BrokerListener#onPublication}, in offset order per channel; it may
  *       miss some (network loss). Clients close such gaps through history ({@link #history}).
@@ -85,6 +90,15 @@ public interface Broker extends AutoCloseable {
    * recoverable; offsets continue in the same epoch or a new epoch starts.
    */
   CompletionStage<Void> removeHistory(String channel);
+
+  /**
+   * The number of channels with publications whose offsets and history this broker keeps in this
+   * process, or -1 when it keeps them elsewhere (a Redis server, where they expire by TTL). For
+   * memory bounds and metrics.
+   */
+  default long channelCount() {
+    return -1;
+  }
 
   /**
    * Whether calls can be expected to succeed now: the broker's server is reachable. For readiness

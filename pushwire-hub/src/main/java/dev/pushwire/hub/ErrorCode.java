@@ -29,6 +29,11 @@ public enum ErrorCode {
    * was not run. Going on closes the connection with 1008.
    */
   RATE_LIMITED("rate_limited"),
+  /**
+   * The publication would start a channel beyond the most a node keeps ({@code
+   * MemoryBroker#maxChannels()}); existing channels can still be published to.
+   */
+  TOO_MANY_CHANNELS("too_many_channels"),
   /** No open connection managed by this hub has the given id. */
   NO_CONNECTION("no_connection"),
   /** A backend (broker or registry) cannot be reached; trying again later may work. */

@@ -18,7 +18,7 @@ class MemoryBrokerTest {
 
   @Test
   void idleChannelsAreDroppedAfterTheirMetaTtlAndComeBackInANewEpoch() throws Exception {
-    broker.start((c, p) -> {});
+    broker.start(BrokerListener.atMostOnce((c, p) -> {}));
     String epoch = publish("idle", SHORT).epoch();
     clock.advance(Duration.ofMinutes(11));
     publish("busy", SHORT); // any call may sweep
@@ -35,7 +35,7 @@ class MemoryBrokerTest {
 
   @Test
   void channelsWithinTheirMetaTtlAreKept() {
-    broker.start((c, p) -> {});
+    broker.start(BrokerListener.atMostOnce((c, p) -> {}));
     publish("a", SHORT);
     clock.advance(Duration.ofMinutes(5));
     publish("b", SHORT);
@@ -46,13 +46,14 @@ class MemoryBrokerTest {
 
   @Test
   void startsOnlyOnce() {
-    broker.start((c, p) -> {});
-    assertThatThrownBy(() -> broker.start((c, p) -> {})).isInstanceOf(IllegalStateException.class);
+    broker.start(BrokerListener.atMostOnce((c, p) -> {}));
+    assertThatThrownBy(() -> broker.start(BrokerListener.atMostOnce((c, p) -> {})))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
   void closedBrokerFailsCallsAsUnavailable() {
-    broker.start((c, p) -> {});
+    broker.start(BrokerListener.atMostOnce((c, p) -> {}));
     broker.close();
     assertThatThrownBy(
             () -> broker.publish("news", new byte[] {1}, SHORT).toCompletableFuture().get())
@@ -64,7 +65,7 @@ class MemoryBrokerTest {
 
   @Test
   void dataIsCopiedOnPublish() throws Exception {
-    broker.start((c, p) -> {});
+    broker.start(BrokerListener.atMostOnce((c, p) -> {}));
     byte[] data = "abc".getBytes(StandardCharsets.UTF_8);
     broker.publish("news", data, SHORT).toCompletableFuture().get();
     data[0] = 'X';
@@ -80,7 +81,7 @@ class MemoryBrokerTest {
 
   @Test
   void publishOwnedKeepsTheArrayItIsGiven() throws Exception {
-    broker.start((c, p) -> {});
+    broker.start(BrokerListener.atMostOnce((c, p) -> {}));
     byte[] data = "abc".getBytes(StandardCharsets.UTF_8);
     broker.publishOwned("news", data, SHORT).toCompletableFuture().get();
     Publication p =

@@ -39,7 +39,7 @@ public class MemoryBrokerHistoryBenchmark {
   @Setup
   public void setUp() {
     broker = new MemoryBroker();
-    broker.start((channel, p) -> {});
+    broker.start(BrokerListener.atMostOnce((channel, p) -> {}));
     options =
         PublishOptions.of(
             new HistoryPolicy(historySize, HubConfig.DEFAULT_HISTORY_TTL),

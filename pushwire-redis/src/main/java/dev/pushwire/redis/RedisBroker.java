@@ -34,6 +34,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -51,7 +52,12 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code P meta:{channel}}: a hash with the channel's {@code epoch}, {@code top} offset and
  *       history {@code ttl}; expires {@link PublishOptions#historyMetaTtl()} after the last
  *       publication. When it is gone, the next publish or read starts a new epoch with a random
- *       value and drops any history left, so lost offsets are never reused in an old epoch.
+ *       value and drops any history left, so lost offsets are never reused in an old epoch. A read
+ *       of a channel without one makes it (top 0), so that the reader's position stays valid for
+ *       the channel's first publications, but only for {@link RedisConfig#streamMetaTtl()} (a
+ *       minute): readers of random channel names leave nothing lasting in Redis. A node subscribed
+ *       to such a channel keeps it for as long as it is (every third of that ttl), so that its
+ *       subscribers' epoch does not change under them however long the channel stays quiet.
  *   <li>{@code P history:{channel}}: a list of publications, newest first, trimmed to {@link
  *       PublishOptions#historySize()} and {@link PublishOptions#historyTtl()}.
  *   <li>{@code P ch:channel}: the pub/sub topic publications are sent to; this node subscribes to
@@ -79,6 +85,8 @@ public final class RedisBroker implements Broker {
   private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
   private static final LuaScript PUBLISH = LuaScript.load("publish.lua");
   private static final LuaScript HISTORY = LuaScript.load("history.lua");
+  private static final LuaScript KEEP = LuaScript.load("keep.lua");
+  private static final long MIN_KEEP_PERIOD_MILLIS = 50;
   private static final String[] NO_KEYS = new String[0];
 
   private final RedisConfig config;
@@ -92,6 +100,7 @@ public final class RedisBroker implements Broker {
   private final ConcurrentHashMap<String, ChannelTracker> trackers = new ConcurrentHashMap<>();
   private volatile BrokerListener listener;
   private volatile NodeMessageListener nodeListener;
+  private volatile ScheduledFuture<?> keeper;
   private volatile boolean closed;
 
   private RedisBroker(RedisConfig config, ClientResources resources, Clock clock) {
@@ -161,6 +170,12 @@ public final class RedisBroker implements Broker {
       this.listener = listener;
     }
     pubsub.addListener(new TopicListener());
+    long period = Math.max(MIN_KEEP_PERIOD_MILLIS, config.streamMetaTtl().toMillis() / 3);
+    keeper =
+        connector
+            .resources()
+            .eventExecutorGroup()
+            .scheduleAtFixedRate(this::keepQuietChannels, period, period, TimeUnit.MILLISECONDS);
     try {
       pubsub
           .async()
@@ -345,6 +360,10 @@ public final class RedisBroker implements Broker {
     }
     closed = true;
     listener = null;
+    ScheduledFuture<?> k = keeper;
+    if (k != null) {
+      k.cancel(false);
+    }
     trackers.values().forEach(ChannelTracker::close);
     trackers.clear();
     try {
@@ -375,6 +394,31 @@ public final class RedisBroker implements Broker {
           new HubException(ErrorCode.UNAVAILABLE, "the Redis broker is closed"));
     }
     return RedisCalls.call(health, config, what, command);
+  }
+
+  /**
+   * Keeps the streams of the subscribed channels that have had no publication since this node
+   * subscribed (those that had one keep theirs for the history meta ttl after it).
+   */
+  private void keepQuietChannels() {
+    if (closed) {
+      return;
+    }
+    byte[] ttl = bytes(config.streamMetaTtl().toMillis());
+    trackers.forEach(
+        (channel, tracker) -> {
+          if (tracker.last() == null) {
+            // Fire and forget: a failure is recorded in health, and the next round tries again.
+            call(
+                "keep the position of " + channel,
+                () ->
+                    KEEP.<Long>run(
+                        commands.async(),
+                        ScriptOutputType.INTEGER,
+                        new String[] {metaKey(channel)},
+                        ttl));
+          }
+        });
   }
 
   private void deliver(String channel, Publication p) {

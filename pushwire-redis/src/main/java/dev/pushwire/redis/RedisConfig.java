@@ -31,8 +31,12 @@ public final class RedisConfig {
   /** How long a node's registry records live without a refresh: 30 seconds. */
   public static final Duration DEFAULT_REGISTRY_TTL = Duration.ofSeconds(30);
 
-  /** How long the position of a channel that was read but never published to is kept: 24 hours. */
-  public static final Duration DEFAULT_STREAM_META_TTL = Duration.ofHours(24);
+  /**
+   * How long the position of a channel that was read but never published to is kept: 1 minute.
+   * Short, because anyone who may read may make such keys; a node subscribed to the channel keeps
+   * it alive for as long as it is.
+   */
+  public static final Duration DEFAULT_STREAM_META_TTL = Duration.ofMinutes(1);
 
   /** How often a backend that stays unreachable logs it again: 30 seconds. */
   public static final Duration DEFAULT_ERROR_LOG_INTERVAL = Duration.ofSeconds(30);
@@ -116,7 +120,10 @@ public final class RedisConfig {
     return registryTtl;
   }
 
-  /** How long the position of a channel that was read but never published to is kept. */
+  /**
+   * How long the position of a channel that was read but never published to is kept, unless a node
+   * is subscribed to it (each subscribed node refreshes it every third of this).
+   */
   public Duration streamMetaTtl() {
     return streamMetaTtl;
   }

@@ -4,6 +4,7 @@ import static dev.pushwire.redis.Await.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pushwire.hub.BrokerListener;
 import dev.pushwire.hub.ErrorCode;
 import dev.pushwire.hub.HistoryOptions;
 import dev.pushwire.hub.HistoryResult;
@@ -160,7 +161,7 @@ class RedisBrokerRestartTest {
             null,
             Clock.systemUTC());
     brokers.add(broker);
-    broker.start((channel, p) -> sink.add(p));
+    broker.start(BrokerListener.atMostOnce((channel, p) -> sink.add(p)));
     return broker;
   }
 }

@@ -389,9 +389,9 @@ public final class PushwireNode implements AutoCloseable {
         .slowConsumerPolicy(config.slowConsumerPolicy())
         .slowConsumerTimeout(config.slowConsumerTimeout())
         .slowConsumerMaxPending(config.slowConsumerMaxPending())
-        // The API answers bodies over api.max-body-size with a JSON 413 itself; the server's own
-        // limit, twice that, only bounds memory (beyond it the server answers a bare 413).
-        .maxHttpBodySize((int) Math.min(Integer.MAX_VALUE, 2L * config.maxBodySize()))
+        // The engine refuses a larger body before reading it all, with a JSON 413 that names the
+        // limit, so the limit is api.max-body-size itself (the API's own check is a backstop).
+        .maxHttpBodySize(config.maxBodySize())
         .build();
   }
 

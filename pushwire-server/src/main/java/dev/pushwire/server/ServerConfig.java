@@ -4,6 +4,7 @@ import dev.pushwire.core.ServerSettings;
 import dev.pushwire.core.SlowConsumerPolicy;
 import dev.pushwire.hub.ChannelName;
 import dev.pushwire.hub.HubConfig;
+import dev.pushwire.hub.MemoryBroker;
 import dev.pushwire.server.internal.BackendUri;
 import dev.pushwire.server.internal.DurationText;
 import java.time.Duration;
@@ -71,6 +72,7 @@ public final class ServerConfig {
   private final int commandRate;
   private final int commandBurst;
   private final int maxRateLimitedCommands;
+  private final int maxChannels;
   private final boolean clientPublish;
   private final boolean dashboardEnabled;
   private final String adminSecret;
@@ -110,6 +112,7 @@ public final class ServerConfig {
     commandRate = b.commandRate;
     commandBurst = b.commandBurst;
     maxRateLimitedCommands = b.maxRateLimitedCommands;
+    maxChannels = b.maxChannels;
     clientPublish = b.clientPublish;
     dashboardEnabled = b.dashboardEnabled;
     adminSecret = b.adminSecret;
@@ -328,6 +331,14 @@ public final class ServerConfig {
     return maxRateLimitedCommands;
   }
 
+  /**
+   * {@code limits.max-channels}: the most channels with publications the in-memory broker keeps on
+   * this node; a publication that would start one more is refused with {@code too_many_channels}.
+   */
+  public int maxChannels() {
+    return maxChannels;
+  }
+
   /** {@code client-publish}: whether {@code pushwire.v1} clients may publish. */
   public boolean clientPublish() {
     return clientPublish;
@@ -422,6 +433,8 @@ public final class ServerConfig {
         + commandBurst
         + ", maxRateLimitedCommands="
         + maxRateLimitedCommands
+        + ", maxChannels="
+        + maxChannels
         + ", clientPublish="
         + clientPublish
         + ", dashboardEnabled="
@@ -466,6 +479,7 @@ public final class ServerConfig {
     private int commandRate = (int) HubConfig.DEFAULT_COMMAND_RATE;
     private int commandBurst = HubConfig.DEFAULT_COMMAND_BURST;
     private int maxRateLimitedCommands = HubConfig.DEFAULT_MAX_RATE_LIMITED_COMMANDS;
+    private int maxChannels = MemoryBroker.DEFAULT_MAX_CHANNELS;
     private boolean clientPublish;
     private boolean dashboardEnabled = true;
     private String adminSecret;
@@ -507,6 +521,7 @@ public final class ServerConfig {
       commandRate = c.commandRate;
       commandBurst = c.commandBurst;
       maxRateLimitedCommands = c.maxRateLimitedCommands;
+      maxChannels = c.maxChannels;
       clientPublish = c.clientPublish;
       dashboardEnabled = c.dashboardEnabled;
       adminSecret = c.adminSecret;
@@ -685,6 +700,11 @@ public final class ServerConfig {
       return this;
     }
 
+    public Builder maxChannels(int max) {
+      this.maxChannels = max;
+      return this;
+    }
+
     public Builder clientPublish(boolean allowed) {
       this.clientPublish = allowed;
       return this;
@@ -784,6 +804,7 @@ public final class ServerConfig {
           "limits.max-rate-limited-commands",
           maxRateLimitedCommands,
           "1 or more");
+      check(maxChannels >= 1, "limits.max-channels", maxChannels, "1 or more");
       check(
           drainTimeout.compareTo(MIN_DRAIN_TIMEOUT) >= 0,
           "drain-timeout",

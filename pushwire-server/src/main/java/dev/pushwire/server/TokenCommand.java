@@ -16,15 +16,19 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code pushwire token}: mints an HS256 connection token for development, signed with {@code
- * --secret} or the configured {@code auth.hmac-secret}, and prints it alone on its last line.
+ * {@code pushwire token}: mints an HS256 token for development, signed with {@code --secret} or the
+ * configured {@code auth.hmac-secret}, and prints it alone on its last line: a connection token
+ * ({@code "kind": "connection"}), or with {@code --channel} a subscription token ({@code "kind":
+ * "subscription"}).
  */
 @Command(
     name = "token",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Mint an HS256 connection token (JWT) for development; the token is the last line.",
+      "Mint an HS256 token (JWT) for development; the token is the last line. It is a"
+          + " connection token (\"kind\": \"connection\"), or with --channel a subscription"
+          + " token (\"kind\": \"subscription\") for that one channel.",
       "Without --secret it signs with auth.hmac-secret from --config FILE, PUSHWIRE_CONFIG"
           + " or PUSHWIRE_AUTH_HMAC_SECRET.",
       ""
@@ -122,7 +126,9 @@ final class TokenCommand implements Callable<Integer> {
       return usage(err, e.getMessage());
     }
     out.println(
-        "# HS256 token for "
+        "# HS256 "
+            + (channel == null ? "connection" : "subscription")
+            + " token for "
             + user
             + ", valid for "
             + DurationText.format(validFor)

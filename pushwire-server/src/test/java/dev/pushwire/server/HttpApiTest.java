@@ -56,7 +56,8 @@ class HttpApiTest {
           r,
           401,
           "unauthorized",
-          "missing API key: send it as 'X-API-Key: KEY' or 'Authorization: apikey KEY'");
+          "missing API key: send it as 'X-API-Key: KEY', 'Authorization: Bearer KEY' or"
+              + " 'Authorization: apikey KEY'");
       assertThat(r.headers().firstValue("WWW-Authenticate")).hasValue("apikey");
     }
 
@@ -218,7 +219,7 @@ class HttpApiTest {
           TestNodes.api(node, "POST", "/api/publish", big),
           413,
           "payload_too_large",
-          "body is " + big.length() + " bytes; at most 1024 allowed (api.max-body-size)");
+          "body is " + big.length() + " bytes; at most 1024 allowed");
       assertThat(tooLargeInMetrics()).isEqualTo(before + 1);
     }
 

@@ -61,6 +61,7 @@ class TokenAlgorithmConfusionTest {
     return new JWTClaimsSet.Builder()
         .subject("alice")
         .expirationTime(Date.from(Instant.now().plusSeconds(3600)))
+        .claim("kind", "connection")
         .build();
   }
 

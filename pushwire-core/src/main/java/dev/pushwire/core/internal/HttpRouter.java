@@ -12,6 +12,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -24,8 +25,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpContentException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
@@ -50,12 +53,23 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements FanOutSou
   private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
   private static final int MAX_PIPELINED = 16;
 
+  /**
+   * How long a connection whose body was refused as too large stays open after the 413, reading and
+   * dropping what the client still sends: closing at once would reset the connection under a client
+   * that is still sending, which may lose the answer before it reads it.
+   */
+  private static final long TOO_LARGE_LINGER_MILLIS = 2000;
+
   private final NettyWebSocketServer server;
   private final ServerSettings settings;
   private final DeflateNegotiator deflate;
   private final ArrayDeque<FullHttpRequest> queued = new ArrayDeque<>();
   private boolean inFlight;
   private boolean upgrading;
+  // Set once a request was answered: a later timeout closes an idle kept-alive connection, which
+  // is no refused handshake and is not counted as one.
+  private boolean answeredOne;
+  private boolean refusedTooLarge;
   private ScheduledFuture<?> timeout;
   private ChannelHandlerContext ctx;
   private FanOutSource source;
@@ -142,12 +156,16 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements FanOutSou
         ctx.executor()
             .schedule(
                 () -> {
-                  if (ctx.channel().isActive() && !upgrading && !inFlight) {
-                    server.counters().handshakeRefused("timeout");
-                    log.debug(
-                        "{}: no complete request within {}",
-                        ctx.channel(),
-                        settings.handshakeTimeout());
+                  if (ctx.channel().isActive() && !upgrading && !inFlight && !refusedTooLarge) {
+                    if (answeredOne) {
+                      log.debug("{}: idle kept-alive connection closed", ctx.channel());
+                    } else {
+                      server.counters().handshakeRefused("timeout");
+                      log.debug(
+                          "{}: no complete request within {}",
+                          ctx.channel(),
+                          settings.handshakeTimeout());
+                    }
                     ctx.close();
                   }
                 },
@@ -178,7 +196,7 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements FanOutSou
       return;
     }
     FullHttpRequest req = (FullHttpRequest) msg;
-    if (upgrading) {
+    if (upgrading || refusedTooLarge) {
       req.release();
       return;
     }
@@ -199,6 +217,12 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements FanOutSou
     try {
       if (!req.decoderResult().isSuccess()) {
         badRequest(ctx, req);
+        return;
+      }
+      if (!hasOneHost(req)) {
+        server.counters().handshakeRefused("bad_request");
+        finish(
+            ctx, req, response(400, "An HTTP/1.1 request needs exactly one Host header\n"), true);
         return;
       }
       QueryStringDecoder uri = new QueryStringDecoder(req.uri());
@@ -255,8 +279,61 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements FanOutSou
     return upgrade != null && upgrade.trim().equalsIgnoreCase("websocket");
   }
 
+  /** {@code text} as a JSON string literal (core has no JSON library, and needs only this). */
+  private static String jsonString(String text) {
+    StringBuilder sb = new StringBuilder(text.length() + 2).append('"');
+    for (char c : text.toCharArray()) {
+      if (c == '"' || c == '\\') {
+        sb.append('\\').append(c);
+      } else if (c < 0x20) {
+        sb.append(String.format("\\u%04x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.append('"').toString();
+  }
+
+  /** RFC 9112 section 3.2: one {@code Host} in HTTP/1.1, at most one before it. */
+  private static boolean hasOneHost(FullHttpRequest req) {
+    int hosts = req.headers().getAll(HttpHeaderNames.HOST).size();
+    return hosts == 1 || (hosts == 0 && req.protocolVersion().compareTo(HttpVersion.HTTP_1_1) < 0);
+  }
+
   private void badRequest(ChannelHandlerContext ctx, FullHttpRequest req) {
     Throwable cause = req.decoderResult().cause();
+    if (cause instanceof TooLongHttpContentException) {
+      // From BodyLimitAggregator: the body is over maxHttpBodySize. A JSON answer, as the API on
+      // this port gives for its own errors, and counted apart from malformed requests.
+      server.counters().handshakeRefused("too_large");
+      FullHttpResponse res =
+          response(
+              413,
+              "{\"error\":{\"code\":\"payload_too_large\",\"message\":"
+                  + jsonString(cause.getMessage())
+                  + "}}");
+      res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+      HttpUtil.setContentLength(res, res.content().readableBytes());
+      res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      refusedTooLarge = true;
+      cancelTimeout();
+      ctx.writeAndFlush(res)
+          .addListener(
+              f -> {
+                if (ctx.channel() instanceof DuplexChannel d
+                    && ctx.pipeline().get(SslHandler.class) == null) {
+                  d.shutdownOutput(); // the client sees the answer end now
+                }
+                ctx.executor()
+                    .schedule(
+                        () -> {
+                          ctx.close();
+                        },
+                        TOO_LARGE_LINGER_MILLIS,
+                        TimeUnit.MILLISECONDS);
+              });
+      return;
+    }
     int status = 400;
     String text = "Bad Request";
     if (cause instanceof TooLongHttpLineException) {
@@ -463,6 +540,7 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements FanOutSou
   /** Called on the event loop once the current exchange has been answered. */
   private void next(ChannelHandlerContext ctx) {
     inFlight = false;
+    answeredOne = true;
     if (!ctx.channel().isActive() || paused()) {
       return; // resume() calls again when what this connection published has been delivered
     }

@@ -32,7 +32,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
@@ -119,7 +118,9 @@ public final class NettyWebSocketServer implements WebSocketServer {
             .expectMaskedFrames(true)
             .allowMaskMismatch(false)
             .allowExtensions(true)
-            .closeOnProtocolViolation(false) // answered by WebSocketConnectionHandler, in order
+            // WebSocketConnectionHandler sends the close frame, after what is queued, with a
+            // reason in our words.
+            .closeOnProtocolViolation(false)
             .withUTF8Validator(false)
             .build();
     this.transport = Transport.choose(settings.nativeTransport());
@@ -252,7 +253,7 @@ public final class NettyWebSocketServer implements WebSocketServer {
       p.addLast("tls", sslContext.newHandler(ch.alloc()));
     }
     p.addLast("http", new HttpServerCodec(4096, settings.maxHeaderSize(), 8192));
-    p.addLast("aggregator", new HttpObjectAggregator(settings.maxHttpBodySize()));
+    p.addLast("aggregator", new BodyLimitAggregator(settings.maxHttpBodySize()));
     DeflateNegotiator deflate = null;
     if (settings.compression()) {
       deflate =

@@ -203,11 +203,15 @@ final class WebSocketConnectionHandler extends ChannelInboundHandlerAdapter {
       root = root.getCause();
     }
     if (root instanceof CorruptedWebSocketFrameException) {
-      // The frame decoder is set not to answer violations itself, so that the close frame can go
-      // after the replies to the messages that came before the bad frame.
+      // The frame decoder is set not to answer violations itself: the close frame goes after the
+      // replies to the messages that came before the bad frame, with the reason in our words where
+      // Netty's would be unclear.
       CorruptedWebSocketFrameException e = (CorruptedWebSocketFrameException) root;
       int code = e.closeStatus() == null ? CloseCodes.PROTOCOL_ERROR : e.closeStatus().code();
-      closeAfterQueued(ctx, code, reasonOf(e.getMessage()));
+      closeAfterQueued(
+          ctx,
+          code,
+          code == CloseCodes.MESSAGE_TOO_BIG ? "message too big" : reasonOf(e.getMessage()));
       log.debug("connection {} closed with {}: {}", conn.id, code, e.getMessage());
     } else if (root instanceof ProtocolViolationException) {
       ProtocolViolationException e = (ProtocolViolationException) root;

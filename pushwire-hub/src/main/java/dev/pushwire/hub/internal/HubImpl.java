@@ -622,8 +622,18 @@ public final class HubImpl implements Hub {
   CompletableFuture<PublishResult> publishJson(String channel, String json) {
     // A new array that nothing here touches again: the broker may keep it without a copy.
     byte[] data = json.getBytes(StandardCharsets.UTF_8);
-    return Futures.call(
-        () -> broker.publishOwned(channel, data, config.publishOptions(channel)), "broker publish");
+    CompletableFuture<PublishResult> published =
+        Futures.call(
+            () -> broker.publishOwned(channel, data, config.publishOptions(channel)),
+            "broker publish");
+    return published.whenComplete(
+        (r, e) -> {
+          if (e != null
+              && Futures.unwrap(e) instanceof HubException h
+              && h.code() == ErrorCode.TOO_MANY_CHANNELS) {
+            limits.increment(LimitCounters.TOO_MANY_CHANNELS);
+          }
+        });
   }
 
   @Override

@@ -22,6 +22,9 @@ final class LimitCounters {
   /** A command or plain-client channel refused with {@code forbidden}. */
   static final String FORBIDDEN = "forbidden";
 
+  /** A publication refused with {@code too_many_channels}: the broker keeps no more channels. */
+  static final String TOO_MANY_CHANNELS = "too_many_channels";
+
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
 
   void increment(String reason) {

@@ -1,11 +1,13 @@
 package dev.pushwire.hub.internal;
 
 import dev.pushwire.core.ConnectionInfo;
+import dev.pushwire.hub.BrokerListener;
 import dev.pushwire.hub.Hub;
 import dev.pushwire.hub.MemoryBroker;
 import dev.pushwire.hub.Publication;
 import dev.pushwire.hub.PublishOptions;
 import dev.pushwire.hub.PublishResult;
+import dev.pushwire.hub.StreamPosition;
 import dev.pushwire.hub.SubscribeResult;
 import dev.pushwire.jmh.SamplePayloads;
 import java.net.InetSocketAddress;
@@ -36,7 +38,18 @@ final class ChannelIndexFixture {
   private final AtomicLong nextConnectionId = new AtomicLong(1);
 
   ChannelIndexFixture() {
-    broker.start(index::onPublication);
+    broker.start(
+        new BrokerListener() {
+          @Override
+          public void onPublication(String channel, Publication publication) {
+            index.onPublication(channel, publication);
+          }
+
+          @Override
+          public void onGap(String channel, StreamPosition lastDelivered) {
+            index.onGap(channel, lastDelivered);
+          }
+        });
   }
 
   /** A new {@code pushwire.v1} connection, not subscribed to anything. */

@@ -69,6 +69,11 @@ public final class RedisConnector implements AutoCloseable {
             .build());
   }
 
+  /** The event loops and timers the client runs on (for the backends' periodic work). */
+  public ClientResources resources() {
+    return resources;
+  }
+
   /** The underlying client (for connection listeners). */
   public RedisClient client() {
     return client;

@@ -13,17 +13,24 @@ import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * The API keys a node accepts, and how a request presents one: {@code X-API-Key: KEY} or {@code
- * Authorization: apikey KEY}. Keys are compared as SHA-256 digests with {@link
- * MessageDigest#isEqual}, against every configured key without stopping early, so the time taken
- * tells nothing about a key's length or content.
+ * The API keys a node accepts, and how a request presents one: {@code X-API-Key: KEY}, {@code
+ * Authorization: Bearer KEY} or {@code Authorization: apikey KEY}. Keys are compared as SHA-256
+ * digests with {@link MessageDigest#isEqual}, against every configured key without stopping early,
+ * so the time taken tells nothing about a key's length or content.
  */
 public final class ApiKeys {
   /** The header that carries a key. */
   public static final String HEADER = "X-API-Key";
 
-  /** The {@code Authorization} scheme that carries a key. */
+  /** The {@code Authorization} scheme that carries a key (and the one 401s ask for). */
   public static final String SCHEME = "apikey";
+
+  /** The other {@code Authorization} scheme that carries a key, as most HTTP APIs take it. */
+  public static final String BEARER = "bearer";
+
+  /** How to send a key, for messages. */
+  public static final String HOW =
+      "send it as 'X-API-Key: KEY', 'Authorization: Bearer KEY' or 'Authorization: apikey KEY'";
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -119,12 +126,33 @@ public final class ApiKeys {
     if (auth != null) {
       String a = auth.trim();
       int space = a.indexOf(' ');
-      if (space > 0 && a.substring(0, space).toLowerCase(Locale.ROOT).equals(SCHEME)) {
+      String scheme = space > 0 ? a.substring(0, space).toLowerCase(Locale.ROOT) : "";
+      if (scheme.equals(SCHEME) || scheme.equals(BEARER)) {
         String k = a.substring(space + 1).trim();
         return k.isEmpty() ? null : k;
       }
     }
     return null;
+  }
+
+  /**
+   * Why a request presents no key, for its 401: it sent no key at all, or an {@code Authorization}
+   * header of another scheme (say {@code Basic}).
+   */
+  public static String missing(Function<String, String> header) {
+    String auth = header.apply("Authorization");
+    if (auth != null && !auth.isBlank()) {
+      String a = auth.trim();
+      int space = a.indexOf(' ');
+      String scheme = space > 0 ? a.substring(0, space) : a;
+      if (!scheme.equalsIgnoreCase(SCHEME) && !scheme.equalsIgnoreCase(BEARER)) {
+        return "the Authorization header's scheme '"
+            + (scheme.length() > 20 ? scheme.substring(0, 20) + "..." : scheme)
+            + "' carries no API key: "
+            + HOW;
+      }
+    }
+    return "missing API key: " + HOW;
   }
 
   /** A new random key: 32 characters of URL-safe Base64 (192 bits). */

@@ -81,8 +81,7 @@ public final class ApiRouter implements RequestListener {
     String presented = ApiKeys.presented(request::header);
     if (presented == null) {
       counters.apiUnauthorized();
-      throw unauthorized(
-          "missing API key: send it as 'X-API-Key: KEY' or 'Authorization: apikey KEY'");
+      throw unauthorized(ApiKeys.missing(request::header));
     }
     if (!keys.matches(presented)) {
       counters.apiUnauthorized();
@@ -160,6 +159,7 @@ public final class ApiRouter implements RequestListener {
       case NO_CONNECTION:
         return 404;
       case UNAVAILABLE:
+      case TOO_MANY_CHANNELS:
         return 503;
       default:
         return 500;

@@ -334,6 +334,11 @@ public final class ApiRoutes {
     hubStats.put("channels", channels.size());
     hubStats.put("subscriptions", channels.values().stream().mapToLong(Integer::longValue).sum());
     hubStats.put("publishers", node.publishers().count());
+    long brokerChannels = hub().broker().channelCount();
+    if (brokerChannels >= 0) {
+      // Only the in-memory broker keeps channels in this process; Redis keeps them in Redis.
+      hubStats.put("brokerChannels", brokerChannels);
+    }
     NodeCounters counters = node.counters();
     ObjectNode publications = answer.putObject("publications");
     publications.set("published", ApiJson.MAPPER.valueToTree(counters.published()));
@@ -341,7 +346,7 @@ public final class ApiRoutes {
     ObjectNode api = answer.putObject("api");
     api.put("requests", counters.apiRequests());
     api.put("unauthorized", counters.apiUnauthorizedCount());
-    api.put("tooLarge", counters.apiTooLargeCount());
+    api.put("tooLarge", counters.tooLargeCount(s));
     // Totals since start, for rates (difference of two reads over their interval).
     ObjectNode totals = answer.putObject("totals");
     totals.put("messagesIn", s.messagesIn());

@@ -14,6 +14,7 @@ import dev.pushwire.redis.RedisConfig;
 import dev.pushwire.redis.RedisRegistry;
 import dev.pushwire.server.ServerConfig;
 import dev.pushwire.server.internal.BackendUri.Kind;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,7 +94,7 @@ public final class Backends implements AutoCloseable {
       broker = redisBroker(rc, pending);
     } else {
       brokerAddress = null;
-      broker = new MemoryBroker();
+      broker = new MemoryBroker(Clock.systemUTC(), config.maxChannels());
     }
     switch (registryKind) {
       case REDIS:

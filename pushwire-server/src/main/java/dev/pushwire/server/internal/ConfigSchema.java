@@ -209,6 +209,11 @@ public final class ConfigSchema {
         ServerConfig.Builder::maxRateLimitedCommands,
         ServerConfig::maxRateLimitedCommands);
     add(
+        "limits.max-channels",
+        ValueType.integer(1, Integer.MAX_VALUE, "1 or more"),
+        ServerConfig.Builder::maxChannels,
+        ServerConfig::maxChannels);
+    add(
         "client-publish",
         ValueType.bool(),
         ServerConfig.Builder::clientPublish,

@@ -112,6 +112,12 @@ final class DeferredBroker implements Broker {
   }
 
   @Override
+  public long channelCount() {
+    Broker b = delegate;
+    return b == null ? -1 : b.channelCount();
+  }
+
+  @Override
   public boolean isAvailable() {
     Broker b = delegate;
     return b != null && b.isAvailable();

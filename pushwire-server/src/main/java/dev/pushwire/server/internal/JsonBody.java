@@ -1,6 +1,7 @@
 package dev.pushwire.server.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -27,6 +28,8 @@ public final class JsonBody {
     JsonNode node;
     try {
       node = body.length == 0 ? null : ApiJson.readTree(body);
+    } catch (StreamConstraintsException e) {
+      throw ApiException.badRequest("body refused: " + ApiJson.detail(e));
     } catch (JsonProcessingException e) {
       throw ApiException.badRequest("body is not valid JSON: " + ApiJson.detail(e));
     } catch (IOException e) {

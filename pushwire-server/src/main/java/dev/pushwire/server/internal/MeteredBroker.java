@@ -4,8 +4,10 @@ import dev.pushwire.hub.Broker;
 import dev.pushwire.hub.BrokerListener;
 import dev.pushwire.hub.HistoryOptions;
 import dev.pushwire.hub.HistoryResult;
+import dev.pushwire.hub.Publication;
 import dev.pushwire.hub.PublishOptions;
 import dev.pushwire.hub.PublishResult;
+import dev.pushwire.hub.StreamPosition;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -27,9 +29,17 @@ final class MeteredBroker implements Broker {
   @Override
   public void start(BrokerListener listener) {
     delegate.start(
-        (channel, publication) -> {
-          metrics.delivering(channel, publication);
-          listener.onPublication(channel, publication);
+        new BrokerListener() {
+          @Override
+          public void onPublication(String channel, Publication publication) {
+            metrics.delivering(channel, publication);
+            listener.onPublication(channel, publication);
+          }
+
+          @Override
+          public void onGap(String channel, StreamPosition lastDelivered) {
+            listener.onGap(channel, lastDelivered);
+          }
         });
   }
 
@@ -75,6 +85,11 @@ final class MeteredBroker implements Broker {
   @Override
   public CompletionStage<Void> removeHistory(String channel) {
     return call(() -> delegate.removeHistory(channel));
+  }
+
+  @Override
+  public long channelCount() {
+    return delegate.channelCount();
   }
 
   @Override

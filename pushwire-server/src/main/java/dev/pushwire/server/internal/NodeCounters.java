@@ -1,5 +1,6 @@
 package dev.pushwire.server.internal;
 
+import dev.pushwire.core.ServerStats;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -52,9 +53,18 @@ public final class NodeCounters {
     apiTooLarge.incrementAndGet();
   }
 
-  /** HTTP API requests refused for a body over {@code api.max-body-size}. */
+  /** HTTP API requests refused for a body over {@code api.max-body-size} by the API itself. */
   public long apiTooLargeCount() {
     return apiTooLarge.get();
+  }
+
+  /**
+   * Every 413 this node answered: the API's own, and those of the engine, which refuses a body over
+   * the same limit before the API sees it (counted in {@code server}'s {@code
+   * handshakesRefused[too_large]}).
+   */
+  public long tooLargeCount(ServerStats server) {
+    return apiTooLarge.get() + server.handshakesRefused().getOrDefault("too_large", 0L);
   }
 
   /** Counts one HTTP API request refused for a missing or wrong key. */

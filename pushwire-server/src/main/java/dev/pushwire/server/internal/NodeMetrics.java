@@ -74,6 +74,7 @@ public final class NodeMetrics implements AutoCloseable {
           "max_connections",
           "max_connections_per_ip",
           "bad_request",
+          "too_large",
           "version",
           "timeout",
           "application",
@@ -231,6 +232,13 @@ public final class NodeMetrics implements AutoCloseable {
     Gauge.builder("pushwire.channels", hub, h -> h.channels().size())
         .description("Channels with subscribers on this node")
         .register(registry);
+    if (hub.broker().channelCount() >= 0) {
+      Gauge.builder("pushwire.broker.channels", hub, h -> h.broker().channelCount())
+          .description(
+              "Channels with publications whose offsets and history this node's in-memory broker"
+                  + " keeps (at most limits.max-channels)")
+          .register(registry);
+    }
     Gauge.builder(
             "pushwire.subscriptions",
             hub,
@@ -269,8 +277,10 @@ public final class NodeMetrics implements AutoCloseable {
             "pushwire.api.unauthorized", counters, NodeCounters::apiUnauthorizedCount)
         .description("HTTP API requests refused for a missing or wrong key")
         .register(registry);
-    FunctionCounter.builder("pushwire.api.too.large", counters, NodeCounters::apiTooLargeCount)
-        .description("HTTP API requests refused with 413 for a body over api.max-body-size")
+    FunctionCounter.builder("pushwire.api.too.large", this, m -> m.counters.tooLargeCount(m.stats))
+        .description(
+            "HTTP requests refused with 413 for a body over api.max-body-size, by the engine or"
+                + " the API")
         .register(registry);
     for (Backends.Status s : backendStatuses.get()) {
       String role = s.role();

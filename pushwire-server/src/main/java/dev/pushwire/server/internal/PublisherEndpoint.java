@@ -11,6 +11,7 @@ import dev.pushwire.hub.Hub;
 import dev.pushwire.hub.HubException;
 import dev.pushwire.server.internal.NodeCounters.Source;
 import dev.pushwire.server.internal.auth.ChannelPatterns;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -18,11 +19,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The publisher socket, {@code ws://HOST:PORT/publish?channel=news}: the classic trigger client,
- * made safe. The upgrade needs an API key ({@code X-API-Key}, {@code Authorization: apikey KEY}, or
- * {@code ?api_key=} for clients that cannot set headers) and is refused with 401 before it happens
- * otherwise. Each text message the publisher sends is then published, as text, to the channel named
- * in its URL ({@code default} when none is). Binary messages close the socket with 1003; a failed
- * publication is answered on the socket with {@code {"error":{...}}}.
+ * made safe. The upgrade needs an API key ({@code X-API-Key}, {@code Authorization: Bearer KEY} or
+ * {@code apikey KEY}, or {@code ?api_key=} for clients that cannot set headers) and is refused with
+ * 401 before it happens otherwise. Each text message the publisher sends is then published, as
+ * text, to the channel named in its URL ({@code default} when none is). Binary messages close the
+ * socket with 1003; a failed publication is answered on the socket with {@code {"error":{...}}}.
  */
 public final class PublisherEndpoint {
   private static final Logger log = LoggerFactory.getLogger(PublisherEndpoint.class);
@@ -58,11 +59,21 @@ public final class PublisherEndpoint {
     if (key == null || key.isEmpty()) {
       return HandshakeDecision.reject(
           401,
-          "unauthorized: the publisher socket needs an API key: send 'X-API-Key: KEY' or"
-              + " 'Authorization: apikey KEY', or add ?api_key=KEY to the URL");
+          "unauthorized: the publisher socket needs an API key: "
+              + ApiKeys.HOW
+              + ", or add ?api_key=KEY to the URL");
     }
     if (!keys.matches(key)) {
       return HandshakeDecision.reject(401, "unauthorized: wrong API key");
+    }
+    List<String> named = request.query().getOrDefault(Hub.CHANNEL_PARAM, List.of());
+    if (named.size() > 1) {
+      // Publishing to the first and ignoring the rest would be a silent surprise.
+      return HandshakeDecision.reject(
+          400,
+          "bad_request: a publisher socket publishes to one channel; the URL names "
+              + named.size()
+              + " (?channel=...)");
     }
     String channel = channel(request.queryParam(Hub.CHANNEL_PARAM));
     try {

@@ -8,7 +8,9 @@
 //
 // It reconnects with exponential backoff and full jitter, resubscribes every channel with the
 // offset and epoch of the last publication it delivered (so the server sends what was missed),
-// skips duplicates, and tells the application when publications could not be recovered.
+// skips duplicates, acts on every delivery signal of the server (close code 4008, an
+// `unsubscribed` notice, a `lost` range, a push that skips offsets), and tells the application
+// when publications could not be recovered.
 //
 // Licensed under the Apache License 2.0.
 
@@ -60,9 +62,14 @@ export function backoff(attempt, min, max, random = Math.random) {
  * - `open` {}: connected; subscriptions are being (re)established
  * - `closed` {code, reason, reconnect}: the socket closed; `reconnect` says whether a retry follows
  * - `reconnecting` {attempt, delay}: the next attempt starts in `delay` ms
- * - `subscribed` {channel, recovered, resubscribed, offset, epoch}: a subscription is live.
+ * - `subscribed` {channel, recovered, resubscribed, offset, epoch, lost}: a subscription is live.
  *   `resubscribed: true, recovered: false` means publications made while disconnected are lost
  *   (history no longer holds them, or the channel's epoch changed): reload the channel's state.
+ *   `lost` {from, to}, when present, names the offsets that are gone; what history still held
+ *   after them is delivered.
+ * - `unsubscribed` {channel, code, message, resubscribe}: the server ended a subscription (for
+ *   example `insufficient_state`: the node lost track of the channel's stream); with `resubscribe`
+ *   the client subscribes again by itself, from the last offset it delivered.
  * - `error` {error, channel?}: a subscription was refused, the token failed, or a callback threw
  */
 export class Pushwire {
@@ -169,6 +176,7 @@ export class Pushwire {
         epoch: null,
         live: false,
         everSubscribed: false,
+        resyncing: false, // a resubscribe after a gap is on its way: pushes wait for it
         waiters: [],
       };
       if (options.since) {
@@ -359,7 +367,11 @@ export class Pushwire {
     this._command(cmd).then(
       (result) => {
         if (this._subs.get(sub.channel) !== sub) return; // unsubscribed meanwhile
-        if (!result.recovered) {
+        if (result.lost) {
+          // History no longer holds lost.from..lost.to; what it holds after them follows.
+          sub.offset = result.lost.to;
+          sub.epoch = result.epoch;
+        } else if (!result.recovered) {
           // Nothing was replayed: carry on from where the subscription went live, unless a
           // later push of the same epoch already arrived.
           if (sub.epoch !== result.epoch || sub.offset === null || sub.offset < result.offset) {
@@ -368,6 +380,7 @@ export class Pushwire {
           }
         }
         sub.live = true;
+        sub.resyncing = false;
         sub.everSubscribed = true;
         const info = {
           channel: sub.channel,
@@ -376,6 +389,7 @@ export class Pushwire {
           offset: result.offset,
           epoch: result.epoch,
         };
+        if (result.lost) info.lost = { from: result.lost.from, to: result.lost.to };
         for (const w of sub.waiters.splice(0)) w.resolve(info);
         this._emit("subscribed", info);
       },
@@ -410,8 +424,19 @@ export class Pushwire {
   _push(msg) {
     const sub = this._subs.get(msg.channel);
     if (!sub) return; // unsubscribed: a push already on its way
+    if (sub.resyncing) return; // the resubscribe below replays it
     if (sub.epoch === msg.epoch && sub.offset !== null && msg.offset <= sub.offset) {
       return; // seen already
+    }
+    const skipped =
+      sub.epoch !== null &&
+      sub.offset !== null &&
+      (sub.epoch !== msg.epoch || msg.offset > sub.offset + 1);
+    if (skipped && sub.live) {
+      // A push that skips offsets, or comes in another epoch, without a signal first: never
+      // hide it. Subscribe again from the last offset delivered; the reply says what is lost.
+      this._resync(sub);
+      return;
     }
     sub.offset = msg.offset;
     sub.epoch = msg.epoch;
@@ -427,6 +452,40 @@ export class Pushwire {
       } catch (error) {
         this._emit("error", { error, channel: msg.channel });
       }
+    }
+  }
+
+  /** Ends the subscription on the server and subscribes again from the last offset delivered. */
+  _resync(sub) {
+    sub.live = false;
+    sub.resyncing = true;
+    if (this._state !== State.OPEN) return; // the reconnect resubscribes
+    this._command({ op: "unsubscribe", channel: sub.channel }).catch(() => {
+      // The connection closed first: the reconnect resubscribes.
+    });
+    this._sendSubscribe(sub);
+  }
+
+  /** The server ended a subscription: {channel, unsubscribed: {code, message, resubscribe}}. */
+  _unsubscribed(msg) {
+    const sub = this._subs.get(msg.channel);
+    if (!sub) return;
+    const u = msg.unsubscribed;
+    sub.live = false;
+    this._emit("unsubscribed", {
+      channel: msg.channel,
+      code: u.code,
+      message: u.message,
+      resubscribe: u.resubscribe === true,
+    });
+    if (u.resubscribe === true) {
+      sub.resyncing = true;
+      if (this._state === State.OPEN) this._sendSubscribe(sub);
+    } else {
+      this._subs.delete(msg.channel);
+      const error = new PushwireError(u.code, u.message);
+      for (const w of sub.waiters.splice(0)) w.reject(error);
+      this._emit("error", { error, channel: msg.channel });
     }
   }
 
@@ -498,6 +557,8 @@ export class Pushwire {
       }
     } else if (typeof msg.channel === "string" && typeof msg.offset === "number") {
       this._push(msg);
+    } else if (typeof msg.channel === "string" && msg.unsubscribed) {
+      this._unsubscribed(msg);
     }
   }
 

@@ -39,7 +39,7 @@ final class TestPage implements AutoCloseable {
             minReconnectDelay: %2$d,
             maxReconnectDelay: %3$d,
           });
-          for (const name of ["connecting", "open", "closed", "reconnecting", "subscribed"]) {
+          for (const name of ["connecting", "open", "closed", "reconnecting", "subscribed", "unsubscribed"]) {
             pw.on(name, (detail) => log.events.push({ type: name, ...detail }));
           }
           pw.on("error", ({ error }) => log.errors.push(String(error)));

@@ -81,7 +81,7 @@ public final class ChannelRules implements AccessPolicy {
     }
     VerifiedToken t;
     try {
-      t = verifier.verify(token);
+      t = verifier.verify(token, TokenKind.SUBSCRIPTION);
     } catch (TokenException e) {
       throw new HubException(
           ErrorCode.FORBIDDEN, "subscription token for " + channel + ": " + e.getMessage());

@@ -72,7 +72,7 @@ public final class ConnectionAuth implements UserResolver, CommandHandler {
 
   /** For {@code settings}; {@link TokenVerifier#of} explains the errors it throws. */
   public ConnectionAuth(AuthSettings settings, Clock clock) {
-    this.verifier = TokenVerifier.of(settings);
+    this.verifier = TokenVerifier.of(settings, clock);
     this.anonymous = settings.anonymousAllowed();
     if (!anonymous && verifier == null) {
       throw new IllegalArgumentException(
@@ -126,7 +126,7 @@ public final class ConnectionAuth implements UserResolver, CommandHandler {
               401, "a token is needed: ?token=JWT or Authorization: Bearer JWT");
     }
     try {
-      verifier.verify(token);
+      verifier.verify(token, TokenKind.CONNECTION);
       return HandshakeDecision.accept();
     } catch (TokenException e) {
       return HandshakeDecision.reject(401, e.getMessage());
@@ -141,7 +141,7 @@ public final class ConnectionAuth implements UserResolver, CommandHandler {
       return null;
     }
     try {
-      VerifiedToken t = verifier.verify(token);
+      VerifiedToken t = verifier.verify(token, TokenKind.CONNECTION);
       tokens.put(connection.connectionId(), t);
       return t.subject();
     } catch (TokenException e) {
@@ -250,7 +250,7 @@ public final class ConnectionAuth implements UserResolver, CommandHandler {
     }
     VerifiedToken next;
     try {
-      next = verifier.verify(token);
+      next = verifier.verify(token, TokenKind.CONNECTION);
     } catch (TokenException e) {
       return CompletableFuture.failedFuture(
           new HubException(ErrorCode.BAD_REQUEST, e.getMessage()));
@@ -287,7 +287,7 @@ public final class ConnectionAuth implements UserResolver, CommandHandler {
       if (token == null) {
         throw new TokenException("\"token\" is missing or not a string");
       }
-      t = verifier.verify(token);
+      t = verifier.verify(token, TokenKind.CONNECTION);
     } catch (TokenException e) {
       if (s != null && unauthenticated.containsKey(id)) {
         // after the error reply has gone out

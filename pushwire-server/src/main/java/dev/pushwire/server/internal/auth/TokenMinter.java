@@ -14,7 +14,10 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 
-/** Mints HS256 connection tokens, for {@code pushwire token} and tests. */
+/**
+ * Mints HS256 tokens, for {@code pushwire token} and tests: connection tokens ({@code "kind":
+ * "connection"}), or subscription tokens ({@code "kind": "subscription"}) when given a channel.
+ */
 public final class TokenMinter {
   private TokenMinter() {}
 
@@ -59,6 +62,8 @@ public final class TokenMinter {
     if (channel != null) {
       claims.claim("channel", channel);
     }
+    claims.claim(
+        TokenKind.CLAIM, (channel == null ? TokenKind.CONNECTION : TokenKind.SUBSCRIPTION).value());
     SignedJWT jwt =
         new SignedJWT(
             new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(),

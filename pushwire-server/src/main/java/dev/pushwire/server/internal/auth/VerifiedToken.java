@@ -11,12 +11,7 @@ import java.util.List;
  * @param channels {@code channels}: the patterns it may subscribe to, or {@code null} when the
  *     token has no such claim
  * @param channel {@code channel}: the one channel a subscription token is for, or {@code null}
+ * @param kind {@code kind}: what the token is for
  */
 public record VerifiedToken(
-    String subject, Instant expiresAt, List<String> channels, String channel) {
-
-  /** A token without a {@code channel} claim. */
-  public VerifiedToken(String subject, Instant expiresAt, List<String> channels) {
-    this(subject, expiresAt, channels, null);
-  }
-}
+    String subject, Instant expiresAt, List<String> channels, String channel, TokenKind kind) {}

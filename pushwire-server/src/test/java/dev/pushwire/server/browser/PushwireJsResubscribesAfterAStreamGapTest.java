@@ -1,0 +1,106 @@
+package dev.pushwire.server.browser;
+
+import static dev.pushwire.server.browser.PushwireJsRecoversMissedPublicationsTest.event;
+import static dev.pushwire.server.browser.PushwireJsRecoversMissedPublicationsTest.offsets;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushwire.hub.testing.TcpProxy;
+import dev.pushwire.redis.RedisServerProcess;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code pushwire.js} in Chromium acts on the server's gap signals (issue 12): its node is cut off
+ * from Redis (through a TCP proxy) while another node publishes more than history keeps. When the
+ * node is back it sends the page an {@code unsubscribed} notice; the page subscribes again from the
+ * last offset it delivered, is told which offsets are {@code lost}, and gets what history still
+ * held, then live publications: nothing skipped without being told, nothing twice.
+ */
+@Timeout(120)
+class PushwireJsResubscribesAfterAStreamGapTest {
+  @RegisterExtension static final RedisServerProcess redis = new RedisServerProcess();
+
+  private static final int HISTORY = 10;
+
+  private static HeadlessChromium chromium;
+  private static TcpProxy proxy;
+  private static LoopbackNode cutOff;
+  private static LoopbackNode publisher;
+
+  @BeforeAll
+  static void start() throws Exception {
+    chromium = HeadlessChromium.start();
+    proxy = new TcpProxy(redis.port());
+    cutOff =
+        LoopbackNode.start(
+            0,
+            b -> b.nodeId("cut").broker("redis://127.0.0.1:" + proxy.port()).historySize(HISTORY));
+    publisher =
+        LoopbackNode.start(0, b -> b.nodeId("pub").broker(redis.uri()).historySize(HISTORY));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    for (AutoCloseable c : new AutoCloseable[] {chromium, cutOff, publisher, proxy}) {
+      if (c != null) {
+        c.close();
+      }
+    }
+  }
+
+  @Test
+  void thePageIsToldWhatWasLostAndGetsWhatHistoryStillHeld() {
+    try (TestPage page = TestPage.forNode(cutOff.port(), 200, 500)) {
+      chromium.driver().get(page.url());
+      chromium.waitUpTo(20).until(d -> cutOff.presence("news") == 1);
+      for (int i = 1; i <= 3; i++) {
+        publisher.publish("news", Integer.toString(i));
+      }
+      chromium.waitUpTo(20).until(d -> TestPage.log(chromium).get("received").size() == 3);
+
+      proxy.cut();
+      chromium.waitUpTo(20).until(d -> !cutOff.node().isReady());
+      for (int i = 4; i <= 30; i++) {
+        publisher.publish("news", Integer.toString(i)); // history keeps 21..30
+      }
+      proxy.restore();
+
+      chromium
+          .waitUpTo(30)
+          .until(
+              d -> {
+                JsonNode r = TestPage.log(chromium).get("received");
+                return r.size() > 0 && r.get(r.size() - 1).get("offset").asLong() == 30;
+              });
+      publisher.publish("news", "31");
+      chromium
+          .waitUpTo(20)
+          .until(
+              d -> {
+                JsonNode r = TestPage.log(chromium).get("received");
+                return r.get(r.size() - 1).get("offset").asLong() == 31;
+              });
+
+      JsonNode log = TestPage.log(chromium);
+      List<Long> expected = new ArrayList<>(List.of(1L, 2L, 3L));
+      for (long o = 21; o <= 31; o++) {
+        expected.add(o);
+      }
+      assertThat(offsets(log.get("received"))).containsExactlyElementsOf(expected);
+      JsonNode unsubscribed = event(log, "unsubscribed", 0);
+      assertThat(unsubscribed.get("code").asText()).isEqualTo("insufficient_state");
+      assertThat(unsubscribed.get("resubscribe").asBoolean()).isTrue();
+      JsonNode again = event(log, "subscribed", 1);
+      assertThat(again.get("recovered").asBoolean()).isFalse();
+      assertThat(again.get("lost").get("from").asLong()).isEqualTo(4);
+      assertThat(again.get("lost").get("to").asLong()).isEqualTo(20);
+      assertThat(log.get("errors")).isEmpty();
+    }
+  }
+}

@@ -13,9 +13,10 @@ import java.util.Objects;
  *     from {@code offset + 1}
  * @param epoch the channel's epoch
  * @param recoveredPublications how many publications were delivered from history
- * @param lost when {@code since} was in the current epoch but history no longer held everything
- *     after it: the offsets that are gone (what history still held after them was delivered);
- *     otherwise {@code null}
+ * @param lost the offsets of the current epoch after {@code since} that history no longer holds
+ *     (what it still held after them was delivered): after {@code since}'s offset when {@code
+ *     since} is in the current epoch, from offset 1 when {@code since}'s epoch ended (then the rest
+ *     of that epoch is lost too, unnamed); {@code null} when nothing of the current epoch is lost
  */
 public record SubscribeResult(
     String channel,

@@ -65,7 +65,10 @@ final class NodeProcess implements AutoCloseable {
             "--api-key",
             TestNodes.KEY,
             "--log-level",
-            "info"));
+            "info",
+            // No load balancer polls these nodes: a stop need not keep serving for a notice.
+            "--drain-notice",
+            "0"));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).directory(RepoRoot.get().toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("PUSHWIRE_"));

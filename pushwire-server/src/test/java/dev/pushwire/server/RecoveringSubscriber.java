@@ -50,6 +50,7 @@ final class RecoveringSubscriber implements AutoCloseable {
   private final List<Push> pushes = new ArrayList<>();
   private final List<Reply> replies = new ArrayList<>();
   private final List<String> errors = new ArrayList<>();
+  private final List<String> notices = new ArrayList<>();
   private final CompletableFuture<Void> firstReply = new CompletableFuture<>();
   private int urlIndex;
   private int connections;
@@ -96,6 +97,11 @@ final class RecoveringSubscriber implements AutoCloseable {
   }
 
   /** Error replies and connection failures, for messages. */
+  /** The codes of the {@code unsubscribed} notices it got (and acted on by subscribing again). */
+  synchronized List<String> notices() {
+    return List.copyOf(notices);
+  }
+
   synchronized List<String> errors() {
     return List.copyOf(errors);
   }
@@ -253,6 +259,15 @@ final class RecoveringSubscriber implements AutoCloseable {
     }
     if (!m.has("channel")) {
       return; // a direct push ({"data":...}): not part of the channel's stream
+    }
+    if (m.has("unsubscribed")) {
+      // The node lost track of the stream (Redis lost its data): subscribe again from the last
+      // push.
+      synchronized (this) {
+        notices.add(m.get("unsubscribed").get("code").asText());
+      }
+      subscribe(ws);
+      return;
     }
     synchronized (this) {
       Push p =

@@ -330,6 +330,14 @@ final class ChannelIndex {
       if (firstKept > since.offset() + 1) {
         lost = new OffsetRange(since.offset() + 1, firstKept - 1);
       }
+    } else if (since != null && !since.epoch().equals(history.epoch())) {
+      // The client's epoch ended (its history was lost): whatever followed in it is unknown, but
+      // the new epoch is all after it. Send what history holds of it, from its first offset.
+      missed = history.publications();
+      long firstKept = missed.isEmpty() ? history.offset() + 1 : missed.get(0).offset();
+      if (firstKept > 1) {
+        lost = new OffsetRange(1, firstKept - 1);
+      }
     }
     SubscribeResult r =
         new SubscribeResult(

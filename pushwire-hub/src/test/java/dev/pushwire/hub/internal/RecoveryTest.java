@@ -97,13 +97,25 @@ class RecoveryTest {
   }
 
   @Test
-  void positionInAnotherEpochIsNotRecovered() {
+  void positionInAnotherEpochIsNotRecoveredButGetsTheNewEpochFromItsStart() {
     PublishResult top = publish(3);
     long id = f.openV1();
     SubscribeResult r = join(f.hub.subscribe(id, "news", new StreamPosition(1, "gone")));
     assertThat(r.recovered()).isFalse();
+    assertThat(r.lost()).as("the new epoch is whole").isNull();
     assertThat(r.position()).isEqualTo(top.position());
-    assertThat(f.delivery.messages(id)).isEmpty();
+    assertThat(offsets(id)).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void positionInAnotherEpochNamesWhatHistoryLostOfTheNewOne() {
+    PublishResult top = publish(8); // history keeps 4..8
+    long id = f.openV1();
+    SubscribeResult r = join(f.hub.subscribe(id, "news", new StreamPosition(1, "gone")));
+    assertThat(r.recovered()).isFalse();
+    assertThat(r.lost()).isEqualTo(new OffsetRange(1, 3));
+    assertThat(r.position()).isEqualTo(top.position());
+    assertThat(offsets(id)).containsExactly(4L, 5L, 6L, 7L, 8L);
   }
 
   @Test

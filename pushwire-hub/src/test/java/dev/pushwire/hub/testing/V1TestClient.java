@@ -205,6 +205,12 @@ public final class V1TestClient implements AutoCloseable {
     if (recovered) {
       return; // the missed publications follow, from lastOffset + 1
     }
+    boolean epochEnded = lastEpoch != null && !lastEpoch.equals(epoch);
+    if (epochEnded) {
+      epochResets++;
+      signals.add("epoch:" + lastEpoch + "->" + epoch);
+      coverage.add(new Coverage(lastEpoch, lastOffset + 1, Long.MAX_VALUE, "epoch ended"));
+    }
     if (r.has("lost")) {
       long from = r.get("lost").get("from").asLong();
       long to = r.get("lost").get("to").asLong();
@@ -212,15 +218,16 @@ public final class V1TestClient implements AutoCloseable {
       coverage.add(new Coverage(epoch, from, to, "lost"));
       signals.add("lost:" + from + "-" + to);
       lastOffset = to; // what history still holds follows
+      lastEpoch = epoch;
+      return;
+    }
+    if (epochEnded) {
+      lastOffset = 0; // the new epoch follows from its start
+      lastEpoch = epoch;
       return;
     }
     if (lastEpoch == null) {
       coverage.add(new Coverage(epoch, 1, offset, "before the first subscription"));
-    } else if (!lastEpoch.equals(epoch)) {
-      epochResets++;
-      signals.add("epoch:" + lastEpoch + "->" + epoch);
-      coverage.add(new Coverage(lastEpoch, lastOffset + 1, Long.MAX_VALUE, "epoch ended"));
-      coverage.add(new Coverage(epoch, 1, offset, "epoch began before the resubscription"));
     } else if (offset > lastOffset) {
       coverage.add(new Coverage(epoch, lastOffset + 1, offset, "not recovered"));
     }

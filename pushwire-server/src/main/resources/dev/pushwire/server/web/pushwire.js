@@ -361,6 +361,7 @@ export class Pushwire {
   _sendSubscribe(sub) {
     const cmd = { op: "subscribe", channel: sub.channel };
     const resubscribed = sub.everSubscribed;
+    const sinceEpoch = sub.epoch;
     if (sub.epoch !== null) {
       cmd.since = { offset: sub.offset, epoch: sub.epoch };
     }
@@ -370,6 +371,10 @@ export class Pushwire {
         if (result.lost) {
           // History no longer holds lost.from..lost.to; what it holds after them follows.
           sub.offset = result.lost.to;
+          sub.epoch = result.epoch;
+        } else if (!result.recovered && sinceEpoch !== null && sinceEpoch !== result.epoch) {
+          // The epoch of the position ended: the new one follows from its start.
+          sub.offset = 0;
           sub.epoch = result.epoch;
         } else if (!result.recovered) {
           // Nothing was replayed: carry on from where the subscription went live, unless a

@@ -35,7 +35,7 @@ public final class ChannelReader {
         .onLost(
             e ->
                 System.out.println(
-                    e.hasRange()
+                    e.hasRange() && !e.epochChanged()
                         ? "(lost offsets "
                             + e.from()
                             + ".."
@@ -43,7 +43,7 @@ public final class ChannelReader {
                             + ": reload "
                             + e.channel()
                             + ")"
-                        : "(the history of " + e.channel() + " was lost: reload it)"));
+                        : "(" + e.channel() + " could not be recovered: reload it)"));
     Subscription sub =
         client.subscribe(
             channel,

@@ -225,20 +225,25 @@ class DeliverySignalsTest {
   }
 
   @Test
-  void notRecoveredWithAnotherEpochReportsThatTheLostOffsetsAreUnknown() throws Exception {
+  void anotherEpochIsDeliveredFromItsStartAndTheOldEpochsTailReportedUnknown() throws Exception {
     long conn = subscribedAt(0);
     node.push(conn, "news", EPOCH, 1, 2);
     awaitOffsets(range(1, 2));
 
     node.disconnect(conn, 1001, "going away");
     long again = node.nextConnection();
-    node.subscribed(node.expect("subscribe"), false, 0, "e2");
-    node.push(again, "news", "e2", 1, 1);
+    node.subscribed(node.expect("subscribe"), false, 2, "e2");
+    node.push(again, "news", "e2", 1, 3); // 1..2 from history, then 3 live
 
-    await().atMost(WAIT).until(() -> rec.publications.size() >= 3);
+    await().atMost(WAIT).until(() -> rec.publications.size() >= 5);
     assertThat(rec.publications)
         .extracting(Publication::position)
-        .containsExactly(new Position(1, EPOCH), new Position(2, EPOCH), new Position(1, "e2"));
+        .containsExactly(
+            new Position(1, EPOCH),
+            new Position(2, EPOCH),
+            new Position(1, "e2"),
+            new Position(2, "e2"),
+            new Position(3, "e2"));
     assertThat(rec.events(LostEvent.class))
         .singleElement()
         .satisfies(
@@ -247,6 +252,55 @@ class DeliverySignalsTest {
               assertThat(e.epochChanged()).isTrue();
               assertThat(e.position()).isEqualTo(new Position(0, "e2"));
             });
+    assertThat(rec.events(ResubscribingEvent.class)).isEmpty();
+  }
+
+  @Test
+  void anotherEpochWithLostNamesTheNewEpochsLostOffsetsAndDeliversTheRest() throws Exception {
+    long conn = subscribedAt(0);
+    node.push(conn, "news", EPOCH, 1, 2);
+    awaitOffsets(range(1, 2));
+
+    node.disconnect(conn, 1001, "going away");
+    long again = node.nextConnection();
+    node.reply(
+        node.expect("subscribe"),
+        "{\"channel\":\"news\",\"recovered\":false,\"offset\":6,\"epoch\":\"e2\","
+            + "\"lost\":{\"from\":1,\"to\":3}}");
+    node.push(again, "news", "e2", 4, 7);
+
+    awaitOffsets(List.of(1L, 2L, 4L, 5L, 6L, 7L));
+    assertThat(rec.events(LostEvent.class))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.epochChanged()).isTrue();
+              assertThat(e.from()).isEqualTo(1);
+              assertThat(e.to()).isEqualTo(3);
+              assertThat(e.position()).isEqualTo(new Position(3, "e2"));
+            });
+    assertThat(rec.events(ResubscribingEvent.class)).isEmpty();
+  }
+
+  @Test
+  void aNodeThatSendsOnlyLiveOnesInTheNewEpochIsFilledByAResubscribe() throws Exception {
+    long conn = subscribedAt(0);
+    node.push(conn, "news", EPOCH, 1, 1);
+    awaitOffsets(range(1, 1));
+
+    node.disconnect(conn, 1001, "going away");
+    long again = node.nextConnection();
+    node.subscribed(node.expect("subscribe"), false, 5, "e2");
+    node.push(again, "news", "e2", 6, 6); // only live: offsets 1..5 of e2 were not sent
+
+    node.reply(node.expect("unsubscribe"), "{}");
+    ScriptedNode.Command resub = node.expect("subscribe");
+    assertThat(resub.since()).isEqualTo(new Position(0, "e2"));
+    node.subscribed(resub, true, 6, "e2");
+    node.push(again, "news", "e2", 1, 6);
+
+    await().atMost(WAIT).until(() -> rec.publications.size() >= 7);
+    assertThat(rec.offsets()).containsExactly(1L, 1L, 2L, 3L, 4L, 5L, 6L);
   }
 
   @Test

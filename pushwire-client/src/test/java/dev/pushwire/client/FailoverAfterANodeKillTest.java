@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -103,6 +105,8 @@ class FailoverAfterANodeKillTest {
     assertThat(onA.connectedUri()).isEqualTo(nodeA.uri());
 
     AtomicInteger sent = new AtomicInteger();
+    // A thread of its own: the common pool may be busy with the backends' work.
+    ExecutorService publisherThread = Executors.newSingleThreadExecutor();
     CompletableFuture<Void> publisher =
         CompletableFuture.runAsync(
             () -> {
@@ -112,7 +116,8 @@ class FailoverAfterANodeKillTest {
                 // Paces the publisher (about 1000 a second) so that the kill falls in the middle.
                 LockSupport.parkNanos(1_000_000);
               }
-            });
+            },
+            publisherThread);
     await().atMost(WAIT).until(() -> sent.get() >= KILL_AFTER);
     long killedAt = System.nanoTime();
     nodeA.kill();
@@ -126,6 +131,7 @@ class FailoverAfterANodeKillTest {
                     .anyMatch(SubscribedEvent::resubscribed));
     backAfterMs.set(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
     publisher.get(120, TimeUnit.SECONDS);
+    publisherThread.shutdown();
     await().atMost(WAIT).until(() -> recA.publications.size() >= TOTAL);
     await().atMost(WAIT).until(() -> recB.publications.size() >= TOTAL);
     onA.ping().toCompletableFuture().get(10, TimeUnit.SECONDS); // a late duplicate would be here

@@ -10,6 +10,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -63,6 +65,8 @@ class RecoveryAfterReconnectTest {
     int total = 2000;
     int drops = 5;
     AtomicInteger sent = new AtomicInteger();
+    // A thread of its own: the common pool may be busy with the backends' work.
+    ExecutorService publisherThread = Executors.newSingleThreadExecutor();
     CompletableFuture<Void> publisher =
         CompletableFuture.runAsync(
             () -> {
@@ -72,7 +76,8 @@ class RecoveryAfterReconnectTest {
                 // Paces the publisher (about 1000 a second) so that drops fall in the middle.
                 LockSupport.parkNanos(1_000_000);
               }
-            });
+            },
+            publisherThread);
 
     for (int d = 1; d <= drops; d++) {
       int threshold = d * total / (drops + 2);
@@ -91,6 +96,7 @@ class RecoveryAfterReconnectTest {
       await().atMost(WAIT).until(() -> rec.events(DisconnectedEvent.class).size() >= droppedAt);
     }
     publisher.get(60, TimeUnit.SECONDS);
+    publisherThread.shutdown();
     await().atMost(WAIT).until(() -> rec.publications.size() >= total);
     client.ping().toCompletableFuture().get(10, TimeUnit.SECONDS); // a late duplicate would be here
 

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -152,13 +153,16 @@ class SignalsFromARealNodeTest {
           rec.onPublication(p);
         });
 
+    // A thread of its own: the common pool may be busy with the backends' work.
+    ExecutorService publisherThread = Executors.newSingleThreadExecutor();
     CompletableFuture<Void> publishing =
         CompletableFuture.runAsync(
             () -> {
               for (int i = 1; i <= before; i++) {
                 node.hub.publishText("feed", payload(i));
               }
-            });
+            },
+            publisherThread);
     // The node lets a closed slow consumer read what was queued for 2 s: resume within that.
     await()
         .atMost(WAIT)
@@ -166,6 +170,7 @@ class SignalsFromARealNodeTest {
         .until(() -> node.server.stats().slowConsumerCloses() >= 1);
     resume.countDown();
     publishing.get(60, TimeUnit.SECONDS);
+    publisherThread.shutdown();
     await()
         .atMost(WAIT)
         .until(

@@ -123,7 +123,7 @@ class ClientV1CommandTest {
   }
 
   @Test
-  void reportsLostPublicationsOnStandardError() throws Exception {
+  void reportsAnEndedEpochOnStandardErrorAndPrintsTheNewOneFromItsStart() throws Exception {
     node.hub().publishText("v1-lost", "m1").toCompletableFuture().get(10, TimeUnit.SECONDS);
     CompletableFuture<Run> client =
         run(
@@ -133,9 +133,9 @@ class ClientV1CommandTest {
             "--channel",
             "v1-lost",
             "--since",
-            "0:another-epoch",
+            "7:an-ended-epoch",
             "--count",
-            "1");
+            "2");
     TestNodes.awaitSubscribers(node, "v1-lost", 1);
     node.hub().publishText("v1-lost", "m2");
 
@@ -143,8 +143,10 @@ class ClientV1CommandTest {
 
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(r.err())
-        .contains("lost v1-lost: the epoch changed (the channel's history was lost); carrying on");
-    assertThat(lines(r.out())).extracting(l -> l.get("data").asText()).containsExactly("m2");
+        .contains(
+            "lost v1-lost: the epoch changed (the channel's history was lost);"
+                + " what followed 7:an-ended-epoch is unknown; carrying on from 0:");
+    assertThat(lines(r.out())).extracting(l -> l.get("data").asText()).containsExactly("m1", "m2");
   }
 
   @Test

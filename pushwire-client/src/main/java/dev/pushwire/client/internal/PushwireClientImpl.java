@@ -1031,9 +1031,9 @@ public final class PushwireClientImpl implements PushwireClient {
 
   /**
    * Moves the cursor after a subscribe answered {@code "recovered": false}, and says what was lost
-   * if the subscribe asked for {@code since}. With {@code lost} (a node that replays what history
-   * still holds), the cursor moves to its end; without it (the epoch changed, or a node that sends
-   * only live publications then), to the channel's position in the answer.
+   * if the subscribe asked for {@code since}, following docs/PROTOCOL.md "Recovery": the last
+   * position becomes {@code lost.to} when {@code lost} is present, offset 0 of the new epoch when
+   * the epoch changed (the node sends that epoch from its start), and the reply's offset otherwise.
    */
   private static LostEvent notRecovered(
       ChannelSubscription sub, Position since, Position top, JsonNode lost) {
@@ -1049,20 +1049,28 @@ public final class PushwireClientImpl implements PushwireClient {
       return null;
     }
     boolean sameEpoch = cursor.known() && cursor.epoch().equals(top.epoch());
-    if (sameEpoch && lost != null && lost.isObject()) {
-      long from = lost.path("from").asLong(0);
-      long to = lost.path("to").asLong(0);
-      if (to <= cursor.offset()) {
-        return null; // already handled meanwhile
+    if (lost != null && lost.isObject() && lost.path("to").canConvertToLong()) {
+      long from = Math.max(1, lost.path("from").asLong(1));
+      long to = lost.path("to").asLong();
+      if (sameEpoch && to <= cursor.offset()) {
+        return null; // handled meanwhile
       }
-      long first = Math.max(from, cursor.offset() + 1);
+      long first = sameEpoch ? Math.max(from, cursor.offset() + 1) : from;
       cursor.set(new Position(to, top.epoch()));
       return new LostEvent(sub.channel, since, cursor.position(), first, to);
     }
-    if (sameEpoch && cursor.offset() == top.offset()) {
+    if (!sameEpoch) {
+      // The epoch of our position ended: what followed it is unknown; the new epoch follows from
+      // its start. (A node that sends only live publications then shows a gap at the first one,
+      // and the resubscribe that follows fills the new epoch from history.)
+      cursor.set(new Position(0, top.epoch()));
+      return new LostEvent(sub.channel, since, cursor.position(), 0, 0);
+    }
+    if (cursor.offset() == top.offset()) {
       return null; // nothing was published since: nothing is missing
     }
-    long from = sameEpoch && cursor.offset() < top.offset() ? cursor.offset() + 1 : 0;
+    // The same epoch without lost: ahead of the channel, or a node that names no lost range.
+    long from = cursor.offset() < top.offset() ? cursor.offset() + 1 : 0;
     long to = from > 0 ? top.offset() : 0;
     cursor.set(top);
     return new LostEvent(sub.channel, since, top, from, to);

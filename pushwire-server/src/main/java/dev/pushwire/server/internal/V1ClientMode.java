@@ -3,6 +3,7 @@ package dev.pushwire.server.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushwire.client.ClientConfig;
+import dev.pushwire.client.LostEvent;
 import dev.pushwire.client.Position;
 import dev.pushwire.client.Publication;
 import dev.pushwire.client.PushwireClient;
@@ -151,22 +152,7 @@ public final class V1ClientMode {
                             ? "unsubscribed " + e.code()
                             : "gap")
                         + (e.message().isEmpty() ? "" : " (" + e.message() + ")")))
-        .onLost(
-            e ->
-                lines.status(
-                    "lost "
-                        + e.channel()
-                        + (e.hasRange()
-                            ? " offsets "
-                                + e.from()
-                                + ".."
-                                + e.to()
-                                + " (history no longer holds them)"
-                            : e.epochChanged()
-                                ? ": the epoch changed (the channel's history was lost)"
-                                : ": the position asked for is ahead of the channel")
-                        + "; carrying on from "
-                        + e.position()))
+        .onLost(e -> lines.status(lostLine(e)))
         .onMessage(m -> lines.print("{\"data\":" + m.data() + "}"))
         .onError(
             e ->
@@ -232,6 +218,26 @@ public final class V1ClientMode {
       out.flush();
       err.flush();
     }
+  }
+
+  /** What {@code e} says, in one line. */
+  static String lostLine(LostEvent e) {
+    StringBuilder b = new StringBuilder("lost ").append(e.channel());
+    if (e.epochChanged()) {
+      b.append(": the epoch changed (the channel's history was lost); what followed ")
+          .append(e.since())
+          .append(" is unknown");
+      if (e.hasRange()) {
+        b.append(", and offsets ").append(e.from()).append("..").append(e.to());
+        b.append(" of the new epoch are gone too");
+      }
+    } else if (e.hasRange()) {
+      b.append(" offsets ").append(e.from()).append("..").append(e.to());
+      b.append(" (history no longer holds them)");
+    } else {
+      b.append(": the position asked for is ahead of the channel");
+    }
+    return b.append("; carrying on from ").append(e.position()).toString();
   }
 
   private static String pushLine(Publication p) {

@@ -38,11 +38,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * clients of a node that was cut off from Redis for longer than history reaches. In both, the
  * client's listener gets every offset once, in order, except the ones it was told are lost.
  */
-@Timeout(180)
+@Timeout(300)
 class SignalsFromARealNodeTest {
   @RegisterExtension static final RedisServerProcess redis = new RedisServerProcess();
 
-  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final Duration WAIT = Duration.ofSeconds(120);
   private static final ReconnectPolicy FAST =
       ReconnectPolicy.newBuilder()
           .initialDelay(Duration.ofMillis(50))
@@ -134,7 +134,9 @@ class SignalsFromARealNodeTest {
                     .writeBufferWaterMarks(32 * 1024, 128 * 1024)
                     .slowConsumerPolicy(SlowConsumerPolicy.CLOSE)
                     .slowConsumerTimeout(Duration.ofMillis(300))
-                    .slowConsumerMaxPending(512 * 1024)
+                    // Stalled for 300 ms is slow; the bound on what is queued is left high enough
+                    // that the replay after the reconnect is not itself cut short again.
+                    .slowConsumerMaxPending(8 * 1024 * 1024)
                     .build(),
                 HubConfig.newBuilder()
                     .nodeId("slow")
@@ -169,7 +171,7 @@ class SignalsFromARealNodeTest {
         .pollInterval(Duration.ofMillis(10))
         .until(() -> node.server.stats().slowConsumerCloses() >= 1);
     resume.countDown();
-    publishing.get(60, TimeUnit.SECONDS);
+    publishing.get(WAIT.toSeconds(), TimeUnit.SECONDS);
     publisherThread.shutdown();
     await()
         .atMost(WAIT)

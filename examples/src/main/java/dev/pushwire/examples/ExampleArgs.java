@@ -38,4 +38,10 @@ final class ExampleArgs {
   boolean has(String flag) {
     return flags.contains(flag);
   }
+
+  /** The value after {@code flag}, or {@code fallback} when the flag is absent. */
+  String value(String flag, String fallback) {
+    int i = flags.indexOf(flag);
+    return i >= 0 && i + 1 < flags.size() ? flags.get(i + 1) : fallback;
+  }
 }

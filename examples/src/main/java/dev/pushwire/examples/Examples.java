@@ -12,7 +12,8 @@ public final class Examples {
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
       System.err.println(
-          "usage: java -jar examples-all.jar EchoServer|BroadcastServer|IntervalClient [ARGS...]");
+          "usage: java -jar examples-all.jar"
+              + " EchoServer|BroadcastServer|IntervalClient|ChannelReader [ARGS...]");
       System.exit(2);
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -20,9 +21,12 @@ public final class Examples {
       case "EchoServer" -> EchoServer.main(rest);
       case "BroadcastServer" -> BroadcastServer.main(rest);
       case "IntervalClient" -> IntervalClient.main(rest);
+      case "ChannelReader" -> ChannelReader.main(rest);
       default -> {
         System.err.println(
-            "unknown example '" + args[0] + "': EchoServer, BroadcastServer or IntervalClient");
+            "unknown example '"
+                + args[0]
+                + "': EchoServer, BroadcastServer, IntervalClient or ChannelReader");
         System.exit(2);
       }
     }

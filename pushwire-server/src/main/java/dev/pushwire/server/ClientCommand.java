@@ -8,6 +8,7 @@ import dev.pushwire.core.WebSocketClient;
 import dev.pushwire.server.internal.ClientOptions;
 import dev.pushwire.server.internal.DurationConverter;
 import dev.pushwire.server.internal.LogLevels;
+import dev.pushwire.server.internal.V1ClientMode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -37,7 +38,8 @@ import picocli.CommandLine.Spec;
  * {@code pushwire client URL}: a wscat-like client. Prints each message that arrives on its own
  * line on standard output, sends each line typed on standard input, and reports on standard error
  * when it connects and closes. {@code --send TEXT --interval 100ms} sends periodically, on a timer,
- * like the classic interval client; {@code --count N} exits after N messages have arrived.
+ * like the classic interval client; {@code --count N} exits after N messages have arrived. {@code
+ * --v1 --channel NAME} subscribes through the pushwire.v1 SDK instead ({@link V1ClientMode}).
  */
 @Command(
     name = "client",
@@ -56,6 +58,8 @@ import picocli.CommandLine.Spec;
       "  pushwire client ws://127.0.0.1:9876/ --count 1    # one message, then exit",
       "  pushwire client ws://127.0.0.1:9876/ --send hi --interval 100ms",
       "  pushwire client ws://127.0.0.1:9876/ws --subprotocol pushwire.v1",
+      "  pushwire client --v1 ws://127.0.0.1:9876/ --channel news --since 42:0k3j5x9q2a",
+      "                                                    # recovers, reports lost publications",
       "  pushwire client ws://127.0.0.1:9876/publish -H 'X-API-Key: KEY'",
       "                                                    # each line typed is published",
       ""
@@ -117,6 +121,25 @@ final class ClientCommand implements Callable<Integer> {
   boolean noCompression;
 
   @Option(
+      names = "--v1",
+      description =
+          "Speak pushwire.v1 with the Java SDK: subscribe to --channel, print each publication as"
+              + " a JSON line, reconnect and recover; delivery signals go to standard error.")
+  boolean v1;
+
+  @Option(
+      names = "--channel",
+      paramLabel = "NAME",
+      description = "With --v1: subscribe to NAME; repeat for more.")
+  List<String> channels = new ArrayList<>();
+
+  @Option(
+      names = "--since",
+      paramLabel = "OFFSET:EPOCH",
+      description = "With --v1 and one --channel: start after this position (recovering from it).")
+  String since;
+
+  @Option(
       names = {"-q", "--quiet"},
       description = "No status lines on standard error.")
   boolean quiet;
@@ -127,8 +150,12 @@ final class ClientCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     URI uri;
     ClientSettings settings;
+    V1ClientMode v1Mode;
     try {
       uri = ClientOptions.webSocketUri(url);
+      v1Mode =
+          V1ClientMode.of(
+              v1, channels, since, send != null || interval != null || !subprotocols.isEmpty());
       if (interval != null && send == null) {
         throw new IllegalArgumentException("--interval needs --send TEXT (what to send)");
       }
@@ -154,6 +181,9 @@ final class ClientCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     LogLevels.apply(LogLevel.WARN);
+    if (v1Mode != null) {
+      return v1Mode.run(uri, settings, timeout, count, quiet, out, err);
+    }
 
     CompletableFuture<Integer> done = new CompletableFuture<>();
     AtomicLong received = new AtomicLong();

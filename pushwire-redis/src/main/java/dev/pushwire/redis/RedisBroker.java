@@ -407,7 +407,8 @@ public final class RedisBroker implements Broker {
     byte[] ttl = bytes(config.streamMetaTtl().toMillis());
     trackers.forEach(
         (channel, tracker) -> {
-          if (tracker.last() == null) {
+          StreamPosition last = tracker.last();
+          if (last == null || last.offset() == 0) { // nothing published yet in its epoch
             // Fire and forget: a failure is recorded in health, and the next round tries again.
             call(
                 "keep the position of " + channel,

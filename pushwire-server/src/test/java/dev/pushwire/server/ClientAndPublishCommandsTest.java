@@ -1,7 +1,9 @@
 package dev.pushwire.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.PipedInputStream;
@@ -65,7 +67,8 @@ class ClientAndPublishCommandsTest {
 
   @Test
   void publishOverHttpEveryIntervalCountTimes() throws Exception {
-    try (JdkSubscriber sub = JdkSubscriber.connect(TestNodes.ws(node, "/?channel=p-http"))) {
+    try (JdkWebSocketClient sub =
+        JdkWebSocketClient.connect(TestNodes.ws(node, "/?channel=p-http"))) {
       TestNodes.awaitSubscribers(node, "p-http", 1);
       Run r =
           run(
@@ -92,7 +95,8 @@ class ClientAndPublishCommandsTest {
 
   @Test
   void publishJsonOverHttp() throws Exception {
-    try (JdkSubscriber sub = JdkSubscriber.connect(TestNodes.ws(node, "/?channel=p-json"))) {
+    try (JdkWebSocketClient sub =
+        JdkWebSocketClient.connect(TestNodes.ws(node, "/?channel=p-json"))) {
       TestNodes.awaitSubscribers(node, "p-json", 1);
       Run r =
           run(
@@ -115,7 +119,8 @@ class ClientAndPublishCommandsTest {
 
   @Test
   void publishOverTheSocket() throws Exception {
-    try (JdkSubscriber sub = JdkSubscriber.connect(TestNodes.ws(node, "/?channel=p-sock"))) {
+    try (JdkWebSocketClient sub =
+        JdkWebSocketClient.connect(TestNodes.ws(node, "/?channel=p-sock"))) {
       TestNodes.awaitSubscribers(node, "p-sock", 1);
       Run r =
           run(
@@ -143,7 +148,8 @@ class ClientAndPublishCommandsTest {
 
   @Test
   void publishEachLineOfStandardInput() throws Exception {
-    try (JdkSubscriber sub = JdkSubscriber.connect(TestNodes.ws(node, "/?channel=p-lines"))) {
+    try (JdkWebSocketClient sub =
+        JdkWebSocketClient.connect(TestNodes.ws(node, "/?channel=p-lines"))) {
       TestNodes.awaitSubscribers(node, "p-lines", 1);
       InputStream in = new ByteArrayInputStream("one\ntwo\n".getBytes(StandardCharsets.UTF_8));
       Run r =
@@ -189,7 +195,8 @@ class ClientAndPublishCommandsTest {
 
   @Test
   void periodicClientOnThePublisherSocketAndStdinLines() throws Exception {
-    try (JdkSubscriber sub = JdkSubscriber.connect(TestNodes.ws(node, "/?channel=c-tick"))) {
+    try (JdkWebSocketClient sub =
+        JdkWebSocketClient.connect(TestNodes.ws(node, "/?channel=c-tick"))) {
       TestNodes.awaitSubscribers(node, "c-tick", 1);
       Set<Long> before = node.server().connections();
       PipedOutputStream typing = new PipedOutputStream();
@@ -208,7 +215,7 @@ class ClientAndPublishCommandsTest {
       assertThat(sub.take(3, WAIT)).containsExactly("tick", "tick", "tick");
       typing.write("typed\n".getBytes(StandardCharsets.UTF_8));
       typing.flush();
-      assertThat(TestNodes.await(WAIT, () -> sub.drain().contains("typed"))).isTrue();
+      await().atMost(WAIT).until(() -> sub.drainTexts().contains("typed"));
 
       long publisher =
           node.server().connections().stream()

@@ -1,17 +1,16 @@
 package dev.pushwire.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -66,7 +65,9 @@ class GracefulDrainOnSignalTest {
       args.addAll(List.of(more));
       process = ProgramRun.spawn(dir, log, args.toArray(String[]::new));
       resources.add(this);
-      TestNodes.await(Duration.ofSeconds(60), () -> Files.exists(pidFile()) || !process.isAlive());
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> Files.exists(pidFile()) || !process.isAlive());
       assertThat(Files.exists(pidFile())).as("listening; log: %s", logText()).isTrue();
       String url = Files.readAllLines(pidFile()).get(1);
       port = Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
@@ -87,7 +88,7 @@ class GracefulDrainOnSignalTest {
                       ? java.net.http.HttpRequest.BodyPublishers.noBody()
                       : java.net.http.HttpRequest.BodyPublishers.ofString(body))
               .build();
-      return JdkSubscriber.HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+      return JdkWebSocketClient.HTTP.send(r, HttpResponse.BodyHandlers.ofString());
     }
 
     /** Sends {@code signal} (TERM, INT) to the process. */
@@ -123,27 +124,25 @@ class GracefulDrainOnSignalTest {
     return dir.resolve("node.pid");
   }
 
-  private List<JdkSubscriber> clients(Node node, String channel, int n) throws Exception {
-    List<JdkSubscriber> clients = new ArrayList<>();
+  private List<JdkWebSocketClient> clients(Node node, String channel, int n) throws Exception {
+    List<JdkWebSocketClient> clients = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      JdkSubscriber c = JdkSubscriber.connect(node.ws("/?channel=" + channel));
+      JdkWebSocketClient c = JdkWebSocketClient.connect(node.ws("/?channel=" + channel));
       resources.add(c);
       clients.add(c);
     }
-    assertThat(
-            TestNodes.await(
-                WAIT,
-                () -> {
-                  try {
-                    return node.api("GET", "/api/channels", null)
-                        .body()
-                        .contains("{\"channel\":\"" + channel + "\",\"subscribers\":" + n + "}");
-                  } catch (Exception e) {
-                    return false;
-                  }
-                }))
-        .as("%d subscribers on %s", n, channel)
-        .isTrue();
+    await(String.format("%d subscribers on %s", n, channel))
+        .atMost(WAIT)
+        .until(
+            () -> {
+              try {
+                return node.api("GET", "/api/channels", null)
+                    .body()
+                    .contains("{\"channel\":\"" + channel + "\",\"subscribers\":" + n + "}");
+              } catch (Exception e) {
+                return false;
+              }
+            });
     return clients;
   }
 
@@ -151,7 +150,7 @@ class GracefulDrainOnSignalTest {
   void sigtermDeliversEveryAcknowledgedPublicationThenClosesWith1001AndExitsZero()
       throws Exception {
     Node node = new Node("drain1");
-    List<JdkSubscriber> clients = clients(node, "feed", 3);
+    List<JdkWebSocketClient> clients = clients(node, "feed", 3);
     List<Integer> acknowledged = new CopyOnWriteArrayList<>();
     AtomicBoolean publishing = new AtomicBoolean(true);
     Thread publisher =
@@ -173,7 +172,7 @@ class GracefulDrainOnSignalTest {
             },
             "publisher");
     publisher.start();
-    assertThat(TestNodes.await(WAIT, () -> acknowledged.size() >= 100)).isTrue();
+    await().atMost(WAIT).until(() -> acknowledged.size() >= 100);
 
     List<Integer> beforeSignal = List.copyOf(acknowledged);
     long started = System.nanoTime();
@@ -185,9 +184,9 @@ class GracefulDrainOnSignalTest {
 
     assertThat(status).as("exit status after SIGTERM; log: %s", node.logText()).isZero();
     assertThat(tookMs).as("within the default drain-timeout of 10 s").isLessThan(10_000);
-    for (JdkSubscriber c : clients) {
-      assertThat(c.closeCode(WAIT)).isEqualTo(1001);
-      List<Integer> received = c.drain().stream().map(Integer::valueOf).toList();
+    for (JdkWebSocketClient c : clients) {
+      assertThat(c.awaitClose(WAIT).code()).isEqualTo(1001);
+      List<Integer> received = c.drainTexts().stream().map(Integer::valueOf).toList();
       assertThat(received).as("in order, no duplicates").isSorted().doesNotHaveDuplicates();
       assertThat(received).containsAll(beforeSignal);
     }
@@ -208,7 +207,7 @@ class GracefulDrainOnSignalTest {
   @Test
   void sigintDrainsTooAndExitsZero() throws Exception {
     Node node = new Node("drain2");
-    List<JdkSubscriber> clients = clients(node, "feed", 2);
+    List<JdkWebSocketClient> clients = clients(node, "feed", 2);
     assertThat(
             node.api("POST", "/api/publish", "{\"channel\":\"feed\",\"data\":\"last\"}")
                 .statusCode())
@@ -217,9 +216,9 @@ class GracefulDrainOnSignalTest {
     node.signal("INT");
 
     assertThat(node.exitStatus()).as("exit status after SIGINT").isZero();
-    for (JdkSubscriber c : clients) {
+    for (JdkWebSocketClient c : clients) {
       assertThat(c.next(WAIT)).isEqualTo("last");
-      assertThat(c.closeCode(WAIT)).isEqualTo(1001);
+      assertThat(c.awaitClose(WAIT).code()).isEqualTo(1001);
     }
     assertThat(pidFile()).doesNotExist();
   }
@@ -228,24 +227,12 @@ class GracefulDrainOnSignalTest {
   void aSecondSignalEndsADrainThatWaitsOnAClientAtOnce() throws Exception {
     Node node = new Node("drain3", "--drain-timeout", "30s");
     // A client that never answers the server's close: the drain would wait for it until the end.
-    CompletableFuture<Integer> closeCode = new CompletableFuture<>();
-    WebSocket stubborn =
-        JdkSubscriber.HTTP
-            .newWebSocketBuilder()
-            .buildAsync(
-                URI.create(node.ws("/?channel=feed")),
-                new WebSocket.Listener() {
-                  @Override
-                  public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
-                    closeCode.complete(code);
-                    return new CompletableFuture<Void>(); // never: no close reply is sent
-                  }
-                })
-            .get(10, TimeUnit.SECONDS);
-    resources.add(stubborn::abort);
+    JdkWebSocketClient stubborn =
+        JdkWebSocketClient.to(node.ws("/?channel=feed")).neverAnswerClose().connect();
+    resources.add(stubborn.socket()::abort);
 
     node.signal("TERM");
-    assertThat(closeCode.get(10, TimeUnit.SECONDS)).isEqualTo(1001);
+    assertThat(stubborn.awaitClose(WAIT).code()).isEqualTo(1001);
     assertThat(node.process.isAlive()).as("still draining, waiting for the close reply").isTrue();
 
     long started = System.nanoTime();

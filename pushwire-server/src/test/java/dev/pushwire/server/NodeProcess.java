@@ -1,5 +1,6 @@
 package dev.pushwire.server;
 
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -154,7 +155,7 @@ final class NodeProcess implements AutoCloseable {
                     ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(body))
             .build();
-    return JdkSubscriber.HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+    return JdkWebSocketClient.HTTP.send(r, HttpResponse.BodyHandlers.ofString());
   }
 
   /** {@code GET path} without a key. */
@@ -163,7 +164,7 @@ final class NodeProcess implements AutoCloseable {
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .timeout(Duration.ofSeconds(10))
             .build();
-    return JdkSubscriber.HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+    return JdkWebSocketClient.HTTP.send(r, HttpResponse.BodyHandlers.ofString());
   }
 
   boolean isAlive() {

@@ -1,9 +1,10 @@
 package dev.pushwire.core.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.pushwire.core.WebSocketServer;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -48,10 +49,9 @@ class ConnectionsPerIpLimitTest {
       assertThat(first.readClose().code()).isEqualTo(1000);
       assertThat(first.awaitEof()).isTrue();
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-    while (server.connectionCount() > 0 && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+    await("the first connection is gone")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> server.connectionCount() == 0);
     try (RawWebSocket second = RawWebSocket.connect(server.port())) {
       second.handshake();
     }

@@ -6,8 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pushwire.core.CloseEvent;
 import dev.pushwire.core.HttpResponse;
 import dev.pushwire.core.WebSocketServer;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The handshake timeout, the idle timeout and server pings, measured on real sockets. */
-@Timeout(10)
+@Timeout(60)
 class TimeoutsTest {
   private final LoopbackServers servers = new LoopbackServers();
 
@@ -66,10 +65,8 @@ class TimeoutsTest {
     try (RawWebSocket stalled = RawWebSocket.connect(server.port())) {
       stalled.sendAscii("GET / HTTP/1.1\r\nHost: x\r\n");
 
-      RecordingListener good = new RecordingListener();
-      WebSocket ws =
-          RecordingListener.connect(HttpClient.newHttpClient(), server.port(), "/", good);
-      ws.sendText("not blocked", true).join();
+      JdkWebSocketClient good = JdkWebSocketClient.connect("ws://127.0.0.1:" + server.port() + "/");
+      good.send("not blocked");
 
       assertThat(good.nextMessage()).isEqualTo("not blocked");
     }
@@ -119,13 +116,14 @@ class TimeoutsTest {
     WebSocketServer server =
         servers.startEcho(
             LoopbackServers.settings()
-                .idleTimeout(Duration.ofMillis(400))
+                .idleTimeout(Duration.ofMillis(1000))
                 .pingInterval(Duration.ZERO)
                 .build());
     try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
       ws.handshake();
 
-      for (int i = 0; i < 8; i++) {
+      // The scenario: a message every 100 ms, for longer in all than the idle timeout.
+      for (int i = 0; i < 15; i++) {
         Thread.sleep(100);
         ws.sendText("tick " + i);
         RawWebSocket.Frame echo = ws.readFrame();

@@ -27,9 +27,9 @@ import picocli.CommandLine;
  * WebSocket clients watching what arrives: periodic publishing on a timer over HTTP and over the
  * publisher socket, the periodic client, stdin lines, and {@code --count}.
  */
-@Timeout(60)
+@Timeout(180)
 class ClientAndPublishCommandsTest {
-  private static final Duration WAIT = Duration.ofSeconds(5);
+  private static final Duration WAIT = JdkWebSocketClient.WAIT;
   private static PushwireNode node;
 
   @BeforeAll
@@ -45,9 +45,14 @@ class ClientAndPublishCommandsTest {
   private record Run(int status, String out, String err) {}
 
   private static CompletableFuture<Run> run(InputStream stdin, String... args) {
+    return runWith(Map.of(), stdin, args);
+  }
+
+  private static CompletableFuture<Run> runWith(
+      Map<String, String> env, InputStream stdin, String... args) {
     return CompletableFuture.supplyAsync(
         () -> {
-          CommandLine cmd = PushwireCommand.commandLine(Map.of(), stdin);
+          CommandLine cmd = PushwireCommand.commandLine(env, stdin);
           StringWriter out = new StringWriter();
           StringWriter err = new StringWriter();
           cmd.setOut(new PrintWriter(out));
@@ -240,5 +245,87 @@ class ClientAndPublishCommandsTest {
         .startsWith(
             "error: bad header 'no colon' (expected 'Name: value', for example 'X-API-Key:"
                 + " KEY')");
+  }
+
+  @Test
+  void publishTakesTheNodeFromPushwireUrlAndSaysWhenNobodyListens() throws Exception {
+    Run r =
+        runWith(
+                Map.of("PUSHWIRE_URL", url(), "PUSHWIRE_API_KEY", TestNodes.KEY),
+                noInput(),
+                "publish",
+                "--channel",
+                "nobody-here",
+                "--data",
+                "hello")
+            .get(60, TimeUnit.SECONDS);
+
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out().strip()).startsWith("{\"offset\":1,").endsWith(",\"localSubscribers\":0}");
+    assertThat(r.err().strip())
+        .isEqualTo(
+            "note: no client of this node is subscribed to 'nobody-here' (it is kept in the"
+                + " channel's history; subscribers on other nodes of a cluster still get it)");
+  }
+
+  @Test
+  void publishCountsTheLocalSubscribersAndSaysNothingMore() throws Exception {
+    try (JdkWebSocketClient sub =
+        JdkWebSocketClient.connect(TestNodes.ws(node, "/?channel=p-counted"))) {
+      TestNodes.awaitSubscribers(node, "p-counted", 1);
+      Run r =
+          run(
+                  noInput(),
+                  "publish",
+                  "--url",
+                  url(),
+                  "--api-key",
+                  TestNodes.KEY,
+                  "--channel",
+                  "p-counted",
+                  "--data",
+                  "x")
+              .get(60, TimeUnit.SECONDS);
+      assertThat(r.status()).as(r.err()).isZero();
+      assertThat(r.out().strip()).endsWith(",\"localSubscribers\":1}");
+      assertThat(r.err()).isEmpty();
+    }
+  }
+
+  @Test
+  void clientRefusedByTheServerPrintsTheStatusAndTheServersReason() throws Exception {
+    Run r =
+        run(noInput(), "client", TestNodes.ws(node, "/?channel=bad%20name"))
+            .get(60, TimeUnit.SECONDS);
+
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.err().strip())
+        .startsWith(
+            "error: cannot connect to "
+                + TestNodes.ws(node, "/?channel=bad%20name")
+                + ": the server refused the WebSocket upgrade: HTTP 400 Bad Request: bad_channel")
+        .doesNotContain("Invalid handshake response")
+        .hasLineCount(1);
+  }
+
+  @Test
+  void publishOnTheSocketRefusedByTheServerPrintsTheServersReason() throws Exception {
+    Run r =
+        run(
+                noInput(),
+                "publish",
+                "--socket",
+                "--url",
+                url(),
+                "--api-key",
+                "not-the-key",
+                "--data",
+                "x")
+            .get(60, TimeUnit.SECONDS);
+
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.err())
+        .contains("the server refused the WebSocket upgrade: HTTP 401 Unauthorized: ")
+        .doesNotContain("Invalid handshake response");
   }
 }

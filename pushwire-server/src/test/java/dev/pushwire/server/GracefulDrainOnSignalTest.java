@@ -25,9 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * order, before its close code 1001; the node leaves the registry, removes its pid file and exits
  * 0. SIGINT does the same; a second signal ends a drain that waits on a client at once.
  */
-@Timeout(120)
+@Timeout(300)
 class GracefulDrainOnSignalTest {
-  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final Duration WAIT = JdkWebSocketClient.WAIT;
 
   @TempDir Path dir;
 
@@ -47,6 +47,11 @@ class GracefulDrainOnSignalTest {
     int port;
 
     Node(String nodeId, String... more) throws Exception {
+      this(ProgramRun.DEFAULT_SIGNALS, nodeId, more);
+    }
+
+    /** A node started by {@code signals} (such as {@code env --ignore-signal=INT}). */
+    Node(List<String> signals, String nodeId, String... more) throws Exception {
       log = dir.resolve(nodeId + ".log");
       List<String> args =
           new ArrayList<>(
@@ -63,10 +68,10 @@ class GracefulDrainOnSignalTest {
                   "--pid-file",
                   pidFile().toString()));
       args.addAll(List.of(more));
-      process = ProgramRun.spawn(dir, log, args.toArray(String[]::new));
+      process = ProgramRun.spawn(signals, dir, log, args.toArray(String[]::new));
       resources.add(this);
-      await()
-          .atMost(Duration.ofSeconds(60))
+      await("listening")
+          .atMost(Duration.ofSeconds(120))
           .until(() -> Files.exists(pidFile()) || !process.isAlive());
       assertThat(Files.exists(pidFile())).as("listening; log: %s", logText()).isTrue();
       String url = Files.readAllLines(pidFile()).get(1);
@@ -97,9 +102,9 @@ class GracefulDrainOnSignalTest {
       assertThat(kill.waitFor()).isZero();
     }
 
-    /** The exit status, waiting up to 20 s. */
+    /** The exit status, waiting up to 60 s. */
     int exitStatus() throws Exception {
-      assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("exited; log: %s", logText()).isTrue();
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited; log: %s", logText()).isTrue();
       return process.exitValue();
     }
 
@@ -192,6 +197,7 @@ class GracefulDrainOnSignalTest {
     }
     assertThat(pidFile()).doesNotExist();
     assertThat(node.logText())
+        .contains("signals: SIGTERM and SIGINT drain the node")
         .contains("received SIGTERM: draining")
         .contains("node drain1: removed its connection records from the registry");
     System.out.println(
@@ -244,5 +250,40 @@ class GracefulDrainOnSignalTest {
     assertThat(tookMs).isLessThan(5_000);
     assertThat(pidFile()).doesNotExist();
     assertThat(node.logText()).contains("received SIGTERM again: exiting now");
+  }
+
+  @Test
+  void aNodeStartedWithSigintIgnoredSaysSoAndDrainsOnSigterm() throws Exception {
+    // What a shell script's `pushwire serve &` (or a supervisor) does to the node.
+    Node node = new Node(List.of("env", "--default-signal=TERM", "--ignore-signal=INT"), "drain4");
+    assertThat(node.logText())
+        .contains("signals: SIGTERM drains the node")
+        .contains("signals: SIGINT is ignored")
+        .contains("stop it with SIGTERM (pushwire stop, kill PID)");
+    JdkWebSocketClient client = clients(node, "feed", 1).get(0);
+
+    node.signal("INT"); // discarded by the kernel: the process ignores it
+    node.signal("TERM");
+
+    assertThat(node.exitStatus()).as("exit status after SIGTERM").isZero();
+    assertThat(client.awaitClose(WAIT).code()).isEqualTo(1001);
+    assertThat(node.logText()).doesNotContain("received SIGINT").contains("received SIGTERM");
+  }
+
+  @Test
+  void stopRefusesANodeThatIgnoresSigtermAndSaysHowToStopIt() throws Exception {
+    Node node = new Node(List.of("env", "--default-signal=INT", "--ignore-signal=TERM"), "drain5");
+    assertThat(node.logText())
+        .contains("signals: SIGTERM is ignored")
+        .contains("stop it with SIGINT (kill -INT PID)");
+
+    ProgramRun stop =
+        ProgramRun.run(dir, Duration.ofSeconds(120), "stop", "--pid-file", pidFile().toString());
+
+    assertThat(stop.status()).as("%s", stop).isEqualTo(1);
+    assertThat(stop.err()).contains("ignores SIGTERM").contains("kill -INT " + node.process.pid());
+    assertThat(node.process.isAlive()).isTrue();
+    node.signal("INT");
+    assertThat(node.exitStatus()).as("exit status after SIGINT").isZero();
   }
 }

@@ -51,7 +51,7 @@ final class NodeProcess implements AutoCloseable {
    */
   static NodeProcess launch(String nodeId, String... args)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(ProgramRun.DEFAULT_SIGNALS);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
     command.addAll(List.of("-jar", jar().toString(), "serve"));

@@ -3,6 +3,8 @@ package dev.pushwire.server.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pushwire.core.testing.JdkWebSocketClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -68,6 +70,27 @@ class DashboardShowsLiveFiguresTest {
 
   private static long leadingNumber(String text) {
     return Long.parseLong(text.replaceAll("^([\\d,]+).*$", "$1").replace(",", ""));
+  }
+
+  @Test
+  void theChannelPanelWithNothingWatchedHasAPlainTitleAndAHintClearOfTheLabels() throws Exception {
+    openSignedIn();
+
+    assertThat(text("#channel-view h2")).isEqualTo("Channel");
+    assertThat(driver().findElement(By.id("watch-hint")).isDisplayed()).isTrue();
+    // The hint ends above the LIVE and HISTORY labels, with room between (it used to touch them).
+    Object gap =
+        chromium.js(
+            "const hint = document.getElementById('watch-hint').getBoundingClientRect();"
+                + "const labels = document.querySelectorAll('#channel-view .split h3');"
+                + "return Math.min(...Array.from(labels, l => l.getBoundingClientRect().top))"
+                + " - hint.bottom;");
+    assertThat(((Number) gap).doubleValue())
+        .as("pixels between the hint and the labels")
+        .isGreaterThanOrEqualTo(8);
+    Path shot = Path.of("target", "screenshots", "dashboard-channel-panel.png");
+    Files.createDirectories(shot.getParent());
+    Files.write(shot, chromium.screenshot());
   }
 
   @Test

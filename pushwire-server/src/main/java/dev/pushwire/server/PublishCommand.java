@@ -76,7 +76,7 @@ final class PublishCommand implements Callable<Integer> {
   @Option(
       names = "--url",
       paramLabel = "URL",
-      description = "The node's HTTP address (http://127.0.0.1:9876).")
+      description = "The node's HTTP address (PUSHWIRE_URL, else http://127.0.0.1:9876).")
   String url;
 
   @Option(

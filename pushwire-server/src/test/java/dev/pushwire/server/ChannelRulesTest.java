@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * public channels, and client publishing only where {@code channels.client-publish} allows.
  * Refusals are {@code forbidden} replies (v1) or a close with 1008 (plain clients).
  */
-@Timeout(30)
+@Timeout(120)
 class ChannelRulesTest {
   private static final String SECRET = ConnectionTokensTest.SECRET;
   private static final Duration WAIT = Duration.ofSeconds(5);

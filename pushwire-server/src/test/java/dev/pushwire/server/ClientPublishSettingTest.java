@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Timeout;
  * {@code client-publish}: {@code pushwire.v1} clients may not publish unless the node allows it;
  * either way plain subscribers on the same node are reached only by allowed publications.
  */
-@Timeout(30)
+@Timeout(120)
 class ClientPublishSettingTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
   private static final ObjectMapper JSON = new ObjectMapper();

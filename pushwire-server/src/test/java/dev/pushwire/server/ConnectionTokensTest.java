@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Timeout;
  * past the handshake (401 otherwise), its {@code sub} is the user presence shows, and the
  * connection is closed with 4001 when the token expires.
  */
-@Timeout(30)
+@Timeout(120)
 class ConnectionTokensTest {
   static final String SECRET = "a-test-secret-of-at-least-32-bytes!!";
   private static final Duration WAIT = Duration.ofSeconds(5);

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
  * The HTTP API on the node's port, driven with the JDK's HTTP client: authentication, the exact
  * error answers, and what each route returns.
  */
-@Timeout(30)
+@Timeout(120)
 class HttpApiTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
   private static final ObjectMapper JSON = new ObjectMapper();

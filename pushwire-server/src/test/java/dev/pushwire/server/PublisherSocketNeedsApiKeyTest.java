@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
  * before it happens unless the client proves who it is, and what plain subscribers send is never
  * published.
  */
-@Timeout(30)
+@Timeout(120)
 class PublisherSocketNeedsApiKeyTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
   private static PushwireNode node;

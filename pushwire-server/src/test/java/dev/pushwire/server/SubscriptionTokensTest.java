@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * a private channel its connection token does not cover; a token for another channel, another user,
  * or an expired one is refused with {@code forbidden}.
  */
-@Timeout(30)
+@Timeout(120)
 class SubscriptionTokensTest {
   private static final String SECRET = ConnectionTokensTest.SECRET;
   private static final Duration WAIT = Duration.ofSeconds(5);

@@ -24,7 +24,7 @@ import picocli.CommandLine;
  * whether it comes from a publisher socket sending once a second, from {@code POST /api/publish},
  * or from the {@code --tick} timer.
  */
-@Timeout(30)
+@Timeout(120)
 class ThreeClientsReceiveEveryPublicationTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
   private static final ObjectMapper JSON = new ObjectMapper();

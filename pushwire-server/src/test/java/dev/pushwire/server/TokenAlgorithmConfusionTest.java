@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * With an RSA public key ({@code auth.public-key}) only RS256 tokens pass: an HS256 token "signed"
  * with the public key's PEM text as its secret, the classic algorithm confusion attack, gets 401.
  */
-@Timeout(30)
+@Timeout(120)
 class TokenAlgorithmConfusionTest {
   @TempDir static Path dir;
   private static PushwireNode node;

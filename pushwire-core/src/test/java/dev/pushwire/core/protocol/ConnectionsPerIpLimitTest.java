@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Timeout;
  * {@code maxConnectionsPerIp}: one address beyond its quota is refused with 429 before the upgrade,
  * counted as {@code max_connections_per_ip}, and gets its room back when a connection closes.
  */
-@Timeout(10)
+@Timeout(60)
 class ConnectionsPerIpLimitTest {
   private final LoopbackServers servers = new LoopbackServers();
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Upgrade requests that RFC 6455 section 4.2.1 or the server's settings refuse, each answered with
  * its exact HTTP status before any WebSocket frame.
  */
-@Timeout(10)
+@Timeout(60)
 class HandshakeValidationTest {
   private final LoopbackServers servers = new LoopbackServers();
 

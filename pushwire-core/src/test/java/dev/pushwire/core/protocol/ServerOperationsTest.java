@@ -188,12 +188,12 @@ class ServerOperationsTest {
     nextOpened();
 
     long t0 = System.nanoTime();
-    server.stop(Duration.ofSeconds(3));
+    server.stop(Duration.ofSeconds(20));
     long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
 
     assertThat(a.awaitClose().code()).isEqualTo(1001);
     assertThat(b.awaitClose().code()).isEqualTo(1001);
-    assertThat(tookMillis).as("stop waits only for the close replies").isLessThan(2500);
+    assertThat(tookMillis).as("stop waits only for the close replies").isLessThan(15_000);
     assertThat(server.connectionCount()).isZero();
   }
 
@@ -225,7 +225,7 @@ class ServerOperationsTest {
 
       assertThat(raw.readClose().code()).isEqualTo(1001);
       assertThat(raw.awaitEof()).as("server closed TCP").isTrue();
-      assertThat(tookMillis).isBetween(250L, 2000L);
+      assertThat(tookMillis).isBetween(250L, 5000L);
     }
   }
 }

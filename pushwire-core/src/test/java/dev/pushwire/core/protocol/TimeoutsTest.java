@@ -50,7 +50,8 @@ class TimeoutsTest {
       stalled.readTimeout(Duration.ofSeconds(3));
       assertThat(stalled.awaitEof()).as("stalled connection dropped").isTrue();
       long droppedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-      assertThat(droppedAfter).isBetween(400L, 2500L);
+      // Not before the timeout; the upper bound is loose for a busy machine.
+      assertThat(droppedAfter).isBetween(400L, 5000L);
     }
   }
 
@@ -81,7 +82,7 @@ class TimeoutsTest {
       long t0 = System.nanoTime();
 
       assertThat(silent.awaitEof()).as("silent connection dropped").isTrue();
-      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isBetween(200L, 2500L);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isBetween(200L, 5000L);
     }
   }
 
@@ -105,7 +106,7 @@ class TimeoutsTest {
       ws.sendClose(close.code(), "");
 
       assertThat(close.code()).isEqualTo(1001);
-      assertThat(after).isBetween(500L, 2000L);
+      assertThat(after).isBetween(500L, 5000L);
       assertThat(ws.awaitEof()).as("server closed TCP").isTrue();
       assertThat(closed.get(5, TimeUnit.SECONDS).code()).isEqualTo(1001);
     }
@@ -148,7 +149,7 @@ class TimeoutsTest {
       assertThat(first.opcode()).isEqualTo(OP_PING);
       assertThat(second.opcode()).isEqualTo(OP_PING);
       assertThat(third.opcode()).isEqualTo(OP_PING);
-      assertThat(elapsed).as("three pings at 200 ms").isBetween(300L, 1500L);
+      assertThat(elapsed).as("three pings at 200 ms").isBetween(300L, 4000L);
     }
   }
 
@@ -157,14 +158,15 @@ class TimeoutsTest {
     WebSocketServer server =
         servers.startEcho(
             LoopbackServers.settings()
-                .pingInterval(Duration.ofMillis(100))
-                .idleTimeout(Duration.ofMillis(500))
+                .pingInterval(Duration.ofMillis(200))
+                .idleTimeout(Duration.ofMillis(1500))
                 .build());
-    try (RawWebSocket ws = RawWebSocket.connect(server.port(), Duration.ofSeconds(2))) {
+    try (RawWebSocket ws = RawWebSocket.connect(server.port(), Duration.ofSeconds(5))) {
       ws.handshake();
       long t0 = System.nanoTime();
 
-      while (System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(1200)) {
+      // The scenario: answer every ping, for longer in all than the idle timeout.
+      while (System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(2500)) {
         RawWebSocket.Frame f = ws.readFrame();
         assertThat(f.opcode()).as("only pings, no close").isEqualTo(OP_PING);
         ws.sendFrame(RawWebSocket.OP_PONG, f.payload());
@@ -184,7 +186,7 @@ class TimeoutsTest {
       long t0 = System.nanoTime();
 
       assertThat(raw.awaitEof()).as("idle keep-alive connection dropped").isTrue();
-      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isBetween(200L, 2500L);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isBetween(200L, 5000L);
     }
   }
 }

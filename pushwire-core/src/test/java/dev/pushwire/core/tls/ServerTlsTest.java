@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * wss:// served from PEM files: the JDK's WebSocket client and Pushwire's own client connect when
  * they trust the certificate, and are refused when they do not.
  */
-@Timeout(30)
+@Timeout(120)
 class ServerTlsTest {
   @TempDir static Path dir;
   static Path cert;

@@ -197,6 +197,14 @@ class GracefulDrainOnSignalTest {
     }
     assertThat(pidFile()).doesNotExist();
     assertThat(node.logText())
+        .as("the banner shows how to publish to this node from a shell")
+        .contains(
+            "from a shell: pushwire publish --url http://127.0.0.1:"
+                + node.port
+                + " --channel NAME --data TEXT   (or export PUSHWIRE_URL=http://127.0.0.1:"
+                + node.port
+                + ")");
+    assertThat(node.logText())
         .contains("signals: SIGTERM and SIGINT drain the node")
         .contains("received SIGTERM: draining")
         .contains("node drain1: removed its connection records from the registry");

@@ -10,11 +10,12 @@ public final class Examples {
   private Examples() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length == 0) {
-      System.err.println(
-          "usage: java -jar examples-all.jar"
-              + " EchoServer|BroadcastServer|IntervalClient|ChannelReader [ARGS...]");
-      System.exit(2);
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+      (args.length == 0 ? System.err : System.out)
+          .println(
+              "usage: java -jar examples-all.jar EchoServer|BroadcastServer|IntervalClient"
+                  + "|ChannelReader [ARGS...]\n  NAME --help prints what one example takes");
+      System.exit(args.length == 0 ? 2 : 0);
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     switch (args[0]) {

@@ -4,6 +4,7 @@ import dev.pushwire.core.ClientSettings;
 import dev.pushwire.core.ReconnectPolicy;
 import dev.pushwire.core.WebSocketClient;
 import java.net.URI;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,14 +21,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * </pre>
  */
 public final class IntervalClient {
+  static final String USAGE =
+      """
+      usage: IntervalClient [PORT] [--count N]
+        Connects to ws://127.0.0.1:PORT/, sends 'hello N' every 100 ms, prints what arrives.
+        PORT       the server's port (default 9876)
+        --count N  close after N messages (default: never)""";
+
   private IntervalClient() {}
 
   public static void main(String[] args) throws Exception {
-    ExampleArgs a = ExampleArgs.parse("IntervalClient [PORT] [--count N]", args);
-    long count = Long.MAX_VALUE;
-    int i = a.flags.indexOf("--count");
-    if (i >= 0 && i + 1 < a.flags.size()) {
-      count = Long.parseLong(a.flags.get(i + 1));
+    ExampleArgs a = ExampleArgs.parse(USAGE, List.of(), List.of("--count"), args);
+    long count;
+    try {
+      count = Long.parseLong(a.value("--count", Long.toString(Long.MAX_VALUE)));
+    } catch (NumberFormatException e) {
+      System.err.println(
+          "bad --count '" + a.value("--count", "") + "': expected a number\n" + USAGE);
+      System.exit(2);
+      return;
     }
     URI uri = URI.create("ws://127.0.0.1:" + a.port + "/");
     ClientSettings settings =

@@ -2,19 +2,14 @@ package dev.pushwire.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,10 +21,10 @@ import org.junit.jupiter.api.Timeout;
  * Runs the classic examples as their own processes, the way README tells users to, and talks to
  * them with the JDK's WebSocket client.
  */
-@Timeout(60)
+@Timeout(180)
 class ClassicExamplesTest {
   private static final Pattern LISTENING =
-      Pattern.compile("listening on ws://127\\.0\\.0\\.1:(\\d+)/");
+      Pattern.compile("listening on \\S+:(\\d+)\\b.*ws://127\\.0\\.0\\.1:(\\d+)/");
   private final List<Process> processes = new ArrayList<>();
 
   @AfterEach
@@ -63,20 +58,8 @@ class ClassicExamplesTest {
     return new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
   }
 
-  private static WebSocket connect(int port, BlockingQueue<String> received) {
-    return HttpClient.newHttpClient()
-        .newWebSocketBuilder()
-        .buildAsync(
-            URI.create("ws://127.0.0.1:" + port + "/"),
-            new WebSocket.Listener() {
-              @Override
-              public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                received.add(data.toString());
-                ws.request(1);
-                return null;
-              }
-            })
-        .join();
+  private static JdkWebSocketClient connect(int port) {
+    return JdkWebSocketClient.connect("ws://127.0.0.1:" + port + "/");
   }
 
   @Test
@@ -84,7 +67,7 @@ class ClassicExamplesTest {
     Process server = run("EchoServer", "0");
     int port = portOf(stdout(server));
     Process client = run("IntervalClient", String.valueOf(port), "--count", "3");
-    assertThat(client.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(client.waitFor(60, TimeUnit.SECONDS)).isTrue();
     List<String> lines = new ArrayList<>();
     stdout(client).lines().forEach(lines::add);
     assertThat(lines).contains("hello 1", "hello 2", "hello 3");
@@ -97,13 +80,12 @@ class ClassicExamplesTest {
     Process server = run("EchoServer", "0");
     BufferedReader out = stdout(server);
     int port = portOf(out);
-    BlockingQueue<String> got = new LinkedBlockingQueue<>();
-    WebSocket ws = connect(port, got);
-    String greeting = got.poll(10, TimeUnit.SECONDS);
+    JdkWebSocketClient ws = connect(port);
+    String greeting = ws.nextText();
     assertThat(greeting).startsWith("Hey. ");
-    ws.sendText("ping me", true).join();
-    assertThat(got.poll(10, TimeUnit.SECONDS)).isEqualTo("ping me");
-    ws.sendClose(1000, "bye").join();
+    ws.send("ping me");
+    assertThat(ws.nextText()).isEqualTo("ping me");
+    ws.sendClose(1000, "bye");
     String id = greeting.substring("Hey. ".length());
     assertThat(out.readLine()).isEqualTo(id + " closed");
   }
@@ -112,25 +94,62 @@ class ClassicExamplesTest {
   void broadcastServerPushesEveryMessageToEveryClient() throws Exception {
     Process server = run("BroadcastServer", "0");
     int port = portOf(stdout(server));
-    List<BlockingQueue<String>> inboxes = new ArrayList<>();
-    List<WebSocket> sockets = new ArrayList<>();
+    List<JdkWebSocketClient> sockets = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      BlockingQueue<String> inbox = new LinkedBlockingQueue<>();
-      inboxes.add(inbox);
-      sockets.add(connect(port, inbox));
+      sockets.add(connect(port));
     }
-    sockets.get(0).sendText("one", true).join();
-    sockets.get(2).sendText("two", true).join();
-    for (BlockingQueue<String> inbox : inboxes) {
-      assertThat(inbox.poll(10, TimeUnit.SECONDS)).isEqualTo("one");
-      assertThat(inbox.poll(10, TimeUnit.SECONDS)).isEqualTo("two");
+    sockets.get(0).send("one");
+    sockets.get(2).send("two");
+    for (JdkWebSocketClient inbox : sockets) {
+      assertThat(inbox.nextText()).isEqualTo("one");
+      assertThat(inbox.nextText()).isEqualTo("two");
     }
   }
 
   @Test
   void aBadPortIsAClearErrorWithStatus2() throws Exception {
     Process p = run("EchoServer", "nope");
-    assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(2);
+  }
+
+  @Test
+  void helpPrintsTheUsageAndExitsInsteadOfStartingAServer() throws Exception {
+    for (String example : List.of("EchoServer", "BroadcastServer", "IntervalClient")) {
+      Process p = run(example, "--help");
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("%s --help exits", example).isTrue();
+      assertThat(p.exitValue()).as("%s --help", example).isZero();
+      assertThat(out).startsWith("usage: " + example + " [PORT]").doesNotContain("listening");
+    }
+  }
+
+  @Test
+  void anUnknownFlagIsAClearErrorWithStatus2() throws Exception {
+    Process p = run("EchoServer", "0", "--qiet");
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(2);
+  }
+
+  @Test
+  void theListeningLineNamesTheAddressTheServerIsBoundTo() throws Exception {
+    String everywhere = listeningLine(run("EchoServer", "0"));
+    assertThat(everywhere)
+        .matches(
+            "EchoServer listening on 0\\.0\\.0\\.0:\\d+ \\(every interface\\); from this"
+                + " machine: ws://127\\.0\\.0\\.1:\\d+/");
+    String loopback = listeningLine(run("BroadcastServer", "0", "--host", "127.0.0.1"));
+    assertThat(loopback)
+        .matches("BroadcastServer listening on 127\\.0\\.0\\.1:(\\d+): ws://127\\.0\\.0\\.1:\\1/");
+  }
+
+  private static String listeningLine(Process p) throws IOException {
+    BufferedReader out = stdout(p);
+    for (String line = out.readLine(); line != null; line = out.readLine()) {
+      if (line.contains("listening")) {
+        return line;
+      }
+    }
+    throw new AssertionError("the example never said where it listens");
   }
 }

@@ -2,6 +2,7 @@ package dev.pushwire.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,10 +15,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -33,7 +36,7 @@ import org.junit.jupiter.api.Timeout;
 class EchoServerConformanceTest {
   private static final Path PYTHON = Path.of("/usr/bin/python3");
   private static final Duration RUN_TIMEOUT = Duration.ofSeconds(90);
-  private static final Pattern LISTENING = Pattern.compile("listening on ws://[^:]+:(\\d+)/");
+  private static final Pattern LISTENING = Pattern.compile("listening on \\S+:(\\d+)");
   private static final Pattern SUMMARY = Pattern.compile("^(\\d+) passed, (\\d+) failed$");
 
   @Test
@@ -132,21 +135,27 @@ class EchoServerConformanceTest {
         EchoServerConformanceTest.class.getResource("/conformance/echo_conformance.py").toURI());
   }
 
-  private static int awaitPort(Process server, List<String> output) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (System.nanoTime() < deadline) {
-      for (String line : output) {
-        Matcher m = LISTENING.matcher(line);
-        if (m.find()) {
-          return Integer.parseInt(m.group(1));
-        }
-      }
-      if (!server.isAlive()) {
-        break;
-      }
-      Thread.sleep(20);
+  private static int awaitPort(Process server, List<String> output) {
+    try {
+      return await("EchoServer printing its port")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(20))
+          .until(
+              () -> {
+                if (!server.isAlive()) {
+                  throw new AssertionError("EchoServer exited");
+                }
+                return output.stream()
+                    .map(LISTENING::matcher)
+                    .filter(Matcher::find)
+                    .map(m -> Integer.parseInt(m.group(1)))
+                    .findFirst();
+              },
+              Optional::isPresent)
+          .orElseThrow();
+    } catch (ConditionTimeoutException | AssertionError e) {
+      return fail("EchoServer did not print its port; it printed:\n%s", String.join("\n", output));
     }
-    return fail("EchoServer did not print its port; it printed:\n%s", String.join("\n", output));
   }
 
   private static Thread drain(InputStream in, List<String> lines, String name) {

@@ -1,6 +1,7 @@
 package dev.pushwire.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * broker, how time passes for it, and how it loses its history; the tests are the same.
  */
 public abstract class BrokerContractTest {
-  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final Duration WAIT = Duration.ofSeconds(30);
 
   protected final MutableClock clock = new MutableClock();
   protected Broker broker;
@@ -428,16 +429,20 @@ public abstract class BrokerContractTest {
 
   /** Waits until at least {@code n} publications were delivered (networked brokers lag). */
   protected void awaitDelivered(int n) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (delivered.size() < n && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
-    assertThat(delivered.size()).as("publications delivered").isGreaterThanOrEqualTo(n);
+    await("publications delivered")
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(5))
+        .untilAsserted(
+            () ->
+                assertThat(delivered.size())
+                    .as("publications delivered")
+                    .isGreaterThanOrEqualTo(n));
   }
 
   /**
-   * Gives a networked broker time to deliver what it should not; the memory broker delivers
-   * synchronously, so it overrides this with nothing.
+   * Gives a networked broker time to deliver what it should not (a wait for something that must not
+   * happen, so a sleep); the memory broker delivers synchronously, so it overrides this with
+   * nothing.
    */
   protected void sleepForStragglers() {
     try {

@@ -1,24 +1,22 @@
 package dev.pushwire.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pushwire.core.ServerSettings;
 import dev.pushwire.core.WebSocketServer;
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +39,6 @@ class FloodTest {
 
   private WebSocketServer server;
   private Hub hub;
-  private final HttpClient http = HttpClient.newHttpClient();
   private final List<Socket> halfOpen = new ArrayList<>();
 
   @BeforeEach
@@ -78,11 +75,9 @@ class FloodTest {
 
   @Test
   void normalSubscriberIsServedDuringAFloodAndSlowloris() throws Exception {
-    Listener normal = new Listener();
-    WebSocket normalWs = connect(normal);
-    normalWs
-        .sendText("{\"id\":1,\"op\":\"subscribe\",\"channel\":\"news\"}", true)
-        .get(5, TimeUnit.SECONDS);
+    Counts normal = new Counts();
+    JdkWebSocketClient normalWs = connect(normal);
+    normalWs.send("{\"id\":1,\"op\":\"subscribe\",\"channel\":\"news\"}");
     awaitTrue(() -> hub.subscribers("news").size() == 1);
 
     for (int i = 0; i < HALF_OPEN; i++) {
@@ -95,17 +90,18 @@ class FloodTest {
       halfOpen.add(s);
     }
 
-    Listener flooder = new Listener();
-    WebSocket floodWs = connect(flooder);
+    Counts flooder = new Counts();
+    JdkWebSocketClient floodWs = connect(flooder);
     AtomicInteger sent = new AtomicInteger();
     Thread flood =
         new Thread(
             () -> {
               try {
-                while (!flooder.closeCode.isDone() && sent.get() < 1_000_000) {
+                while (!floodWs.isClosed() && sent.get() < 1_000_000) {
                   floodWs
+                      .socket()
                       .sendText("{\"id\":" + sent.incrementAndGet() + ",\"op\":\"ping\"}", true)
-                      .get(5, TimeUnit.SECONDS);
+                      .get(30, TimeUnit.SECONDS);
                 }
               } catch (Exception e) {
                 // the server closed the flooder: expected
@@ -115,74 +111,51 @@ class FloodTest {
     flood.start();
 
     for (int i = 0; i < PUBLICATIONS; i++) {
-      hub.publishText("news", "m" + i).toCompletableFuture().get(5, TimeUnit.SECONDS);
+      hub.publishText("news", "m" + i).toCompletableFuture().get(30, TimeUnit.SECONDS);
       if (i % 50 == 0) {
-        Thread.sleep(5);
+        Thread.sleep(5); // the scenario: a publisher at a steady pace, beside the flood
       }
     }
 
     awaitTrue(() -> normal.pushes.get() == PUBLICATIONS);
     assertThat(normal.pushes.get()).isEqualTo(PUBLICATIONS);
-    assertThat(flooder.closeCode.get(10, TimeUnit.SECONDS)).isEqualTo(1008);
-    flood.join(10_000);
+    assertThat(floodWs.awaitClose().code()).isEqualTo(1008);
+    flood.join(30_000);
     assertThat(flooder.rateLimited.get()).isPositive();
     assertThat(hub.limitsTriggered())
         .containsKey("rate_limited")
         .containsEntry("rate_limit_close", 1L);
     awaitTrue(() -> server.stats().handshakesRefused().getOrDefault("timeout", 0L) >= HALF_OPEN);
-    normalWs.abort();
+    normalWs.socket().abort();
   }
 
-  private WebSocket connect(Listener l) throws Exception {
-    return http.newWebSocketBuilder()
+  private JdkWebSocketClient connect(Counts counts) {
+    return JdkWebSocketClient.to("ws://127.0.0.1:" + server.port() + "/")
         .subprotocols(Hub.SUBPROTOCOL)
-        .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/"), l)
-        .get(5, TimeUnit.SECONDS);
+        .onText((c, text) -> counts.count(text))
+        .connect();
   }
 
-  private static void awaitTrue(java.util.function.BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+  private static void awaitTrue(Callable<Boolean> condition) {
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(condition);
   }
 
-  private static final class Listener implements WebSocket.Listener {
+  /** What one client received: pushes, and replies that said {@code rate_limited}. */
+  private static final class Counts {
     final AtomicInteger pushes = new AtomicInteger();
     final AtomicInteger rateLimited = new AtomicInteger();
-    final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
-    private final StringBuilder partial = new StringBuilder();
 
-    @Override
-    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-      partial.append(data);
-      if (last) {
-        try {
-          JsonNode m = JSON.readTree(partial.toString());
-          if (!m.has("id")) {
-            pushes.incrementAndGet();
-          } else if (m.has("error") && "rate_limited".equals(m.get("error").get("code").asText())) {
-            rateLimited.incrementAndGet();
-          }
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
+    void count(String text) {
+      try {
+        JsonNode m = JSON.readTree(text);
+        if (!m.has("id")) {
+          pushes.incrementAndGet();
+        } else if (m.has("error") && "rate_limited".equals(m.get("error").get("code").asText())) {
+          rateLimited.incrementAndGet();
         }
-        partial.setLength(0);
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
       }
-      ws.request(1);
-      return null;
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-      closeCode.complete(statusCode);
-      return null;
-    }
-
-    @Override
-    public void onError(WebSocket ws, Throwable error) {
-      closeCode.completeExceptionally(error);
     }
   }
 }

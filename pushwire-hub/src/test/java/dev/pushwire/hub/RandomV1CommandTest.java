@@ -1,6 +1,7 @@
 package dev.pushwire.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -13,16 +14,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushwire.core.ConnectionInfo;
 import dev.pushwire.core.ServerSettings;
 import dev.pushwire.core.WebSocketServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -42,11 +37,10 @@ import org.slf4j.LoggerFactory;
  */
 class RandomV1CommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Duration WAIT = Duration.ofSeconds(5);
+  private static final Duration WAIT = JdkWebSocketClient.WAIT;
 
   private WebSocketServer server;
   private Hub hub;
-  private final HttpClient http = HttpClient.newHttpClient();
   private final List<String> errors = new ArrayList<>();
   private final AppenderBase<ILoggingEvent> appender =
       new AppenderBase<>() {
@@ -93,11 +87,11 @@ class RandomV1CommandTest {
   @AfterProperty
   void stop() throws InterruptedException {
     try {
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (server.connectionCount() > 0 && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
-      assertThat(server.connectionCount()).as("connections left").isZero();
+      await("every connection closed")
+          .atMost(WAIT)
+          .pollInterval(Duration.ofMillis(10))
+          .untilAsserted(
+              () -> assertThat(server.connectionCount()).as("connections left").isZero());
       assertThat(server.stats().protocolCloses()).doesNotContainKey(1011);
       synchronized (errors) {
         assertThat(errors).as("errors logged").isEmpty();
@@ -116,43 +110,45 @@ class RandomV1CommandTest {
   @Property(tries = 300)
   void everyCommandIsAnsweredOrTheGarbageLimitCloses(
       @ForAll("commandSequences") List<String> commands) throws Exception {
-    Client c = new Client();
-    WebSocket ws =
-        http.newWebSocketBuilder()
+    JdkWebSocketClient c =
+        JdkWebSocketClient.to("ws://127.0.0.1:" + server.port() + "/")
             .subprotocols(Hub.SUBPROTOCOL)
-            .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/"), c)
-            .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            .connect();
     try {
       for (String cmd : commands) {
-        if (c.closeCode.isDone()) {
+        if (c.isClosed()) {
           break;
         }
-        ws.sendText(cmd, true).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        c.socket().sendText(cmd, true).get(WAIT.toSeconds(), TimeUnit.SECONDS);
       }
       List<JsonNode> replies = new ArrayList<>();
       long deadline = System.nanoTime() + WAIT.toNanos();
       while (replies.size() < commands.size() && System.nanoTime() < deadline) {
-        String text = c.texts.poll(20, TimeUnit.MILLISECONDS);
+        Object text = c.poll(Duration.ofMillis(20));
+        if (text == null && c.isClosed()) {
+          text = c.poll(Duration.ZERO); // the last messages came before the close
+          if (text == null) {
+            break;
+          }
+        }
         if (text != null) {
-          JsonNode m = JSON.readTree(text);
+          JsonNode m = JSON.readTree((String) text);
           if (m.has("id")) {
             replies.add(m); // pushes (publications to our own subscriptions) carry no id
           }
-        } else if (c.closeCode.isDone() && c.texts.isEmpty()) {
-          break;
         }
       }
       for (JsonNode r : replies) {
         boolean ok = r.has("result") ^ (r.has("error") && r.get("error").get("code").isTextual());
         assertThat(ok).as("reply %s", r).isTrue();
       }
-      if (c.closeCode.isDone()) {
-        assertThat(c.closeCode.get()).as("close code").isEqualTo(1008);
+      if (c.isClosed()) {
+        assertThat(c.awaitClose().code()).as("close code").isEqualTo(1008);
       } else {
         assertThat(replies).as("replies to %s", commands).hasSize(commands.size());
       }
     } finally {
-      ws.abort();
+      c.socket().abort();
     }
   }
 
@@ -246,34 +242,6 @@ class RandomV1CommandTest {
   private static void put(ObjectNode n, String field, Object value) {
     if (value != MISSING) {
       n.set(field, JSON.valueToTree(value));
-    }
-  }
-
-  private static final class Client implements WebSocket.Listener {
-    final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
-    final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
-    private final StringBuilder partial = new StringBuilder();
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-      partial.append(data);
-      if (last) {
-        texts.add(partial.toString());
-        partial.setLength(0);
-      }
-      webSocket.request(1);
-      return null;
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-      closeCode.complete(statusCode);
-      return null;
-    }
-
-    @Override
-    public void onError(WebSocket webSocket, Throwable error) {
-      closeCode.completeExceptionally(error);
     }
   }
 }

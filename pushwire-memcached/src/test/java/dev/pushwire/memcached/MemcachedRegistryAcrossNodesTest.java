@@ -1,7 +1,8 @@
 package dev.pushwire.memcached;
 
-import static dev.pushwire.memcached.Await.join;
+import static dev.pushwire.hub.testing.Stages.join;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.pushwire.hub.ConnectionRecord;
 import dev.pushwire.hub.PresenceEntry;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class MemcachedRegistryAcrossNodesTest {
   @RegisterExtension static final MemcachedProcess memcached = new MemcachedProcess();
 
-  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final Duration WAIT = Duration.ofSeconds(30);
 
   private final List<MemcachedRegistry> registries = new ArrayList<>();
 
@@ -142,29 +143,29 @@ class MemcachedRegistryAcrossNodesTest {
     join(b.addPresence("news", entry("b", 1)));
 
     a.close(); // dies: no refresh, no removeNode
-    Await.until(
-        "a's records expired",
-        WAIT,
-        () -> {
-          join(b.refresh());
-          return join(b.connections()).size() == 1;
-        });
+    await("a's records expired")
+        .atMost(WAIT)
+        .until(
+            () -> {
+              join(b.refresh());
+              return join(b.connections()).size() == 1;
+            });
     assertThat(join(b.connections())).extracting(ConnectionRecord::id).containsExactly("b:1");
     assertThat(join(b.connectionCount())).isEqualTo(1);
     assertThat(join(b.presence("news")))
         .extracting(PresenceEntry::connectionId)
         .containsExactly("b:1");
-    Await.until(
-        "b's refresh pruned a from the index",
-        WAIT,
-        () -> {
-          join(b.refresh());
-          try {
-            return !memcached.get("pushwire:nodes").contains("\"a\"");
-          } catch (java.io.IOException e) {
-            return false;
-          }
-        });
+    await("b's refresh pruned a from the index")
+        .atMost(WAIT)
+        .until(
+            () -> {
+              join(b.refresh());
+              try {
+                return !memcached.get("pushwire:nodes").contains("\"a\"");
+              } catch (java.io.IOException e) {
+                return false;
+              }
+            });
   }
 
   private MemcachedRegistry registry(String node, Duration ttl) {

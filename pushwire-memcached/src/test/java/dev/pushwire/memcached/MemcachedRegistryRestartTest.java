@@ -1,10 +1,11 @@
 package dev.pushwire.memcached;
 
-import static dev.pushwire.memcached.Await.join;
+import static dev.pushwire.hub.testing.Stages.join;
 import static dev.pushwire.memcached.MemcachedRegistryAcrossNodesTest.entry;
 import static dev.pushwire.memcached.MemcachedRegistryAcrossNodesTest.record;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -14,6 +15,7 @@ import dev.pushwire.hub.ConnectionRecord;
 import dev.pushwire.hub.ErrorCode;
 import dev.pushwire.hub.HubException;
 import dev.pushwire.hub.PresenceEntry;
+import dev.pushwire.hub.testing.Stages;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +32,7 @@ import org.slf4j.LoggerFactory;
 class MemcachedRegistryRestartTest {
   @RegisterExtension static final MemcachedProcess memcached = new MemcachedProcess();
 
-  private static final Duration WAIT = Duration.ofSeconds(15);
+  private static final Duration WAIT = Duration.ofSeconds(30);
 
   private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
   private final Logger registryLog = (Logger) LoggerFactory.getLogger(MemcachedRegistry.class);
@@ -62,7 +64,7 @@ class MemcachedRegistryRestartTest {
     join(a.register(record("a", 1, 1)));
     join(a.addPresence("news", entry("a", 1)));
     memcached.stop();
-    Await.until("a noticed", WAIT, () -> !a.isAvailable());
+    await("a noticed").atMost(WAIT).until(() -> !a.isAvailable());
 
     for (int i = 2; i <= 51; i++) {
       long start = System.nanoTime();
@@ -81,15 +83,14 @@ class MemcachedRegistryRestartTest {
     assertThat(warnings).as("50 failures, logged once or twice, not 50 times").isBetween(1L, 3L);
 
     memcached.start(); // empty
-    Await.until(
-        "the records are back without a refresh call",
-        WAIT,
-        () -> Await.succeeds(a.connectionCount()) && join(a.connectionCount()) == 51);
+    await("the records are back without a refresh call")
+        .atMost(WAIT)
+        .until(() -> Stages.succeeds(a.connectionCount()) && join(a.connectionCount()) == 51);
     assertThat(join(a.connections())).hasSize(51);
     assertThat(join(a.presence("news")))
         .extracting(PresenceEntry::connectionId)
         .containsExactly("a:1");
-    Await.until("a available", WAIT, a::isAvailable);
+    await("a available").atMost(WAIT).until(a::isAvailable);
   }
 
   @Test

@@ -1,11 +1,13 @@
 package dev.pushwire.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.pushwire.hub.BrokerListener;
 import dev.pushwire.hub.HistoryOptions;
 import dev.pushwire.hub.PublishOptions;
 import dev.pushwire.hub.StreamPosition;
+import dev.pushwire.hub.testing.Stages;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +53,7 @@ class RedisBrokerUnpublishedChannelsTest {
   @Test
   void aReadOfAnUnpublishedChannelKeepsItsKeyForAMinuteAtMostByDefault() throws Exception {
     try (RedisBroker broker = connect(RedisConfig.newBuilder(redis.uri()).nodeId("a").build())) {
-      Await.join(broker.history("read-once", HistoryOptions.top()));
+      Stages.join(broker.history("read-once", HistoryOptions.top()));
       long ttl = (Long) redis.command("PTTL", "pushwire:meta:{read-once}");
       assertThat(ttl).isBetween(1L, Duration.ofMinutes(1).toMillis());
     }
@@ -74,10 +76,11 @@ class RedisBrokerUnpublishedChannelsTest {
                           .toCompletableFuture())
               .<CompletableFuture<?>>map(f -> f)
               .toList();
-      reads.forEach(Await::join);
+      reads.forEach(Stages::join);
       assertThat(keys()).isBetween(1L, 5_000L);
-      Await.until(
-          "the read-only channels' keys expired", Duration.ofSeconds(30), () -> keys() == 0);
+      await("the read-only channels' keys expired")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> keys() == 0);
     }
   }
 
@@ -91,30 +94,28 @@ class RedisBrokerUnpublishedChannelsTest {
                 .build())) {
       broker.start(BrokerListener.atMostOnce((channel, p) -> {}));
       // What the hub does for a subscriber: subscribe in the broker, then read the position.
-      Await.join(broker.subscribe("quiet"));
-      StreamPosition told = Await.join(broker.history("quiet", HistoryOptions.top())).top();
-      Await.join(broker.history("unwatched", HistoryOptions.top()));
+      Stages.join(broker.subscribe("quiet"));
+      StreamPosition told = Stages.join(broker.history("quiet", HistoryOptions.top())).top();
+      Stages.join(broker.history("unwatched", HistoryOptions.top()));
       // The unwatched channel, read at the same time with the same ttl, is gone: so would the
       // quiet one be, were it not for its subscriber.
-      Await.until(
-          "the unwatched channel's key expired",
-          Duration.ofSeconds(20),
-          () -> exists("pushwire:meta:{unwatched}") == 0);
+      await("the unwatched channel's key expired")
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> exists("pushwire:meta:{unwatched}") == 0);
       String epoch =
-          Await.join(
+          Stages.join(
                   broker.publish(
                       "quiet", "1".getBytes(StandardCharsets.UTF_8), PublishOptions.DEFAULT))
               .epoch();
       assertThat(epoch).isEqualTo(told.epoch());
 
       // Once nobody is subscribed, an unpublished channel's key goes away again.
-      Await.join(broker.subscribe("left"));
-      Await.join(broker.history("left", HistoryOptions.top()));
-      Await.join(broker.unsubscribe("left"));
-      Await.until(
-          "the left channel's key expired",
-          Duration.ofSeconds(20),
-          () -> exists("pushwire:meta:{left}") == 0);
+      Stages.join(broker.subscribe("left"));
+      Stages.join(broker.history("left", HistoryOptions.top()));
+      Stages.join(broker.unsubscribe("left"));
+      await("the left channel's key expired")
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> exists("pushwire:meta:{left}") == 0);
     }
   }
 

@@ -1,8 +1,9 @@
 package dev.pushwire.redis;
 
-import static dev.pushwire.redis.Await.join;
+import static dev.pushwire.hub.testing.Stages.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.pushwire.hub.ConnectionRecord;
 import dev.pushwire.hub.ErrorCode;
@@ -24,7 +25,7 @@ class RedisRegistryLifecycleTest {
   @RegisterExtension static final RedisServerProcess redis = new RedisServerProcess();
 
   private static final Duration TTL = Duration.ofSeconds(2);
-  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final Duration WAIT = Duration.ofSeconds(30);
 
   private final List<RedisRegistry> registries = new ArrayList<>();
 
@@ -50,11 +51,15 @@ class RedisRegistryLifecycleTest {
     assertThat(join(b.connectionCount())).isEqualTo(2);
 
     a.close(); // dies: no refresh, no removeNode
-    long until = System.nanoTime() + TTL.plusMillis(1500).toNanos();
-    while (System.nanoTime() < until) {
-      join(b.refresh());
-      Thread.sleep(300);
-    }
+    // The live node keeps refreshing its records while the dead node's expire.
+    await("a's records expired")
+        .atMost(TTL.plus(WAIT))
+        .pollInterval(Duration.ofMillis(300))
+        .until(
+            () -> {
+              join(b.refresh());
+              return join(b.connections()).size() == 1;
+            });
 
     assertThat(join(b.connections())).extracting(ConnectionRecord::id).containsExactly("b:1");
     assertThat(join(b.presence("news")))
@@ -94,7 +99,7 @@ class RedisRegistryLifecycleTest {
     RedisRegistry a = registry("a");
     join(a.register(record("a", 1)));
     redis.stop();
-    Await.until("a noticed", WAIT, () -> !a.isAvailable());
+    await("a noticed").atMost(WAIT).until(() -> !a.isAvailable());
 
     long start = System.nanoTime();
     var registering = a.register(record("a", 2)).toCompletableFuture();
@@ -106,17 +111,17 @@ class RedisRegistryLifecycleTest {
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
 
     redis.start(); // empty: the records are gone
-    Await.until(
-        "the refresh succeeded",
-        WAIT,
-        () -> {
-          try {
-            a.refresh().toCompletableFuture().get(5, TimeUnit.SECONDS);
-            return true;
-          } catch (Exception e) {
-            return false;
-          }
-        });
+    await("the refresh succeeded")
+        .atMost(WAIT)
+        .until(
+            () -> {
+              try {
+                a.refresh().toCompletableFuture().get(5, TimeUnit.SECONDS);
+                return true;
+              } catch (Exception e) {
+                return false;
+              }
+            });
     assertThat(join(a.connections()))
         .as("both, the one registered while Redis was down too")
         .extracting(ConnectionRecord::id)

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.pushwire.server.internal.ConfigKey;
 import dev.pushwire.server.internal.ConfigSchema;
 import dev.pushwire.server.internal.ValueType;
+import dev.pushwire.server.internal.YamlSyntax;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Builds a {@link ServerConfig} from three sources, each overriding the one before: a YAML file,
@@ -92,6 +94,9 @@ public final class ConfigLoader {
     } catch (NoSuchFileException e) {
       throw new ConfigException("--config: cannot read '" + file + "' (no such file)");
     } catch (JsonProcessingException e) {
+      if (e.getCause() instanceof MarkedYAMLException yaml) {
+        throw new ConfigException(file + ": not valid YAML " + YamlSyntax.explain(yaml, file));
+      }
       String where =
           e.getLocation() == null
               ? ""

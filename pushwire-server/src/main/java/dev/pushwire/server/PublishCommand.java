@@ -76,7 +76,7 @@ final class PublishCommand implements Callable<Integer> {
   @Option(
       names = "--url",
       paramLabel = "URL",
-      description = "The node's HTTP address (http://127.0.0.1:9876).")
+      description = "The node's HTTP address (PUSHWIRE_URL, else http://127.0.0.1:9876).")
   String url;
 
   @Option(
@@ -140,6 +140,7 @@ final class PublishCommand implements Callable<Integer> {
 
   private PrintWriter out;
   private PrintWriter err;
+  private volatile boolean notedNobody;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -291,6 +292,33 @@ final class PublishCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Says on standard error, once, when the node had no subscriber for the channel: the publication
+   * is not lost (history keeps it, other nodes deliver it), but a newcomer who sees nothing arrive
+   * wants to know why.
+   */
+  private void noteWhenNobodyListens(String answer) {
+    if (quiet || notedNobody) {
+      return;
+    }
+    try {
+      JsonNode n = ApiJson.MAPPER.readTree(answer).path("localSubscribers");
+      if (n.isNumber() && n.asLong() == 0) {
+        notedNobody = true;
+        synchronized (out) {
+          err.println(
+              "note: no client of this node is subscribed to '"
+                  + channel
+                  + "' (it is kept in the channel's history; subscribers on other nodes of a"
+                  + " cluster still get it)");
+          err.flush();
+        }
+      }
+    } catch (JsonProcessingException e) {
+      // Not the API's JSON: nothing to say about it.
+    }
+  }
+
   /** A publication could not be made; the message says why, for one line on standard error. */
   static final class PublishFailure extends Exception {
     private static final long serialVersionUID = 1L;
@@ -362,6 +390,7 @@ final class PublishCommand implements Callable<Integer> {
                               + message(response.body())));
                 }
                 cmd.print(response.body().strip());
+                cmd.noteWhenNobodyListens(response.body());
                 return null;
               });
     }

@@ -523,6 +523,12 @@ final class ServeCommand implements Callable<Integer> {
             + "?channel=NAME   or   POST http://"
             + base
             + "/api/publish");
+    out.println(
+        "  from a shell: pushwire publish --url http://"
+            + base
+            + " --channel NAME --data TEXT   (or export PUSHWIRE_URL=http://"
+            + base
+            + ")");
     if (!cfg.tickPeriod().isZero()) {
       out.println(
           "  tick:      every "

@@ -3,6 +3,7 @@ package dev.pushwire.server;
 import dev.pushwire.server.internal.DurationConverter;
 import dev.pushwire.server.internal.DurationText;
 import dev.pushwire.server.internal.PidFile;
+import dev.pushwire.server.internal.ShutdownSignals;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -36,6 +37,9 @@ import picocli.CommandLine.Spec;
       ""
     })
 final class StopCommand implements Callable<Integer> {
+  /** SIGTERM's number on Linux (and every other Unix). */
+  private static final int SIGTERM = 15;
+
   /** How often the process is checked while waiting. */
   private static final Duration POLL = Duration.ofMillis(50);
 
@@ -86,6 +90,18 @@ final class StopCommand implements Callable<Integer> {
         break;
     }
     long p = check.entry().pid();
+    if (ShutdownSignals.ignores(p, SIGTERM)) {
+      err.println(
+          "error: pushwire (pid "
+              + p
+              + ") ignores SIGTERM: the process that started it ignored SIGTERM, and the node"
+              + " keeps it so (its log says so at start). Stop it with: kill -INT "
+              + p
+              + " (drains, unless SIGINT is ignored too), or at once with: kill -KILL "
+              + p);
+      err.flush();
+      return PushwireCommand.EXIT_FAILURE;
+    }
     if (!check.process().destroy()) {
       err.println("error: cannot send SIGTERM to pid " + p + " (not permitted?)");
       err.flush();

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Timeout;
  * channels its patterns match; every other channel gets 403 {@code forbidden} naming it, on the
  * HTTP API and on the publisher socket. Unlimited keys keep every channel.
  */
-@Timeout(30)
+@Timeout(120)
 class ApiKeyLimitedToChannelsTest {
   private static final String LIMITED = "limited-key-0123456789";
   private static PushwireNode node;

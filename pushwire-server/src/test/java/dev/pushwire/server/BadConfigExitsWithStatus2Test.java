@@ -227,6 +227,34 @@ class BadConfigExitsWithStatus2Test {
     assertRefused(serve(Map.of(), "--config", f.toString()), message.replace("FILE", f.toString()));
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("yamlSyntaxErrors")
+  void aYamlSyntaxErrorNamesItsLineAndSaysWhatIsWrong(String yaml, String message)
+      throws Exception {
+    Path f = dir.resolve("syntax.yaml");
+    Files.writeString(f, yaml);
+    Run run = serve(Map.of(), "--config", f.toString());
+    assertThat(run.status()).isEqualTo(2);
+    assertThat(run.err().strip())
+        .isEqualTo("config error: " + f + ": not valid YAML " + message)
+        .doesNotContain("scanning", "simple key");
+  }
+
+  static Stream<Arguments> yamlSyntaxErrors() {
+    return Stream.of(
+        Arguments.of(
+            "host: 127.0.0.1\nport 9876\n",
+            "(line 2, column 1): 'port 9876': expected 'key: value' (is the ':' after the key"
+                + " missing, or the space after it?)"),
+        Arguments.of(
+            "port: 9876\nhost: a: b\n",
+            "(line 2, column 8): 'host: a: b': a ':' where a value should be (quote a value that"
+                + " contains ': ', or check the indentation: a key indented under a value)"),
+        Arguments.of(
+            "drain-timeout: 10s\nnode-id: \"n1\n",
+            "(line 2, column 10): 'node-id: \"n1': a quoted value whose closing quote is missing"));
+  }
+
   @Test
   void yamlThatDoesNotParse() throws Exception {
     Path f = dir.resolve("broken.yaml");

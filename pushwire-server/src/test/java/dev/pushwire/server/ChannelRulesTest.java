@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import dev.pushwire.hub.Hub;
 import dev.pushwire.server.internal.auth.TokenMinter;
 import java.net.URLEncoder;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * public channels, and client publishing only where {@code channels.client-publish} allows.
  * Refusals are {@code forbidden} replies (v1) or a close with 1008 (plain clients).
  */
-@Timeout(30)
+@Timeout(120)
 class ChannelRulesTest {
   private static final String SECRET = ConnectionTokensTest.SECRET;
   private static final Duration WAIT = Duration.ofSeconds(5);
@@ -54,7 +55,8 @@ class ChannelRulesTest {
   }
 
   /** Sends one command and returns the reply. */
-  private static JsonNode command(JdkSubscriber c, String op, String channel) throws Exception {
+  private static JsonNode command(JdkWebSocketClient c, String op, String channel)
+      throws Exception {
     String extra = op.equals("publish") ? ",\"data\":\"hi\"" : "";
     c.send("{\"id\":1,\"op\":\"" + op + "\",\"channel\":\"" + channel + "\"" + extra + "}");
     String reply = c.next(WAIT);
@@ -68,8 +70,8 @@ class ChannelRulesTest {
 
   @Test
   void channelNotAllowedByTheClaimIsForbidden() throws Exception {
-    try (JdkSubscriber c =
-        JdkSubscriber.connectWith(ws("alice", List.of("team:*"), ""), Hub.SUBPROTOCOL)) {
+    try (JdkWebSocketClient c =
+        JdkWebSocketClient.connect(ws("alice", List.of("team:*"), ""), Hub.SUBPROTOCOL)) {
       assertThat(errorCode(command(c, "subscribe", "team:red"))).isNull();
       assertThat(errorCode(command(c, "subscribe", "news"))).isEqualTo("forbidden");
     }
@@ -77,7 +79,8 @@ class ChannelRulesTest {
 
   @Test
   void otherUsersChannelIsForbidden() throws Exception {
-    try (JdkSubscriber c = JdkSubscriber.connectWith(ws("alice", null, ""), Hub.SUBPROTOCOL)) {
+    try (JdkWebSocketClient c =
+        JdkWebSocketClient.connect(ws("alice", null, ""), Hub.SUBPROTOCOL)) {
       assertThat(errorCode(command(c, "subscribe", "user:alice"))).isNull();
       assertThat(errorCode(command(c, "subscribe", "user:bob"))).isEqualTo("forbidden");
     }
@@ -85,9 +88,10 @@ class ChannelRulesTest {
 
   @Test
   void privateChannelNeedsAMatchingClaim() throws Exception {
-    try (JdkSubscriber without = JdkSubscriber.connectWith(ws("alice", null, ""), Hub.SUBPROTOCOL);
-        JdkSubscriber with =
-            JdkSubscriber.connectWith(ws("bob", List.of("secret:plans"), ""), Hub.SUBPROTOCOL)) {
+    try (JdkWebSocketClient without =
+            JdkWebSocketClient.connect(ws("alice", null, ""), Hub.SUBPROTOCOL);
+        JdkWebSocketClient with =
+            JdkWebSocketClient.connect(ws("bob", List.of("secret:plans"), ""), Hub.SUBPROTOCOL)) {
       assertThat(errorCode(command(without, "subscribe", "secret:plans"))).isEqualTo("forbidden");
       assertThat(errorCode(command(with, "subscribe", "secret:plans"))).isNull();
     }
@@ -95,7 +99,8 @@ class ChannelRulesTest {
 
   @Test
   void anonymousClientsGetPublicChannelsOnly() throws Exception {
-    try (JdkSubscriber c = JdkSubscriber.connectWith(TestNodes.ws(node, "/"), Hub.SUBPROTOCOL)) {
+    try (JdkWebSocketClient c =
+        JdkWebSocketClient.connect(TestNodes.ws(node, "/"), Hub.SUBPROTOCOL)) {
       assertThat(errorCode(command(c, "subscribe", "news"))).isNull();
       assertThat(errorCode(command(c, "subscribe", "user:alice"))).isEqualTo("forbidden");
       assertThat(errorCode(command(c, "history", "secret:x"))).isEqualTo("forbidden");
@@ -104,15 +109,17 @@ class ChannelRulesTest {
 
   @Test
   void plainClientNamingAForbiddenChannelIsClosedWith1008() throws Exception {
-    try (JdkSubscriber c = JdkSubscriber.connect(TestNodes.ws(node, "/?channel=user:bob"))) {
-      assertThat(c.closeCode(WAIT)).isEqualTo(1008);
-      assertThat(c.closeReason(WAIT)).contains("forbidden");
+    try (JdkWebSocketClient c =
+        JdkWebSocketClient.connect(TestNodes.ws(node, "/?channel=user:bob"))) {
+      assertThat(c.awaitClose(WAIT).code()).isEqualTo(1008);
+      assertThat(c.awaitClose(WAIT).reason()).contains("forbidden");
     }
   }
 
   @Test
   void clientPublishingOnlyWhereConfigured() throws Exception {
-    try (JdkSubscriber c = JdkSubscriber.connectWith(ws("alice", null, ""), Hub.SUBPROTOCOL)) {
+    try (JdkWebSocketClient c =
+        JdkWebSocketClient.connect(ws("alice", null, ""), Hub.SUBPROTOCOL)) {
       assertThat(errorCode(command(c, "publish", "chat:lobby"))).isNull();
       assertThat(errorCode(command(c, "publish", "news"))).isEqualTo("forbidden");
     }

@@ -1,7 +1,9 @@
 package dev.pushwire.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.PipedInputStream;
@@ -25,9 +27,9 @@ import picocli.CommandLine;
  * WebSocket clients watching what arrives: periodic publishing on a timer over HTTP and over the
  * publisher socket, the periodic client, stdin lines, and {@code --count}.
  */
-@Timeout(60)
+@Timeout(180)
 class ClientAndPublishCommandsTest {
-  private static final Duration WAIT = Duration.ofSeconds(5);
+  private static final Duration WAIT = JdkWebSocketClient.WAIT;
   private static PushwireNode node;
 
   @BeforeAll
@@ -43,9 +45,14 @@ class ClientAndPublishCommandsTest {
   private record Run(int status, String out, String err) {}
 
   private static CompletableFuture<Run> run(InputStream stdin, String... args) {
+    return runWith(Map.of(), stdin, args);
+  }
+
+  private static CompletableFuture<Run> runWith(
+      Map<String, String> env, InputStream stdin, String... args) {
     return CompletableFuture.supplyAsync(
         () -> {
-          CommandLine cmd = PushwireCommand.commandLine(Map.of(), stdin);
+          CommandLine cmd = PushwireCommand.commandLine(env, stdin);
           StringWriter out = new StringWriter();
           StringWriter err = new StringWriter();
           cmd.setOut(new PrintWriter(out));
@@ -65,7 +72,8 @@ class ClientAndPublishCommandsTest {
 
   @Test
   void publishOverHttpEveryIntervalCountTimes() throws Exception {
-    try (JdkSubscriber sub = JdkSubscriber.connect(TestNodes.ws(node, "/?channel=p-http"))) {
+    try (JdkWebSocketClient sub =
+        JdkWebSocketClient.connect(TestNodes.ws(node, "/?channel=p-http"))) {
       TestNodes.awaitSubscribers(node, "p-http", 1);
       Run r =
           run(
@@ -92,7 +100,8 @@ class ClientAndPublishCommandsTest {
 
   @Test
   void publishJsonOverHttp() throws Exception {
-    try (JdkSubscriber sub = JdkSubscriber.connect(TestNodes.ws(node, "/?channel=p-json"))) {
+    try (JdkWebSocketClient sub =
+        JdkWebSocketClient.connect(TestNodes.ws(node, "/?channel=p-json"))) {
       TestNodes.awaitSubscribers(node, "p-json", 1);
       Run r =
           run(
@@ -115,7 +124,8 @@ class ClientAndPublishCommandsTest {
 
   @Test
   void publishOverTheSocket() throws Exception {
-    try (JdkSubscriber sub = JdkSubscriber.connect(TestNodes.ws(node, "/?channel=p-sock"))) {
+    try (JdkWebSocketClient sub =
+        JdkWebSocketClient.connect(TestNodes.ws(node, "/?channel=p-sock"))) {
       TestNodes.awaitSubscribers(node, "p-sock", 1);
       Run r =
           run(
@@ -143,7 +153,8 @@ class ClientAndPublishCommandsTest {
 
   @Test
   void publishEachLineOfStandardInput() throws Exception {
-    try (JdkSubscriber sub = JdkSubscriber.connect(TestNodes.ws(node, "/?channel=p-lines"))) {
+    try (JdkWebSocketClient sub =
+        JdkWebSocketClient.connect(TestNodes.ws(node, "/?channel=p-lines"))) {
       TestNodes.awaitSubscribers(node, "p-lines", 1);
       InputStream in = new ByteArrayInputStream("one\ntwo\n".getBytes(StandardCharsets.UTF_8));
       Run r =
@@ -189,7 +200,8 @@ class ClientAndPublishCommandsTest {
 
   @Test
   void periodicClientOnThePublisherSocketAndStdinLines() throws Exception {
-    try (JdkSubscriber sub = JdkSubscriber.connect(TestNodes.ws(node, "/?channel=c-tick"))) {
+    try (JdkWebSocketClient sub =
+        JdkWebSocketClient.connect(TestNodes.ws(node, "/?channel=c-tick"))) {
       TestNodes.awaitSubscribers(node, "c-tick", 1);
       Set<Long> before = node.server().connections();
       PipedOutputStream typing = new PipedOutputStream();
@@ -208,7 +220,7 @@ class ClientAndPublishCommandsTest {
       assertThat(sub.take(3, WAIT)).containsExactly("tick", "tick", "tick");
       typing.write("typed\n".getBytes(StandardCharsets.UTF_8));
       typing.flush();
-      assertThat(TestNodes.await(WAIT, () -> sub.drain().contains("typed"))).isTrue();
+      await().atMost(WAIT).until(() -> sub.drainTexts().contains("typed"));
 
       long publisher =
           node.server().connections().stream()
@@ -233,5 +245,87 @@ class ClientAndPublishCommandsTest {
         .startsWith(
             "error: bad header 'no colon' (expected 'Name: value', for example 'X-API-Key:"
                 + " KEY')");
+  }
+
+  @Test
+  void publishTakesTheNodeFromPushwireUrlAndSaysWhenNobodyListens() throws Exception {
+    Run r =
+        runWith(
+                Map.of("PUSHWIRE_URL", url(), "PUSHWIRE_API_KEY", TestNodes.KEY),
+                noInput(),
+                "publish",
+                "--channel",
+                "nobody-here",
+                "--data",
+                "hello")
+            .get(60, TimeUnit.SECONDS);
+
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out().strip()).startsWith("{\"offset\":1,").endsWith(",\"localSubscribers\":0}");
+    assertThat(r.err().strip())
+        .isEqualTo(
+            "note: no client of this node is subscribed to 'nobody-here' (it is kept in the"
+                + " channel's history; subscribers on other nodes of a cluster still get it)");
+  }
+
+  @Test
+  void publishCountsTheLocalSubscribersAndSaysNothingMore() throws Exception {
+    try (JdkWebSocketClient sub =
+        JdkWebSocketClient.connect(TestNodes.ws(node, "/?channel=p-counted"))) {
+      TestNodes.awaitSubscribers(node, "p-counted", 1);
+      Run r =
+          run(
+                  noInput(),
+                  "publish",
+                  "--url",
+                  url(),
+                  "--api-key",
+                  TestNodes.KEY,
+                  "--channel",
+                  "p-counted",
+                  "--data",
+                  "x")
+              .get(60, TimeUnit.SECONDS);
+      assertThat(r.status()).as(r.err()).isZero();
+      assertThat(r.out().strip()).endsWith(",\"localSubscribers\":1}");
+      assertThat(r.err()).isEmpty();
+    }
+  }
+
+  @Test
+  void clientRefusedByTheServerPrintsTheStatusAndTheServersReason() throws Exception {
+    Run r =
+        run(noInput(), "client", TestNodes.ws(node, "/?channel=bad%20name"))
+            .get(60, TimeUnit.SECONDS);
+
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.err().strip())
+        .startsWith(
+            "error: cannot connect to "
+                + TestNodes.ws(node, "/?channel=bad%20name")
+                + ": the server refused the WebSocket upgrade: HTTP 400 Bad Request: bad_channel")
+        .doesNotContain("Invalid handshake response")
+        .hasLineCount(1);
+  }
+
+  @Test
+  void publishOnTheSocketRefusedByTheServerPrintsTheServersReason() throws Exception {
+    Run r =
+        run(
+                noInput(),
+                "publish",
+                "--socket",
+                "--url",
+                url(),
+                "--api-key",
+                "not-the-key",
+                "--data",
+                "x")
+            .get(60, TimeUnit.SECONDS);
+
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.err())
+        .contains("the server refused the WebSocket upgrade: HTTP 401 Unauthorized: ")
+        .doesNotContain("Invalid handshake response");
   }
 }

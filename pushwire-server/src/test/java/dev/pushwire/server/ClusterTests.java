@@ -1,7 +1,10 @@
 package dev.pushwire.server;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +60,30 @@ final class ClusterTests {
   }
 
   /** Prints one line the lead can quote, and returns it. */
+  /** How many connections {@code node} itself has subscribed to {@code channel}. */
+  static int localSubscribers(NodeProcess node, String channel) throws Exception {
+    for (JsonNode c : json(node.api("GET", "/api/channels", null)).get("channels")) {
+      if (c.get("channel").asText().equals(channel)) {
+        return c.get("subscribers").asInt();
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * Connects a plain subscriber to {@code channel} on {@code node} and waits until the node counts
+   * it (a plain client subscribes as it opens, after the handshake has completed).
+   */
+  static JdkWebSocketClient plainSubscriber(NodeProcess node, String channel) throws Exception {
+    int before = localSubscribers(node, channel);
+    JdkWebSocketClient s = JdkWebSocketClient.connect(node.ws("/?channel=" + channel));
+    await(node + " counts the plain subscriber on " + channel)
+        .atMost(JdkWebSocketClient.WAIT)
+        .ignoreExceptions()
+        .until(() -> localSubscribers(node, channel) == before + 1);
+    return s;
+  }
+
   static String figures(String test, String text) {
     String line = "MULTI-NODE FIGURES [" + test + "] " + text;
     System.out.println(line);

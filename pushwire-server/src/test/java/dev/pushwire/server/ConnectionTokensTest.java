@@ -10,6 +10,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import dev.pushwire.server.internal.auth.TokenMinter;
 import java.net.URLEncoder;
 import java.net.http.WebSocketHandshakeException;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.Timeout;
  * past the handshake (401 otherwise), its {@code sub} is the user presence shows, and the
  * connection is closed with 4001 when the token expires.
  */
-@Timeout(30)
+@Timeout(120)
 class ConnectionTokensTest {
   static final String SECRET = "a-test-secret-of-at-least-32-bytes!!";
   private static final Duration WAIT = Duration.ofSeconds(5);
@@ -64,9 +65,12 @@ class ConnectionTokensTest {
   }
 
   static int refusedStatus(PushwireNode node, String path, Map<String, String> headers) {
-    Throwable t = catchThrowable(() -> JdkSubscriber.connect(TestNodes.ws(node, path), headers));
+    Throwable t =
+        catchThrowable(() -> JdkWebSocketClient.connect(TestNodes.ws(node, path), headers));
     assertThat(t).as("the upgrade to %s must be refused", path).isNotNull();
-    Throwable cause = t instanceof ExecutionException ? t.getCause() : t;
+    // JdkWebSocketClient.connect reports a failed handshake as an AssertionError with its cause.
+    Throwable cause =
+        t instanceof ExecutionException || t instanceof AssertionError ? t.getCause() : t;
     assertThat(cause).isInstanceOf(WebSocketHandshakeException.class);
     return ((WebSocketHandshakeException) cause).getResponse().statusCode();
   }
@@ -77,8 +81,8 @@ class ConnectionTokensTest {
 
   @Test
   void validTokenConnectsAndPresenceShowsItsSub() throws Exception {
-    try (JdkSubscriber c =
-        JdkSubscriber.connect(
+    try (JdkWebSocketClient c =
+        JdkWebSocketClient.connect(
             TestNodes.ws(
                 node, "/?channel=lobby&token=" + q(token("alice", Duration.ofHours(1)))))) {
       TestNodes.awaitSubscribers(node, "lobby", 1);
@@ -91,8 +95,8 @@ class ConnectionTokensTest {
 
   @Test
   void bearerHeaderIsAcceptedToo() throws Exception {
-    try (JdkSubscriber c =
-        JdkSubscriber.connect(
+    try (JdkWebSocketClient c =
+        JdkWebSocketClient.connect(
             TestNodes.ws(node, "/?channel=bearer"),
             Map.of("Authorization", "Bearer " + token("bob", Duration.ofHours(1))))) {
       TestNodes.awaitSubscribers(node, "bearer", 1);
@@ -172,25 +176,25 @@ class ConnectionTokensTest {
 
   @Test
   void connectionIsClosedWith4001WhenItsTokenExpires() throws Exception {
-    try (JdkSubscriber c =
-        JdkSubscriber.connect(
+    try (JdkWebSocketClient c =
+        JdkWebSocketClient.connect(
             TestNodes.ws(
                 node, "/?channel=short&token=" + q(token("carol", Duration.ofSeconds(2)))))) {
-      assertThat(c.closeCode(Duration.ofSeconds(10))).isEqualTo(4001);
-      assertThat(c.closeReason(WAIT)).isEqualTo("token expired");
+      assertThat(c.awaitClose(Duration.ofSeconds(10)).code()).isEqualTo(4001);
+      assertThat(c.awaitClose(WAIT).reason()).isEqualTo("token expired");
     }
   }
 
   @Test
   void refreshedConnectionOutlivesItsFirstToken() throws Exception {
-    try (JdkSubscriber c =
-        JdkSubscriber.connectWith(
+    try (JdkWebSocketClient c =
+        JdkWebSocketClient.connect(
             TestNodes.ws(node, "/?token=" + q(token("erin", Duration.ofSeconds(2)))),
             dev.pushwire.hub.Hub.SUBPROTOCOL)) {
       c.send(
           "{\"id\":1,\"op\":\"refresh\",\"token\":\"" + token("erin", Duration.ofHours(1)) + "\"}");
       assertThat(c.next(WAIT)).contains("\"expiresAt\"");
-      assertThat(catchThrowable(() -> c.closeCode(Duration.ofSeconds(4))))
+      assertThat(catchThrowable(() -> c.awaitClose(Duration.ofSeconds(4)).code()))
           .as("still open after the first token's exp")
           .isNotNull();
     }
@@ -198,8 +202,8 @@ class ConnectionTokensTest {
 
   @Test
   void refreshForAnotherUserIsForbidden() throws Exception {
-    try (JdkSubscriber c =
-        JdkSubscriber.connectWith(
+    try (JdkWebSocketClient c =
+        JdkWebSocketClient.connect(
             TestNodes.ws(node, "/?token=" + q(token("erin", Duration.ofHours(1)))),
             dev.pushwire.hub.Hub.SUBPROTOCOL)) {
       c.send(
@@ -214,8 +218,8 @@ class ConnectionTokensTest {
   void channelsClaimIsKeptAsAList() throws Exception {
     String t =
         TokenMinter.hs256(SECRET, "dave", List.of("a:*"), Duration.ofHours(1), Clock.systemUTC());
-    try (JdkSubscriber c =
-        JdkSubscriber.connect(TestNodes.ws(node, "/?channel=a:1&token=" + q(t)))) {
+    try (JdkWebSocketClient c =
+        JdkWebSocketClient.connect(TestNodes.ws(node, "/?channel=a:1&token=" + q(t)))) {
       TestNodes.awaitSubscribers(node, "a:1", 1);
       assertThat(c).isNotNull();
     }

@@ -2,6 +2,7 @@ package dev.pushwire.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,9 +84,9 @@ class DaemonModeTest {
     assertThat(pidFile.get(1)).startsWith("http://127.0.0.1:");
     assertThat(ProgramRun.isRunning(pid)).isTrue();
     String ws = pidFile.get(1).replace("http://", "ws://");
-    List<JdkSubscriber> clients = new ArrayList<>();
+    List<JdkWebSocketClient> clients = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
-      JdkSubscriber c = JdkSubscriber.connect(ws + "/?channel=ops");
+      JdkWebSocketClient c = JdkWebSocketClient.connect(ws + "/?channel=ops");
       resources.add(c);
       clients.add(c);
     }
@@ -109,8 +110,8 @@ class DaemonModeTest {
     ProgramRun stop = ProgramRun.run(dir, RUN, "stop", "--pid-file", "node.pid");
     assertThat(stop.status()).as("%s", stop).isZero();
     assertThat(stop.out()).contains("stopped");
-    for (JdkSubscriber c : clients) {
-      assertThat(c.closeCode(WAIT)).isEqualTo(1001);
+    for (JdkWebSocketClient c : clients) {
+      assertThat(c.awaitClose(WAIT).code()).isEqualTo(1001);
     }
     assertThat(ProgramRun.isRunning(pid)).as("the daemon is gone").isFalse();
     assertThat(dir.resolve("node.pid")).doesNotExist();

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
  * content types, validators and security headers, {@code /pushwire.js} with CORS, the dashboard
  * turned off, who may load it ({@link DashboardAccess}), and the admin secret in config and API.
  */
-@Timeout(30)
+@Timeout(120)
 class DashboardRoutesTest {
   private static final InetSocketAddress REMOTE = new InetSocketAddress("10.1.2.3", 50000);
   private static final InetSocketAddress LOCAL = new InetSocketAddress("127.0.0.1", 50000);

@@ -2,8 +2,10 @@ package dev.pushwire.server;
 
 import static dev.pushwire.server.ClusterTests.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import dev.pushwire.redis.RedisServerProcess;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -60,7 +62,7 @@ class DeliveryResumesAfterARedisRestartTest {
   @Test
   void deliveryResumesOnceAfterRedisRestartsWithoutItsData() throws Exception {
     List<RecoveringSubscriber> v1 = new ArrayList<>();
-    List<JdkSubscriber> plain = new ArrayList<>();
+    List<JdkWebSocketClient> plain = new ArrayList<>();
     for (NodeProcess n : nodes) {
       for (int i = 0; i < 2; i++) {
         RecoveringSubscriber c =
@@ -68,12 +70,11 @@ class DeliveryResumesAfterARedisRestartTest {
         resources.add(c);
         v1.add(c);
       }
-      JdkSubscriber s = JdkSubscriber.connect(n.ws("/?channel=ticks"));
+      JdkWebSocketClient s = ClusterTests.plainSubscriber(n, "ticks");
       resources.add(s);
       plain.add(s);
     }
     RecoveringSubscriber away = v1.remove(v1.size() - 1); // leaves before the restart
-    Thread.sleep(200); // the plain clients subscribe as they open
 
     List<Attempt> attempts = new CopyOnWriteArrayList<>();
     AtomicBoolean stop = new AtomicBoolean();
@@ -86,7 +87,7 @@ class DeliveryResumesAfterARedisRestartTest {
                   String data = "t-" + i;
                   HttpResponse<String> r = ClusterTests.publish(at, "ticks", data);
                   attempts.add(new Attempt(data, r.statusCode(), r.body(), System.nanoTime()));
-                  Thread.sleep(5);
+                  Thread.sleep(5); // the scenario: a steady stream of publications
                 }
               } catch (Exception e) {
                 throw new IllegalStateException(e);
@@ -96,9 +97,9 @@ class DeliveryResumesAfterARedisRestartTest {
     String oldEpoch = v1.get(0).pushes().get(0).epoch();
     away.pause();
     redis.stop();
-    assertThat(TestNodes.await(WAIT, () -> attempts.stream().anyMatch(a -> a.status() == 503)))
-        .as("publishing fails while Redis is down")
-        .isTrue();
+    await("publishing fails while Redis is down")
+        .atMost(WAIT)
+        .until(() -> attempts.stream().anyMatch(a -> a.status() == 503));
     Attempt refused = attempts.stream().filter(a -> a.status() == 503).findFirst().orElseThrow();
     JsonNode error = ClusterTests.JSON.readTree(refused.body()).get("error");
     assertThat(error.get("code").asText()).isEqualTo("unavailable");
@@ -119,24 +120,22 @@ class DeliveryResumesAfterARedisRestartTest {
     awaitAccepted(attempts, acceptedAtRestart + 100);
     stop.set(true);
     publishing.get(30, TimeUnit.SECONDS);
-    assertThat(
-            TestNodes.await(
-                WAIT,
-                () -> {
-                  try {
-                    return json(nodes.get(0).api("GET", "/api/stats", null))
-                        .at("/backends/broker/available")
-                        .asBoolean();
-                  } catch (Exception e) {
-                    return false;
-                  }
-                }))
-        .as("the broker is available again")
-        .isTrue();
+    await("the broker is available again")
+        .atMost(WAIT)
+        .until(
+            () -> {
+              try {
+                return json(nodes.get(0).api("GET", "/api/stats", null))
+                    .at("/backends/broker/available")
+                    .asBoolean();
+              } catch (Exception e) {
+                return false;
+              }
+            });
 
     // The client that was away comes back with a position in the old epoch.
     away.resume();
-    assertThat(TestNodes.await(WAIT, () -> away.replies().size() == 2)).isTrue();
+    await().atMost(WAIT).until(() -> away.replies().size() == 2);
     RecoveringSubscriber.Reply comeback = away.replies().get(1);
     assertThat(comeback.since().epoch()).isEqualTo(oldEpoch);
     assertThat(comeback.recovered()).as("history of the old epoch is gone").isFalse();
@@ -156,7 +155,8 @@ class DeliveryResumesAfterARedisRestartTest {
     for (RecoveringSubscriber c : v1) {
       assertThat(c.awaitPushes(expected.size(), WAIT)).as("%s", c).isTrue();
     }
-    Thread.sleep(300); // a duplicate would have arrived by now
+    // A window for a duplicate to show: there is nothing to wait for, so it is a sleep.
+    Thread.sleep(300);
     for (RecoveringSubscriber c : v1) {
       List<String> got = c.pushes().stream().map(RecoveringSubscriber.Push::data).toList();
       received.put(c.name(), got.size());
@@ -165,7 +165,7 @@ class DeliveryResumesAfterARedisRestartTest {
     }
     for (int i = 0; i < plain.size(); i++) {
       List<String> got = plain.get(i).take(expected.size(), WAIT);
-      got.addAll(plain.get(i).drain());
+      got.addAll(plain.get(i).drainTexts());
       String name = nodes.get(i).nodeId() + "-plain";
       received.put(name, got.size());
       extras += checkOnceInOrder(name, got, expected, refusedData);
@@ -227,9 +227,9 @@ class DeliveryResumesAfterARedisRestartTest {
   }
 
   private static void awaitAccepted(List<Attempt> attempts, int n) throws InterruptedException {
-    assertThat(TestNodes.await(WAIT, () -> accepted(attempts).size() >= n))
-        .as("%d publications accepted; last attempts: %s", n, tail(attempts))
-        .isTrue();
+    await(String.format("%d publications accepted; last attempts: %s", n, tail(attempts)))
+        .atMost(WAIT)
+        .until(() -> accepted(attempts).size() >= n);
   }
 
   private static List<Attempt> tail(List<Attempt> attempts) {

@@ -1,17 +1,16 @@
 package dev.pushwire.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,9 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * order, before its close code 1001; the node leaves the registry, removes its pid file and exits
  * 0. SIGINT does the same; a second signal ends a drain that waits on a client at once.
  */
-@Timeout(120)
+@Timeout(300)
 class GracefulDrainOnSignalTest {
-  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final Duration WAIT = JdkWebSocketClient.WAIT;
 
   @TempDir Path dir;
 
@@ -48,6 +47,11 @@ class GracefulDrainOnSignalTest {
     int port;
 
     Node(String nodeId, String... more) throws Exception {
+      this(ProgramRun.DEFAULT_SIGNALS, nodeId, more);
+    }
+
+    /** A node started by {@code signals} (such as {@code env --ignore-signal=INT}). */
+    Node(List<String> signals, String nodeId, String... more) throws Exception {
       log = dir.resolve(nodeId + ".log");
       List<String> args =
           new ArrayList<>(
@@ -64,9 +68,11 @@ class GracefulDrainOnSignalTest {
                   "--pid-file",
                   pidFile().toString()));
       args.addAll(List.of(more));
-      process = ProgramRun.spawn(dir, log, args.toArray(String[]::new));
+      process = ProgramRun.spawn(signals, dir, log, args.toArray(String[]::new));
       resources.add(this);
-      TestNodes.await(Duration.ofSeconds(60), () -> Files.exists(pidFile()) || !process.isAlive());
+      await("listening")
+          .atMost(Duration.ofSeconds(120))
+          .until(() -> Files.exists(pidFile()) || !process.isAlive());
       assertThat(Files.exists(pidFile())).as("listening; log: %s", logText()).isTrue();
       String url = Files.readAllLines(pidFile()).get(1);
       port = Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
@@ -87,7 +93,7 @@ class GracefulDrainOnSignalTest {
                       ? java.net.http.HttpRequest.BodyPublishers.noBody()
                       : java.net.http.HttpRequest.BodyPublishers.ofString(body))
               .build();
-      return JdkSubscriber.HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+      return JdkWebSocketClient.HTTP.send(r, HttpResponse.BodyHandlers.ofString());
     }
 
     /** Sends {@code signal} (TERM, INT) to the process. */
@@ -96,9 +102,9 @@ class GracefulDrainOnSignalTest {
       assertThat(kill.waitFor()).isZero();
     }
 
-    /** The exit status, waiting up to 20 s. */
+    /** The exit status, waiting up to 60 s. */
     int exitStatus() throws Exception {
-      assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("exited; log: %s", logText()).isTrue();
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited; log: %s", logText()).isTrue();
       return process.exitValue();
     }
 
@@ -123,27 +129,25 @@ class GracefulDrainOnSignalTest {
     return dir.resolve("node.pid");
   }
 
-  private List<JdkSubscriber> clients(Node node, String channel, int n) throws Exception {
-    List<JdkSubscriber> clients = new ArrayList<>();
+  private List<JdkWebSocketClient> clients(Node node, String channel, int n) throws Exception {
+    List<JdkWebSocketClient> clients = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      JdkSubscriber c = JdkSubscriber.connect(node.ws("/?channel=" + channel));
+      JdkWebSocketClient c = JdkWebSocketClient.connect(node.ws("/?channel=" + channel));
       resources.add(c);
       clients.add(c);
     }
-    assertThat(
-            TestNodes.await(
-                WAIT,
-                () -> {
-                  try {
-                    return node.api("GET", "/api/channels", null)
-                        .body()
-                        .contains("{\"channel\":\"" + channel + "\",\"subscribers\":" + n + "}");
-                  } catch (Exception e) {
-                    return false;
-                  }
-                }))
-        .as("%d subscribers on %s", n, channel)
-        .isTrue();
+    await(String.format("%d subscribers on %s", n, channel))
+        .atMost(WAIT)
+        .until(
+            () -> {
+              try {
+                return node.api("GET", "/api/channels", null)
+                    .body()
+                    .contains("{\"channel\":\"" + channel + "\",\"subscribers\":" + n + "}");
+              } catch (Exception e) {
+                return false;
+              }
+            });
     return clients;
   }
 
@@ -151,7 +155,7 @@ class GracefulDrainOnSignalTest {
   void sigtermDeliversEveryAcknowledgedPublicationThenClosesWith1001AndExitsZero()
       throws Exception {
     Node node = new Node("drain1");
-    List<JdkSubscriber> clients = clients(node, "feed", 3);
+    List<JdkWebSocketClient> clients = clients(node, "feed", 3);
     List<Integer> acknowledged = new CopyOnWriteArrayList<>();
     AtomicBoolean publishing = new AtomicBoolean(true);
     Thread publisher =
@@ -173,7 +177,7 @@ class GracefulDrainOnSignalTest {
             },
             "publisher");
     publisher.start();
-    assertThat(TestNodes.await(WAIT, () -> acknowledged.size() >= 100)).isTrue();
+    await().atMost(WAIT).until(() -> acknowledged.size() >= 100);
 
     List<Integer> beforeSignal = List.copyOf(acknowledged);
     long started = System.nanoTime();
@@ -185,14 +189,23 @@ class GracefulDrainOnSignalTest {
 
     assertThat(status).as("exit status after SIGTERM; log: %s", node.logText()).isZero();
     assertThat(tookMs).as("within the default drain-timeout of 10 s").isLessThan(10_000);
-    for (JdkSubscriber c : clients) {
-      assertThat(c.closeCode(WAIT)).isEqualTo(1001);
-      List<Integer> received = c.drain().stream().map(Integer::valueOf).toList();
+    for (JdkWebSocketClient c : clients) {
+      assertThat(c.awaitClose(WAIT).code()).isEqualTo(1001);
+      List<Integer> received = c.drainTexts().stream().map(Integer::valueOf).toList();
       assertThat(received).as("in order, no duplicates").isSorted().doesNotHaveDuplicates();
       assertThat(received).containsAll(beforeSignal);
     }
     assertThat(pidFile()).doesNotExist();
     assertThat(node.logText())
+        .as("the banner shows how to publish to this node from a shell")
+        .contains(
+            "from a shell: pushwire publish --url http://127.0.0.1:"
+                + node.port
+                + " --channel NAME --data TEXT   (or export PUSHWIRE_URL=http://127.0.0.1:"
+                + node.port
+                + ")");
+    assertThat(node.logText())
+        .contains("signals: SIGTERM and SIGINT drain the node")
         .contains("received SIGTERM: draining")
         .contains("node drain1: removed its connection records from the registry");
     System.out.println(
@@ -208,7 +221,7 @@ class GracefulDrainOnSignalTest {
   @Test
   void sigintDrainsTooAndExitsZero() throws Exception {
     Node node = new Node("drain2");
-    List<JdkSubscriber> clients = clients(node, "feed", 2);
+    List<JdkWebSocketClient> clients = clients(node, "feed", 2);
     assertThat(
             node.api("POST", "/api/publish", "{\"channel\":\"feed\",\"data\":\"last\"}")
                 .statusCode())
@@ -217,9 +230,9 @@ class GracefulDrainOnSignalTest {
     node.signal("INT");
 
     assertThat(node.exitStatus()).as("exit status after SIGINT").isZero();
-    for (JdkSubscriber c : clients) {
+    for (JdkWebSocketClient c : clients) {
       assertThat(c.next(WAIT)).isEqualTo("last");
-      assertThat(c.closeCode(WAIT)).isEqualTo(1001);
+      assertThat(c.awaitClose(WAIT).code()).isEqualTo(1001);
     }
     assertThat(pidFile()).doesNotExist();
   }
@@ -228,24 +241,12 @@ class GracefulDrainOnSignalTest {
   void aSecondSignalEndsADrainThatWaitsOnAClientAtOnce() throws Exception {
     Node node = new Node("drain3", "--drain-timeout", "30s");
     // A client that never answers the server's close: the drain would wait for it until the end.
-    CompletableFuture<Integer> closeCode = new CompletableFuture<>();
-    WebSocket stubborn =
-        JdkSubscriber.HTTP
-            .newWebSocketBuilder()
-            .buildAsync(
-                URI.create(node.ws("/?channel=feed")),
-                new WebSocket.Listener() {
-                  @Override
-                  public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
-                    closeCode.complete(code);
-                    return new CompletableFuture<Void>(); // never: no close reply is sent
-                  }
-                })
-            .get(10, TimeUnit.SECONDS);
-    resources.add(stubborn::abort);
+    JdkWebSocketClient stubborn =
+        JdkWebSocketClient.to(node.ws("/?channel=feed")).neverAnswerClose().connect();
+    resources.add(stubborn.socket()::abort);
 
     node.signal("TERM");
-    assertThat(closeCode.get(10, TimeUnit.SECONDS)).isEqualTo(1001);
+    assertThat(stubborn.awaitClose(WAIT).code()).isEqualTo(1001);
     assertThat(node.process.isAlive()).as("still draining, waiting for the close reply").isTrue();
 
     long started = System.nanoTime();
@@ -257,5 +258,40 @@ class GracefulDrainOnSignalTest {
     assertThat(tookMs).isLessThan(5_000);
     assertThat(pidFile()).doesNotExist();
     assertThat(node.logText()).contains("received SIGTERM again: exiting now");
+  }
+
+  @Test
+  void aNodeStartedWithSigintIgnoredSaysSoAndDrainsOnSigterm() throws Exception {
+    // What a shell script's `pushwire serve &` (or a supervisor) does to the node.
+    Node node = new Node(List.of("env", "--default-signal=TERM", "--ignore-signal=INT"), "drain4");
+    assertThat(node.logText())
+        .contains("signals: SIGTERM drains the node")
+        .contains("signals: SIGINT is ignored")
+        .contains("stop it with SIGTERM (pushwire stop, kill PID)");
+    JdkWebSocketClient client = clients(node, "feed", 1).get(0);
+
+    node.signal("INT"); // discarded by the kernel: the process ignores it
+    node.signal("TERM");
+
+    assertThat(node.exitStatus()).as("exit status after SIGTERM").isZero();
+    assertThat(client.awaitClose(WAIT).code()).isEqualTo(1001);
+    assertThat(node.logText()).doesNotContain("received SIGINT").contains("received SIGTERM");
+  }
+
+  @Test
+  void stopRefusesANodeThatIgnoresSigtermAndSaysHowToStopIt() throws Exception {
+    Node node = new Node(List.of("env", "--default-signal=INT", "--ignore-signal=TERM"), "drain5");
+    assertThat(node.logText())
+        .contains("signals: SIGTERM is ignored")
+        .contains("stop it with SIGINT (kill -INT PID)");
+
+    ProgramRun stop =
+        ProgramRun.run(dir, Duration.ofSeconds(120), "stop", "--pid-file", pidFile().toString());
+
+    assertThat(stop.status()).as("%s", stop).isEqualTo(1);
+    assertThat(stop.err()).contains("ignores SIGTERM").contains("kill -INT " + node.process.pid());
+    assertThat(node.process.isAlive()).isTrue();
+    node.signal("INT");
+    assertThat(node.exitStatus()).as("exit status after SIGINT").isZero();
   }
 }

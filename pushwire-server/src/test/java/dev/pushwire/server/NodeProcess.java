@@ -1,5 +1,6 @@
 package dev.pushwire.server;
 
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,7 +51,7 @@ final class NodeProcess implements AutoCloseable {
    */
   static NodeProcess launch(String nodeId, String... args)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(ProgramRun.DEFAULT_SIGNALS);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
     command.addAll(List.of("-jar", jar().toString(), "serve"));
@@ -157,7 +158,7 @@ final class NodeProcess implements AutoCloseable {
                     ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(body))
             .build();
-    return JdkSubscriber.HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+    return JdkWebSocketClient.HTTP.send(r, HttpResponse.BodyHandlers.ofString());
   }
 
   /** {@code GET path} without a key. */
@@ -166,7 +167,7 @@ final class NodeProcess implements AutoCloseable {
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .timeout(Duration.ofSeconds(10))
             .build();
-    return JdkSubscriber.HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+    return JdkWebSocketClient.HTTP.send(r, HttpResponse.BodyHandlers.ofString());
   }
 
   boolean isAlive() {

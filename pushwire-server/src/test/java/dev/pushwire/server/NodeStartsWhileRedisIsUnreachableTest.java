@@ -1,8 +1,10 @@
 package dev.pushwire.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import dev.pushwire.redis.RedisServerProcess;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -23,7 +25,7 @@ class NodeStartsWhileRedisIsUnreachableTest {
   @RegisterExtension static final RedisServerProcess redis = new RedisServerProcess();
 
   private PushwireNode node;
-  private JdkSubscriber client;
+  private JdkWebSocketClient client;
 
   @AfterEach
   void stop() throws Exception {
@@ -42,9 +44,10 @@ class NodeStartsWhileRedisIsUnreachableTest {
     node =
         TestNodes.start(
             TestNodes.config().nodeId("early").broker(redis.uri()).registry(redis.uri()).build());
-    client = JdkSubscriber.connectWith(TestNodes.ws(node, "/"), "pushwire.v1");
-    try (JdkSubscriber plain = JdkSubscriber.connect(TestNodes.ws(node, "/?channel=news"))) {
-      assertThat(plain.closeCode(Duration.ofSeconds(5)))
+    client = JdkWebSocketClient.connect(TestNodes.ws(node, "/"), "pushwire.v1");
+    try (JdkWebSocketClient plain =
+        JdkWebSocketClient.connect(TestNodes.ws(node, "/?channel=news"))) {
+      assertThat(plain.awaitClose(Duration.ofSeconds(5)).code())
           .as("a plain client cannot be subscribed yet: try again later")
           .isEqualTo(1013);
     }
@@ -73,49 +76,40 @@ class NodeStartsWhileRedisIsUnreachableTest {
         .contains("registry: Redis at");
 
     redis.start();
-    assertThat(
-            TestNodes.await(
-                Duration.ofSeconds(15),
-                () -> {
-                  try {
-                    return TestNodes.api(
-                                node,
-                                "POST",
-                                "/api/publish",
-                                "{\"channel\":\"later\",\"data\":\"y\"}")
-                            .statusCode()
-                        == 200;
-                  } catch (Exception e) {
-                    return false;
-                  }
-                }))
-        .as("the node connected to Redis by itself")
-        .isTrue();
-    assertThat(
-            TestNodes.await(
-                Duration.ofSeconds(5),
-                () -> {
-                  try {
-                    return TestNodes.api(node, "GET", "/api/connections", null)
-                        .body()
-                        .contains("\"early:");
-                  } catch (Exception e) {
-                    return false;
-                  }
-                }))
-        .as("the record of the client that connected before Redis was up was written")
-        .isTrue();
-    assertThat(
-            TestNodes.await(
-                Duration.ofSeconds(5),
-                () -> {
-                  try {
-                    return TestNodes.send(node, "GET", "/readyz", null).statusCode() == 200;
-                  } catch (Exception e) {
-                    return false;
-                  }
-                }))
-        .as("ready once Redis is reachable")
-        .isTrue();
+    await("the node connected to Redis by itself")
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () -> {
+              try {
+                return TestNodes.api(
+                            node, "POST", "/api/publish", "{\"channel\":\"later\",\"data\":\"y\"}")
+                        .statusCode()
+                    == 200;
+              } catch (Exception e) {
+                return false;
+              }
+            });
+    await("the record of the client that connected before Redis was up was written")
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> {
+              try {
+                return TestNodes.api(node, "GET", "/api/connections", null)
+                    .body()
+                    .contains("\"early:");
+              } catch (Exception e) {
+                return false;
+              }
+            });
+    await("ready once Redis is reachable")
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> {
+              try {
+                return TestNodes.send(node, "GET", "/readyz", null).statusCode() == 200;
+              } catch (Exception e) {
+                return false;
+              }
+            });
   }
 }

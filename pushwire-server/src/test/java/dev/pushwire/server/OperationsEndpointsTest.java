@@ -1,9 +1,11 @@
 package dev.pushwire.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,8 +42,8 @@ class OperationsEndpointsTest {
     return node;
   }
 
-  private JdkSubscriber connect(String pathAndQuery) throws Exception {
-    JdkSubscriber s = JdkSubscriber.connect(TestNodes.ws(node, pathAndQuery));
+  private JdkWebSocketClient connect(String pathAndQuery) throws Exception {
+    JdkWebSocketClient s = JdkWebSocketClient.connect(TestNodes.ws(node, pathAndQuery));
     resources.add(s);
     return s;
   }
@@ -89,7 +91,7 @@ class OperationsEndpointsTest {
   @Test
   void countersMatchFiveConnectionsSevenMessagesThreePublications() throws Exception {
     start();
-    List<JdkSubscriber> clients = new ArrayList<>();
+    List<JdkWebSocketClient> clients = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       clients.add(connect("/?channel=news:scenario"));
     }
@@ -106,18 +108,19 @@ class OperationsEndpointsTest {
               "{\"channel\":\"news:scenario\",\"data\":\"p" + i + "\"}");
       assertThat(r.statusCode()).isEqualTo(200);
     }
-    for (JdkSubscriber c : clients) {
+    for (JdkWebSocketClient c : clients) {
       assertThat(c.take(3, WAIT)).containsExactly("p0", "p1", "p2");
     }
-    TestNodes.await(
-        WAIT,
-        () -> {
-          try {
-            return metrics().value("pushwire_messages_received_total") == 7;
-          } catch (Exception e) {
-            return false;
-          }
-        });
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              try {
+                return metrics().value("pushwire_messages_received_total") == 7;
+              } catch (Exception e) {
+                return false;
+              }
+            });
 
     PrometheusText m = metrics();
     assertThat(m.value("pushwire_connections")).isEqualTo(5);
@@ -151,7 +154,7 @@ class OperationsEndpointsTest {
   @Test
   void readyzAnswers503AsSoonAsTheDrainBeginsAndClientsGetWhatWasQueued() throws Exception {
     start();
-    List<JdkSubscriber> clients = new ArrayList<>();
+    List<JdkWebSocketClient> clients = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       clients.add(connect("/?channel=drain"));
     }
@@ -176,9 +179,9 @@ class OperationsEndpointsTest {
     for (int i = 0; i < 20; i++) {
       expected.add("m" + i);
     }
-    for (JdkSubscriber c : clients) {
-      assertThat(c.closeCode(WAIT)).isEqualTo(1001);
-      assertThat(c.drain()).containsExactlyElementsOf(expected);
+    for (JdkWebSocketClient c : clients) {
+      assertThat(c.awaitClose(WAIT).code()).isEqualTo(1001);
+      assertThat(c.drainTexts()).containsExactlyElementsOf(expected);
     }
     assertThat(node.beginDrain()).as("a drain begins once").isFalse();
   }

@@ -20,13 +20,21 @@ import java.util.concurrent.TimeUnit;
  * @param err standard error
  */
 record ProgramRun(int status, String out, String err) {
+  /**
+   * Starts the program with SIGINT and SIGTERM at their defaults, whatever the test JVM inherited:
+   * Maven started as a background job of a script or under {@code nohup ... &} has SIGINT ignored,
+   * and every process it starts would inherit that (the node keeps an ignored signal ignored; see
+   * {@code ShutdownSignals}). The tests of that case ask for it explicitly.
+   */
+  static final List<String> DEFAULT_SIGNALS = List.of("env", "--default-signal=INT,TERM");
+
   /** JVM options that make the short-lived test processes start quicker. */
   static final List<String> JVM_OPTIONS =
       List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
 
   /** Runs {@code pushwire args} in {@code dir}, waiting up to {@code timeout}. */
   static ProgramRun run(Path dir, Duration timeout, String... args) throws Exception {
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(DEFAULT_SIGNALS);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(JVM_OPTIONS);
     command.add("-jar");
@@ -62,7 +70,16 @@ record ProgramRun(int status, String out, String err) {
    * appended to {@code log} (a file survives the process, unlike a pipe's last lines).
    */
   static Process spawn(Path dir, Path log, String... args) throws Exception {
-    List<String> command = new ArrayList<>();
+    return spawn(DEFAULT_SIGNALS, dir, log, args);
+  }
+
+  /**
+   * {@link #spawn(Path, Path, String...)} with the signal dispositions {@code signals} sets up (a
+   * command that ends by running the rest of its command line, such as {@code env
+   * --ignore-signal=INT}).
+   */
+  static Process spawn(List<String> signals, Path dir, Path log, String... args) throws Exception {
+    List<String> command = new ArrayList<>(signals);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(JVM_OPTIONS);
     command.add("-jar");

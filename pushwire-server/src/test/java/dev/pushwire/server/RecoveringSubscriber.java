@@ -1,18 +1,20 @@
 package dev.pushwire.server;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A {@code pushwire.v1} client as docs/PROTOCOL.md tells one to behave, on the JDK's WebSocket:
@@ -122,8 +124,13 @@ final class RecoveringSubscriber implements AutoCloseable {
   }
 
   /** Waits until {@code n} pushes arrived. */
-  boolean awaitPushes(int n, Duration timeout) throws InterruptedException {
-    return TestNodes.await(timeout, () -> pushes().size() >= n);
+  boolean awaitPushes(int n, Duration timeout) {
+    try {
+      await().atMost(timeout).until(() -> pushes().size() >= n);
+      return true;
+    } catch (ConditionTimeoutException e) {
+      return false;
+    }
   }
 
   /** Closes its connection and stays away until {@link #resume}. */
@@ -188,13 +195,15 @@ final class RecoveringSubscriber implements AutoCloseable {
       }
       url = urls.get(urlIndex);
     }
-    JdkSubscriber.HTTP
-        .newWebSocketBuilder()
+    JdkWebSocketClient.to(url)
         .connectTimeout(Duration.ofSeconds(2))
         .subprotocols("pushwire.v1")
-        .buildAsync(URI.create(url), new Listener())
+        .onOpen(this::opened)
+        .onText((c, text) -> onMessage(c.socket(), text))
+        .onEnd((c, close) -> lost(c.socket(), "closed " + close.code() + " " + close.reason()))
+        .connectAsync()
         .whenComplete(
-            (ws, e) -> {
+            (client, e) -> {
               if (e != null) {
                 synchronized (this) {
                   errors.add("connect to " + url + ": " + e);
@@ -311,48 +320,20 @@ final class RecoveringSubscriber implements AutoCloseable {
     firstReply.complete(null);
   }
 
-  private final class Listener implements WebSocket.Listener {
-    private final StringBuilder partial = new StringBuilder();
-
-    @Override
-    public void onOpen(WebSocket ws) {
-      boolean keep;
-      synchronized (RecoveringSubscriber.this) {
-        keep = !closed && !paused;
-        if (keep) {
-          socket = ws;
-          connections++;
-        }
+  private void opened(JdkWebSocketClient client) {
+    WebSocket ws = client.socket();
+    boolean keep;
+    synchronized (this) {
+      keep = !closed && !paused;
+      if (keep) {
+        socket = ws;
+        connections++;
       }
-      if (!keep) {
-        ws.abort();
-        return;
-      }
-      ws.request(1);
-      subscribe(ws);
     }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean lastPart) {
-      partial.append(data);
-      if (lastPart) {
-        String text = partial.toString();
-        partial.setLength(0);
-        onMessage(ws, text);
-      }
-      ws.request(1);
-      return null;
+    if (!keep) {
+      ws.abort();
+      return;
     }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-      lost(ws, "closed " + statusCode + " " + reason);
-      return null;
-    }
-
-    @Override
-    public void onError(WebSocket ws, Throwable error) {
-      lost(ws, String.valueOf(error));
-    }
+    subscribe(ws);
   }
 }

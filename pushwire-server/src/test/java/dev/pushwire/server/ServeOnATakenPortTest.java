@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 
 /** {@code pushwire serve} on a port that is taken says so in one line and exits with status 1. */
-@Timeout(30)
+@Timeout(120)
 class ServeOnATakenPortTest {
   @Test
   void oneLineAndStatus1() throws Exception {

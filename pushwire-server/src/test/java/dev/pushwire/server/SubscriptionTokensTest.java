@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import dev.pushwire.hub.Hub;
 import dev.pushwire.server.internal.auth.TokenMinter;
 import java.net.URLEncoder;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * a private channel its connection token does not cover; a token for another channel, another user,
  * or an expired one is refused with {@code forbidden}.
  */
-@Timeout(30)
+@Timeout(120)
 class SubscriptionTokensTest {
   private static final String SECRET = ConnectionTokensTest.SECRET;
   private static final Duration WAIT = Duration.ofSeconds(5);
@@ -51,14 +52,14 @@ class SubscriptionTokensTest {
     return TokenMinter.hs256(SECRET, user, null, channel, ttl, Clock.systemUTC());
   }
 
-  private static JdkSubscriber connect(String user) throws Exception {
+  private static JdkWebSocketClient connect(String user) throws Exception {
     String token = TokenMinter.hs256(SECRET, user, null, Duration.ofHours(1), Clock.systemUTC());
-    return JdkSubscriber.connectWith(
+    return JdkWebSocketClient.connect(
         TestNodes.ws(node, "/?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)),
         Hub.SUBPROTOCOL);
   }
 
-  private static JsonNode subscribe(JdkSubscriber c, String channel, String token)
+  private static JsonNode subscribe(JdkWebSocketClient c, String channel, String token)
       throws Exception {
     c.send(
         "{\"id\":1,\"op\":\"subscribe\",\"channel\":\""
@@ -71,14 +72,14 @@ class SubscriptionTokensTest {
 
   @Test
   void privateChannelWithoutSubscriptionTokenIsForbidden() throws Exception {
-    try (JdkSubscriber c = connect("alice")) {
+    try (JdkWebSocketClient c = connect("alice")) {
       assertThat(subscribe(c, "secret:x", null).at("/error/code").asText()).isEqualTo("forbidden");
     }
   }
 
   @Test
   void validSubscriptionTokenSubscribes() throws Exception {
-    try (JdkSubscriber c = connect("alice")) {
+    try (JdkWebSocketClient c = connect("alice")) {
       JsonNode r = subscribe(c, "secret:ok", sub("alice", "secret:ok", Duration.ofMinutes(5)));
       assertThat(r.at("/result/channel").asText()).as(r.toString()).isEqualTo("secret:ok");
       TestNodes.awaitSubscribers(node, "secret:ok", 1);
@@ -87,7 +88,7 @@ class SubscriptionTokensTest {
 
   @Test
   void tokenForAnotherChannelIsForbidden() throws Exception {
-    try (JdkSubscriber c = connect("alice")) {
+    try (JdkWebSocketClient c = connect("alice")) {
       JsonNode r = subscribe(c, "secret:a", sub("alice", "secret:b", Duration.ofMinutes(5)));
       assertThat(r.at("/error/code").asText()).as(r.toString()).isEqualTo("forbidden");
       assertThat(r.at("/error/message").asText()).contains("not for channel secret:a");
@@ -96,7 +97,7 @@ class SubscriptionTokensTest {
 
   @Test
   void tokenForAnotherUserIsForbidden() throws Exception {
-    try (JdkSubscriber c = connect("alice")) {
+    try (JdkWebSocketClient c = connect("alice")) {
       JsonNode r = subscribe(c, "secret:u", sub("mallory", "secret:u", Duration.ofMinutes(5)));
       assertThat(r.at("/error/code").asText()).as(r.toString()).isEqualTo("forbidden");
       assertThat(r.at("/error/message").asText()).contains("another user");
@@ -113,7 +114,7 @@ class SubscriptionTokensTest {
                 .claim("channel", "secret:e")
                 .expirationTime(java.util.Date.from(Instant.now().minusSeconds(60)))
                 .build());
-    try (JdkSubscriber c = connect("alice")) {
+    try (JdkWebSocketClient c = connect("alice")) {
       JsonNode r = subscribe(c, "secret:e", expired);
       assertThat(r.at("/error/code").asText()).as(r.toString()).isEqualTo("forbidden");
       assertThat(r.at("/error/message").asText()).contains("expired");

@@ -1,10 +1,12 @@
 package dev.pushwire.server;
 
+import static org.awaitility.Awaitility.await;
+
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 
 /** Starting nodes on loopback with a known key, and talking to their HTTP API with the JDK. */
 final class TestNodes {
@@ -53,7 +55,7 @@ final class TestNodes {
     for (int i = 0; i < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
     }
-    return JdkSubscriber.HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return JdkWebSocketClient.HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** {@code method path} with the right key. */
@@ -62,23 +64,11 @@ final class TestNodes {
     return send(node, method, path, body, "X-API-Key", KEY);
   }
 
-  /** Waits up to {@code timeout} for {@code condition}. */
-  static boolean await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < end) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      Thread.sleep(20);
-    }
-    return condition.getAsBoolean();
-  }
-
   /** Waits until {@code channel} has {@code n} subscribers on {@code node}. */
   static void awaitSubscribers(PushwireNode node, String channel, int n) throws Exception {
-    if (!await(Duration.ofSeconds(5), () -> node.hub().channels().getOrDefault(channel, 0) == n)) {
-      throw new AssertionError(
-          "expected " + n + " subscribers on " + channel + ", have " + node.hub().channels());
-    }
+    await(n + " subscribers on " + channel)
+        .atMost(JdkWebSocketClient.WAIT)
+        .pollInterval(Duration.ofMillis(10))
+        .until(() -> node.hub().channels().getOrDefault(channel, 0) == n);
   }
 }

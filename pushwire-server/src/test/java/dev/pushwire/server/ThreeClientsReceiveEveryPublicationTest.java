@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import picocli.CommandLine;
  * whether it comes from a publisher socket sending once a second, from {@code POST /api/publish},
  * or from the {@code --tick} timer.
  */
-@Timeout(30)
+@Timeout(120)
 class ThreeClientsReceiveEveryPublicationTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,10 +42,10 @@ class ThreeClientsReceiveEveryPublicationTest {
     }
   }
 
-  private List<JdkSubscriber> threeClients(PushwireNode node) throws Exception {
-    List<JdkSubscriber> clients = new ArrayList<>();
+  private List<JdkWebSocketClient> threeClients(PushwireNode node) throws Exception {
+    List<JdkWebSocketClient> clients = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      JdkSubscriber c = JdkSubscriber.connect(TestNodes.ws(node, "/"));
+      JdkWebSocketClient c = JdkWebSocketClient.connect(TestNodes.ws(node, "/"));
       resources.add(c);
       clients.add(c);
     }
@@ -56,9 +57,10 @@ class ThreeClientsReceiveEveryPublicationTest {
   void publisherSocketSendingOnceASecondForThreeSeconds() throws Exception {
     PushwireNode node = TestNodes.start(TestNodes.config().build());
     resources.add(node);
-    List<JdkSubscriber> clients = threeClients(node);
-    JdkSubscriber publisher =
-        JdkSubscriber.connect(TestNodes.ws(node, "/publish"), Map.of("X-API-Key", TestNodes.KEY));
+    List<JdkWebSocketClient> clients = threeClients(node);
+    JdkWebSocketClient publisher =
+        JdkWebSocketClient.connect(
+            TestNodes.ws(node, "/publish"), Map.of("X-API-Key", TestNodes.KEY));
     resources.add(publisher);
 
     timer = Executors.newSingleThreadScheduledExecutor();
@@ -77,30 +79,35 @@ class ThreeClientsReceiveEveryPublicationTest {
         1,
         TimeUnit.SECONDS);
 
-    for (JdkSubscriber c : clients) {
+    for (JdkWebSocketClient c : clients) {
       assertThat(c.take(3, WAIT)).containsExactly("message 1", "message 2", "message 3");
     }
-    Thread.sleep(300);
-    for (JdkSubscriber c : clients) {
-      assertThat(c.drain()).as("nothing more, no duplicate").isEmpty();
+    publishMarker(node);
+    for (JdkWebSocketClient c : clients) {
+      assertThat(c.next(WAIT))
+          .as("nothing more, no duplicate, before the marker")
+          .isEqualTo(MARKER);
     }
-    assertThat(publisher.drain()).as("the publisher gets no answer when all went well").isEmpty();
+    assertThat(publisher.drainTexts())
+        .as("the publisher gets no answer when all went well")
+        .isEmpty();
   }
 
   @Test
   void publisherSocketBurstArrivesWholeAndInOrder() throws Exception {
     PushwireNode node = TestNodes.start(TestNodes.config().build());
     resources.add(node);
-    List<JdkSubscriber> clients = threeClients(node);
-    JdkSubscriber publisher =
-        JdkSubscriber.connect(TestNodes.ws(node, "/publish?api_key=" + TestNodes.KEY), Map.of());
+    List<JdkWebSocketClient> clients = threeClients(node);
+    JdkWebSocketClient publisher =
+        JdkWebSocketClient.connect(
+            TestNodes.ws(node, "/publish?api_key=" + TestNodes.KEY), Map.of());
     resources.add(publisher);
     List<String> sent = new ArrayList<>();
     for (int i = 1; i <= 200; i++) {
       sent.add("burst " + i);
       publisher.send("burst " + i);
     }
-    for (JdkSubscriber c : clients) {
+    for (JdkWebSocketClient c : clients) {
       assertThat(c.take(200, WAIT)).containsExactlyElementsOf(sent);
     }
   }
@@ -109,12 +116,12 @@ class ThreeClientsReceiveEveryPublicationTest {
   void httpPublishOnceASecondForThreeSeconds() throws Exception {
     PushwireNode node = TestNodes.start(TestNodes.config().build());
     resources.add(node);
-    List<JdkSubscriber> clients = threeClients(node);
+    List<JdkWebSocketClient> clients = threeClients(node);
 
     List<Long> offsets = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
       if (i > 1) {
-        Thread.sleep(1000);
+        Thread.sleep(1000); // the scenario: one publication a second
       }
       HttpResponse<String> r =
           TestNodes.api(
@@ -128,12 +135,14 @@ class ThreeClientsReceiveEveryPublicationTest {
       offsets.add(body.get("offset").asLong());
     }
     assertThat(offsets).containsExactly(1L, 2L, 3L);
-    for (JdkSubscriber c : clients) {
+    for (JdkWebSocketClient c : clients) {
       assertThat(c.take(3, WAIT)).containsExactly("message 1", "message 2", "message 3");
     }
-    Thread.sleep(300);
-    for (JdkSubscriber c : clients) {
-      assertThat(c.drain()).isEmpty();
+    publishMarker(node);
+    for (JdkWebSocketClient c : clients) {
+      assertThat(c.next(WAIT))
+          .as("nothing more, no duplicate, before the marker")
+          .isEqualTo(MARKER);
     }
   }
 
@@ -146,12 +155,12 @@ class ThreeClientsReceiveEveryPublicationTest {
     ServeCommand serve = parsed.subcommand().commandSpec().commandLine().getCommand();
     PushwireNode node = TestNodes.start(serve.loadConfig());
     resources.add(node);
-    List<JdkSubscriber> clients = threeClients(node);
+    List<JdkWebSocketClient> clients = threeClients(node);
 
     // Ticks may have fired before all three subscribed; from the first tick after that, every
     // client must see the same run of sequence numbers, one apart, each once.
     List<List<Long>> seen = new ArrayList<>();
-    for (JdkSubscriber c : clients) {
+    for (JdkWebSocketClient c : clients) {
       List<Long> seqs = new ArrayList<>();
       for (String m : c.take(3, WAIT)) {
         JsonNode tick = JSON.readTree(m);
@@ -168,5 +177,22 @@ class ThreeClientsReceiveEveryPublicationTest {
     for (List<Long> seqs : seen) {
       assertThat(seqs).contains(latestFirst);
     }
+  }
+
+  private static final String MARKER = "marker";
+
+  /**
+   * Publishes {@link #MARKER} after everything else: a channel's subscribers receive in order, so a
+   * duplicate or an extra message would arrive before it.
+   */
+  private static void publishMarker(PushwireNode node) throws Exception {
+    assertThat(
+            TestNodes.api(
+                    node,
+                    "POST",
+                    "/api/publish",
+                    "{\"channel\":\"default\",\"data\":\"" + MARKER + "\"}")
+                .statusCode())
+        .isEqualTo(200);
   }
 }

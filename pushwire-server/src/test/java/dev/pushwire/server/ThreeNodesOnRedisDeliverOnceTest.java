@@ -2,7 +2,9 @@ package dev.pushwire.server;
 
 import static dev.pushwire.server.ClusterTests.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import dev.pushwire.redis.RedisServerProcess;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -49,11 +51,11 @@ class ThreeNodesOnRedisDeliverOnceTest {
   void aPublicationOnAnyNodeReachesEveryClientOnceInOrder() throws Exception {
     int perNode = 2;
     int publications = 300;
-    List<JdkSubscriber> plain = new ArrayList<>();
+    List<JdkWebSocketClient> plain = new ArrayList<>();
     List<RecoveringSubscriber> v1 = new ArrayList<>();
     for (NodeProcess n : nodes) {
       for (int i = 0; i < perNode; i++) {
-        JdkSubscriber s = JdkSubscriber.connect(n.ws("/?channel=fanout"));
+        JdkWebSocketClient s = JdkWebSocketClient.connect(n.ws("/?channel=fanout"));
         resources.add(s);
         plain.add(s);
         RecoveringSubscriber r =
@@ -75,17 +77,18 @@ class ThreeNodesOnRedisDeliverOnceTest {
     }
 
     List<List<String>> plainGot = new ArrayList<>();
-    for (JdkSubscriber s : plain) {
+    for (JdkWebSocketClient s : plain) {
       plainGot.add(new ArrayList<>(s.take(publications, Duration.ofSeconds(10))));
     }
     for (RecoveringSubscriber r : v1) {
       assertThat(r.awaitPushes(publications, WAIT)).as("%s", r).isTrue();
     }
-    Thread.sleep(300); // a duplicate would have arrived by now
+    // A window for a duplicate to show: there is nothing to wait for, so it is a sleep.
+    Thread.sleep(300);
     Map<String, Integer> received = new TreeMap<>();
     for (int i = 0; i < plain.size(); i++) {
       List<String> got = plainGot.get(i);
-      got.addAll(plain.get(i).drain());
+      got.addAll(plain.get(i).drainTexts());
       String name = nodes.get(i / perNode).nodeId() + "-plain-" + (i % perNode);
       received.put(name, got.size());
       assertThat(got).as("what %s received", name).containsExactlyElementsOf(sent);
@@ -114,12 +117,12 @@ class ThreeNodesOnRedisDeliverOnceTest {
   @Test
   void everyNodeListsTheConnectionsOfEveryNode() throws Exception {
     for (NodeProcess n : nodes) {
-      resources.add(JdkSubscriber.connect(n.ws("/?channel=listed")));
+      resources.add(JdkWebSocketClient.connect(n.ws("/?channel=listed")));
     }
     List<String> firstAnswer = null;
     for (NodeProcess asked : nodes) {
       List<String> listed = new ArrayList<>();
-      TestNodes.await(WAIT, () -> listsOnePerNode(asked, "listed", listed));
+      await().atMost(WAIT).until(() -> listsOnePerNode(asked, "listed", listed));
       assertThat(listed).as("%s lists one 'listed' connection of each node", asked).hasSize(3);
       assertThat(listed).allMatch(id -> id.matches("n[123]:\\d+"));
       if (firstAnswer != null) {
@@ -149,7 +152,7 @@ class ThreeNodesOnRedisDeliverOnceTest {
   void aPushSentToOneNodeReachesAConnectionOnAnother() throws Exception {
     NodeProcess home = nodes.get(2);
     NodeProcess asked = nodes.get(0);
-    JdkSubscriber target = JdkSubscriber.connect(home.ws("/?channel=direct"));
+    JdkWebSocketClient target = JdkWebSocketClient.connect(home.ws("/?channel=direct"));
     resources.add(target);
     String id = awaitOneConnection(asked, home, "direct");
 
@@ -175,7 +178,7 @@ class ThreeNodesOnRedisDeliverOnceTest {
   void aDisconnectSentToOneNodeClosesAConnectionOnAnother() throws Exception {
     NodeProcess home = nodes.get(1);
     NodeProcess asked = nodes.get(2);
-    JdkSubscriber target = JdkSubscriber.connect(home.ws("/?channel=doomed"));
+    JdkWebSocketClient target = JdkWebSocketClient.connect(home.ws("/?channel=doomed"));
     resources.add(target);
     String id = awaitOneConnection(asked, home, "doomed");
 
@@ -187,24 +190,25 @@ class ThreeNodesOnRedisDeliverOnceTest {
 
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     assertThat(json(r).get("disconnected").asText()).isEqualTo(id);
-    assertThat(target.closeCode(Duration.ofSeconds(5))).isEqualTo(4001);
-    assertThat(target.closeReason(Duration.ofSeconds(1))).isEqualTo("moved along");
+    assertThat(target.awaitClose(Duration.ofSeconds(5)).code()).isEqualTo(4001);
+    assertThat(target.awaitClose(Duration.ofSeconds(1)).reason()).isEqualTo("moved along");
   }
 
   private static String awaitOneConnection(NodeProcess asked, NodeProcess home, String channel)
       throws Exception {
     List<String> ids = new ArrayList<>();
-    TestNodes.await(
-        WAIT,
-        () -> {
-          try {
-            ids.clear();
-            ids.addAll(ClusterTests.connectionIds(asked, home.nodeId(), channel));
-            return ids.size() == 1;
-          } catch (Exception e) {
-            return false;
-          }
-        });
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              try {
+                ids.clear();
+                ids.addAll(ClusterTests.connectionIds(asked, home.nodeId(), channel));
+                return ids.size() == 1;
+              } catch (Exception e) {
+                return false;
+              }
+            });
     assertThat(ids).as("%s lists %s's connection on %s", asked, home, channel).hasSize(1);
     return ids.get(0);
   }
@@ -212,9 +216,9 @@ class ThreeNodesOnRedisDeliverOnceTest {
   /** Plain clients subscribe as they open; wait until every node reports them. */
   private static void awaitPlainSubscribers(String channel, int perNode) throws Exception {
     for (NodeProcess n : nodes) {
-      boolean ok =
-          TestNodes.await(
-              WAIT,
+      await(String.format("%s has its subscribers on %s", n, channel))
+          .atMost(WAIT)
+          .until(
               () -> {
                 try {
                   HttpResponse<String> r = n.api("GET", "/api/channels", null);
@@ -229,7 +233,6 @@ class ThreeNodesOnRedisDeliverOnceTest {
                   return false;
                 }
               });
-      assertThat(ok).as("%s has its subscribers on %s", n, channel).isTrue();
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.pushwire.core.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.pushwire.core.CloseEvent;
 import dev.pushwire.core.Message;
@@ -14,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Records what a client's listeners report, for tests to wait on. */
 final class ClientEvents {
-  static final long WAIT_SECONDS = 5;
+  static final long WAIT_SECONDS = 30;
 
   final AtomicInteger opens = new AtomicInteger();
   final BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
@@ -50,19 +51,13 @@ final class ClientEvents {
 
   /** Waits until {@link #opens} reaches {@code count}. */
   void awaitOpens(int count) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-    while (opens.get() < count && System.nanoTime() < deadline) {
-      NodeWsServer.sleep(5);
-    }
+    await("opens").atMost(WAIT_SECONDS, TimeUnit.SECONDS).until(() -> opens.get() >= count);
     assertThat(opens.get()).as("opens").isEqualTo(count);
   }
 
   /** Waits until {@link #errors} holds {@code count} errors. */
   void awaitErrors(int count) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-    while (errors.size() < count && System.nanoTime() < deadline) {
-      NodeWsServer.sleep(5);
-    }
+    await("errors").atMost(WAIT_SECONDS, TimeUnit.SECONDS).until(() -> errors.size() >= count);
     assertThat(errors).as("errors").hasSize(count);
   }
 }

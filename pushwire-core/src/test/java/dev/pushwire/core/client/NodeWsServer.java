@@ -2,6 +2,7 @@ package dev.pushwire.core.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,9 +14,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A Node {@code ws} server process running {@code node/ws-echo-server.js}: an independent peer for
@@ -23,7 +26,7 @@ import java.util.function.Predicate;
  * can wait for what the server saw.
  */
 final class NodeWsServer implements AutoCloseable {
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
   private final Process process;
   private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -83,23 +86,26 @@ final class NodeWsServer implements AutoCloseable {
 
   /** Waits for a printed line equal to {@code line}. */
   String awaitLine(String line) {
-    return awaitLine(line::equals, Duration.ofSeconds(5));
+    return awaitLine(line::equals, Duration.ofSeconds(30));
   }
 
   String awaitLine(Predicate<String> match, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      for (String l : lines) {
-        if (match.test(l)) {
-          return l;
-        }
-      }
-      if (!process.isAlive()) {
-        fail("the node ws server exited; it printed: " + lines);
-      }
-      sleep(10);
+    try {
+      return await()
+          .atMost(timeout)
+          .pollInterval(Duration.ofMillis(10))
+          .until(
+              () -> {
+                if (!process.isAlive()) {
+                  fail("the node ws server exited; it printed: " + lines);
+                }
+                return lines.stream().filter(match).findFirst();
+              },
+              Optional::isPresent)
+          .orElseThrow();
+    } catch (ConditionTimeoutException e) {
+      return fail("the node ws server did not print the expected line; it printed: " + lines);
     }
-    return fail("the node ws server did not print the expected line; it printed: " + lines);
   }
 
   private void readLines() {
@@ -112,15 +118,6 @@ final class NodeWsServer implements AutoCloseable {
     } catch (IOException e) {
       // The process was destroyed while we read: the lines so far are all there is.
       lines.add("(output ended: " + e + ")");
-    }
-  }
-
-  static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 

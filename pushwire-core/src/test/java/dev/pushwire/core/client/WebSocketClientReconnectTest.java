@@ -30,9 +30,13 @@ import org.junit.jupiter.api.Timeout;
  * <p>The server refuses upgrades on request ({@code !drop n}), so failed attempts are counted
  * exactly by the server's {@code reject} lines.
  */
-@Timeout(value = 15, unit = TimeUnit.SECONDS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class WebSocketClientReconnectTest {
-  /** Long against the delays used here, so that a missing attempt has had every chance to run. */
+  /**
+   * How long nothing may happen before a test concludes that nothing will: long against the delays
+   * used here, so that an attempt that should not be made has had every chance to run. A wait for
+   * something that does not happen, so it is a sleep.
+   */
   private static final long QUIET_MILLIS = 300;
 
   private static NodeWsServer node;
@@ -65,6 +69,13 @@ class WebSocketClientReconnectTest {
     return c;
   }
 
+  /** Waits until the server has printed {@code line} {@code n} times. */
+  private static void awaitLines(String line, int n) {
+    org.awaitility.Awaitility.await(line)
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> node.count(line) >= n);
+  }
+
   @Test
   void reconnectsWithExponentialBackoffAfterTheConnectionIsLost() throws Exception {
     ReconnectPolicy policy =
@@ -91,6 +102,7 @@ class WebSocketClientReconnectTest {
     assertThat(events.opens).hasValue(2);
     // Without jitter the waits are 100, 200 and 400 ms: two refused attempts, then success.
     assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(700));
+    awaitLines("reject backoff", 2);
     assertThat(node.count("reject backoff")).isEqualTo(2);
     assertThat(events.errors).hasSize(2).allSatisfy(e -> assertThat(e).hasMessageContaining("503"));
 
@@ -117,13 +129,15 @@ class WebSocketClientReconnectTest {
         .isInstanceOf(IOException.class)
         .hasMessageContaining("gave up")
         .hasMessageContaining("after 3 failed attempts");
-    NodeWsServer.sleep(QUIET_MILLIS);
+    awaitLines("reject give-up", 3);
+    Thread.sleep(QUIET_MILLIS);
     assertThat(node.count("reject give-up")).isEqualTo(3);
     assertThat(events.errors).hasSize(4);
     assertThat(c.isOpen()).isFalse();
 
     assertThat(failureOf(c.connect())).hasMessageContaining("503");
-    NodeWsServer.sleep(QUIET_MILLIS);
+    awaitLines("reject give-up", 4);
+    Thread.sleep(QUIET_MILLIS);
     assertThat(node.count("reject give-up")).isEqualTo(4);
     assertThat(events.opens).hasValue(1);
   }
@@ -146,7 +160,8 @@ class WebSocketClientReconnectTest {
     CloseEvent own = events.nextClose();
     assertThat(own.code()).isEqualTo(CloseCodes.NORMAL);
     assertThat(own.byServer()).isFalse();
-    NodeWsServer.sleep(QUIET_MILLIS);
+    awaitLines("open own-close -", 2);
+    Thread.sleep(QUIET_MILLIS);
     assertThat(events.opens).hasValue(2);
     assertThat(node.count("open own-close -")).isEqualTo(2);
     assertThat(c.isOpen()).isFalse();
@@ -166,7 +181,8 @@ class WebSocketClientReconnectTest {
     CompletionStage<Void> reopened = c.connect();
     await(c.close(CloseCodes.NORMAL, ""));
     assertThat(failureOf(reopened)).isInstanceOf(IOException.class);
-    NodeWsServer.sleep(200 + QUIET_MILLIS);
+    awaitLines("open close-while-waiting -", 1);
+    Thread.sleep(200 + QUIET_MILLIS); // past the reconnect delay it must not act on
     assertThat(events.opens).hasValue(1);
     assertThat(node.count("open close-while-waiting -")).isEqualTo(1);
   }

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and so is a trusted certificate issued for another host. The peers are Node {@code ws} servers
  * with certificates that {@code openssl} makes for the test.
  */
-@Timeout(value = 20, unit = TimeUnit.SECONDS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class WebSocketClientTlsTest {
   @TempDir static Path dir;
 

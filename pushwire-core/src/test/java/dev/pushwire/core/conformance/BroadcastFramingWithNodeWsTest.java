@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
  * half with permessage-deflate and half without, spread over several event loops, each receive 200
  * broadcasts of sizes below and above {@code compressionMinSize} intact, in order, exactly once.
  */
-@Timeout(value = 90, unit = TimeUnit.SECONDS)
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
 class BroadcastFramingWithNodeWsTest {
   private static final int CLIENTS = 20;
   private static final int MESSAGES = 200;
@@ -38,7 +38,15 @@ class BroadcastFramingWithNodeWsTest {
     // The BroadcastServer example's core: every message received is broadcast to everyone.
     server =
         WebSocketServer.create(
-            ServerSettings.newBuilder().host("127.0.0.1").port(0).ioThreads(3).build());
+            ServerSettings.newBuilder()
+                .host("127.0.0.1")
+                .port(0)
+                .ioThreads(3)
+                // Room for everything one client is sent (under 2 MB): on a busy machine the Node
+                // process reads late, and the slow-consumer policy would rightly drop for it. This
+                // test is about framing; SlowConsumerFanOutTest is about the policy.
+                .writeBufferWaterMarks(4 * 1024 * 1024, 8 * 1024 * 1024)
+                .build());
     server.onMessage(
         (srv, msg) -> {
           if (msg.binary()) {
@@ -52,7 +60,10 @@ class BroadcastFramingWithNodeWsTest {
     PeerResult r =
         PeerScript.node("broadcast_clients.js")
             .run(
-                Duration.ofSeconds(60), url, Integer.toString(CLIENTS), Integer.toString(MESSAGES));
+                Duration.ofSeconds(180),
+                url,
+                Integer.toString(CLIENTS),
+                Integer.toString(MESSAGES));
 
     assertThat(r.get("error")).as("%s", r).isNull();
     List<Object> clients = r.list("clients");

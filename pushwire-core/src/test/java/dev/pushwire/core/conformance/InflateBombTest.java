@@ -1,6 +1,7 @@
 package dev.pushwire.core.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.pushwire.core.CloseEvent;
 import dev.pushwire.core.ServerSettings;
@@ -113,10 +114,7 @@ class InflateBombTest {
   }
 
   private void awaitCloses(int n) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (closes.size() < n && System.nanoTime() < deadline) {
-      sleep(10);
-    }
+    await("closes").atMost(Duration.ofSeconds(30)).until(() -> closes.size() >= n);
   }
 
   /** Heap bytes allocated so far by the server's event-loop threads (HotSpot's counter). */
@@ -130,14 +128,5 @@ class InflateBombTest {
       }
     }
     return total;
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.pushwire.core.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.pushwire.core.CloseEvent;
 import dev.pushwire.core.ServerSettings;
@@ -131,14 +132,6 @@ class PythonWebsocketsClientTest {
   }
 
   private void awaitCloses(int n) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (closes.size() < n && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
+    await("closes").atMost(Duration.ofSeconds(30)).until(() -> closes.size() >= n);
   }
 }

@@ -2,11 +2,13 @@ package dev.pushwire.core.fanout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 import dev.pushwire.core.CloseEvent;
 import dev.pushwire.core.ServerSettings;
 import dev.pushwire.core.SlowConsumerPolicy;
 import dev.pushwire.core.WebSocketServer;
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -19,7 +21,6 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,12 +30,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -63,19 +62,19 @@ class SlowConsumerFanOutTest {
   private static final int MESSAGE_SIZE = 1024;
   private static final int BATCH = 50;
   private static final int NORMAL_CLIENTS = 3;
-  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final Duration WAIT = Duration.ofSeconds(60);
 
   private final Map<Long, String> roles = new ConcurrentHashMap<>();
   private final List<CloseEvent> closes = new CopyOnWriteArrayList<>();
-  private final List<JdkClient> normalClients = new ArrayList<>();
+  private final List<JdkWebSocketClient> normalClients = new ArrayList<>();
   private WebSocketServer server;
   private Socket stalled;
   private HttpClient http;
 
   @AfterEach
   void tearDown() throws IOException {
-    for (JdkClient c : normalClients) {
-      c.ws.abort();
+    for (JdkWebSocketClient c : normalClients) {
+      c.socket().abort();
     }
     if (stalled != null) {
       stalled.close();
@@ -132,13 +131,15 @@ class SlowConsumerFanOutTest {
     broadcastAllInBatches();
 
     assertNormalClientsGotEverything();
-    await(() -> server.stats().slowConsumerCloses() == 1, "the stalled reader to be found slow");
+    await("the stalled reader to be found slow")
+        .atMost(WAIT)
+        .until(() -> server.stats().slowConsumerCloses() == 1);
     assertThat(server.stats().slowConsumerDrops()).isZero();
     // The reader is told, once it reads again: what was queued before the close, in order, then a
     // close frame with 1008.
     assertThat(readUntilCloseFrame(stalled)).isEqualTo("1008 slow consumer");
     assertTcpClosed(stalled);
-    await(() -> !closes.isEmpty(), "the stalled reader's close event");
+    await("the stalled reader's close event").atMost(WAIT).until(() -> !closes.isEmpty());
     assertThat(closes)
         .singleElement()
         .satisfies(
@@ -180,9 +181,7 @@ class SlowConsumerFanOutTest {
   private long connectAll() throws Exception {
     URI uri = URI.create("ws://127.0.0.1:" + server.port() + "/");
     for (int i = 0; i < NORMAL_CLIENTS; i++) {
-      JdkClient c = new JdkClient();
-      c.ws = http.newWebSocketBuilder().buildAsync(uri, c).get(10, TimeUnit.SECONDS);
-      normalClients.add(c);
+      normalClients.add(JdkWebSocketClient.to(uri.toString()).httpClient(http).connect());
     }
     stalled = new Socket();
     stalled.setReceiveBufferSize(4096); // before connect, so the window stays small
@@ -199,7 +198,7 @@ class SlowConsumerFanOutTest {
     out.flush();
     String response = readHttpHead(stalled.getInputStream());
     assertThat(response).startsWith("HTTP/1.1 101");
-    await(() -> roles.size() == NORMAL_CLIENTS + 1, "all connections open");
+    await("all connections open").atMost(WAIT).until(() -> roles.size() == NORMAL_CLIENTS + 1);
     return roles.entrySet().stream()
         .filter(e -> e.getValue().equals("stalled"))
         .findFirst()
@@ -258,14 +257,15 @@ class SlowConsumerFanOutTest {
         server.broadcast(message(seq));
       }
       int expected = start + BATCH;
-      await(
-          () -> normalClients.stream().allMatch(c -> c.messages.size() >= expected),
-          "normal clients to receive message " + (expected - 1));
+      await("normal clients to receive message " + (expected - 1))
+          .atMost(WAIT)
+          .pollInterval(Duration.ofMillis(5))
+          .until(() -> normalClients.stream().allMatch(c -> c.receivedCount() >= expected));
     }
     // Every broadcast task has run once a task queued behind them on the only loop has.
     CountDownLatch barrier = new CountDownLatch(1);
     server.after(Duration.ZERO, barrier::countDown);
-    assertThat(barrier.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(barrier.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
   }
 
   private void assertNormalClientsGotEverything() {
@@ -273,10 +273,10 @@ class SlowConsumerFanOutTest {
     for (int i = 0; i < MESSAGES; i++) {
       expected.add(message(i));
     }
-    for (JdkClient c : normalClients) {
-      assertThat(c.errors).isEmpty();
-      assertThat(c.messages).hasSize(MESSAGES);
-      assertThat(c.messages).as("messages of a normal client, in order").isEqualTo(expected);
+    for (JdkWebSocketClient c : normalClients) {
+      assertThat(c.error()).isNull();
+      assertThat(c.receivedTexts()).hasSize(MESSAGES);
+      assertThat(c.receivedTexts()).as("messages of a normal client, in order").isEqualTo(expected);
     }
   }
 
@@ -309,11 +309,14 @@ class SlowConsumerFanOutTest {
             "stalled-reader-drain");
     reader.setDaemon(true);
     reader.start();
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!end.isDone() && System.nanoTime() < deadline) {
-      server.broadcast(List.of(stalledId), "END");
-      Thread.sleep(50);
-    }
+    await("an END that was not dropped")
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              server.broadcast(List.of(stalledId), "END");
+              return end.isDone();
+            });
     end.get(1, TimeUnit.SECONDS);
     return new ArrayList<>(got);
   }
@@ -380,45 +383,6 @@ class SlowConsumerFanOutTest {
       assertThat(e.getMessage()).as("a reset also means closed").containsIgnoringCase("reset");
     } catch (SocketTimeoutException e) {
       fail("the server did not close the stalled connection's TCP within 10 s");
-    }
-  }
-
-  private static void await(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail("timed out waiting for " + what);
-      }
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-  }
-
-  /** A JDK WebSocket client that keeps every whole text message it receives. */
-  private static final class JdkClient implements WebSocket.Listener {
-    final List<String> messages = new CopyOnWriteArrayList<>();
-    final List<Throwable> errors = new CopyOnWriteArrayList<>();
-    private final StringBuilder partial = new StringBuilder();
-    WebSocket ws;
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-      partial.append(data);
-      if (last) {
-        messages.add(partial.toString());
-        partial.setLength(0);
-      }
-      webSocket.request(1);
-      return null;
-    }
-
-    @Override
-    public void onError(WebSocket webSocket, Throwable error) {
-      errors.add(error);
     }
   }
 }

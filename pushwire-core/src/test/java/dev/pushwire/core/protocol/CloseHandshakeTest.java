@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * frame with the same code and closes TCP; close codes that may not appear on the wire, a one-byte
  * body and a reason that is not UTF-8 fail the connection with 1002 or 1007.
  */
-@Timeout(10)
+@Timeout(60)
 class CloseHandshakeTest {
   private final LoopbackServers servers = new LoopbackServers();
   private final CompletableFuture<Long> opened = new CompletableFuture<>();

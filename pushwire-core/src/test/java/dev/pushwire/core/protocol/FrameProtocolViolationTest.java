@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Frames that break RFC 6455 sections 5 and 8.1: for each, the server sends a close frame with the
  * exact code and then closes TCP itself.
  */
-@Timeout(10)
+@Timeout(60)
 class FrameProtocolViolationTest {
   private static final int MAX_FRAME = 256;
   private static final int MAX_MESSAGE = 1024;

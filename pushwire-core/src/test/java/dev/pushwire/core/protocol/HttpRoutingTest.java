@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Plain HTTP on the WebSocket port: default answers, keep-alive rules and size limits. */
-@Timeout(10)
+@Timeout(60)
 class HttpRoutingTest {
   private final LoopbackServers servers = new LoopbackServers();
 

@@ -7,7 +7,7 @@ import dev.pushwire.core.CloseEvent;
 import dev.pushwire.core.ConnectionInfo;
 import dev.pushwire.core.HandshakeDecision;
 import dev.pushwire.core.WebSocketServer;
-import java.net.http.HttpClient;
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
@@ -26,9 +26,11 @@ import org.junit.jupiter.api.Timeout;
  * The happy paths, seen through a client this project did not write: the JDK's {@link
  * java.net.http.WebSocket}.
  */
-@Timeout(10)
+@Timeout(60)
 class JdkClientInteropTest {
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static String uri(WebSocketServer server, String target) {
+    return "ws://127.0.0.1:" + server.port() + target;
+  }
 
   private final LoopbackServers servers = new LoopbackServers();
 
@@ -40,8 +42,8 @@ class JdkClientInteropTest {
   @Test
   void textMessageIsEchoed() throws Exception {
     WebSocketServer server = servers.startEcho(LoopbackServers.settings().build());
-    RecordingListener client = new RecordingListener();
-    WebSocket ws = RecordingListener.connect(HTTP, server.port(), "/", client);
+    JdkWebSocketClient client = JdkWebSocketClient.connect(uri(server, "/"));
+    WebSocket ws = client.socket();
 
     ws.sendText("héllo wörld ✓", true).join();
 
@@ -51,8 +53,8 @@ class JdkClientInteropTest {
   @Test
   void binaryMessageIsEchoed() throws Exception {
     WebSocketServer server = servers.startEcho(LoopbackServers.settings().build());
-    RecordingListener client = new RecordingListener();
-    WebSocket ws = RecordingListener.connect(HTTP, server.port(), "/", client);
+    JdkWebSocketClient client = JdkWebSocketClient.connect(uri(server, "/"));
+    WebSocket ws = client.socket();
     byte[] data = new byte[3000];
     for (int i = 0; i < data.length; i++) {
       data[i] = (byte) i;
@@ -69,8 +71,8 @@ class JdkClientInteropTest {
     CompletableFuture<String> received = new CompletableFuture<>();
     server.onMessage((srv, m) -> received.complete(m.text()));
     server.start();
-    RecordingListener client = new RecordingListener();
-    WebSocket ws = RecordingListener.connect(HTTP, server.port(), "/", client);
+    JdkWebSocketClient client = JdkWebSocketClient.connect(uri(server, "/"));
+    WebSocket ws = client.socket();
 
     ws.sendText("one ", false).join();
     ws.sendText("two ", false).join();
@@ -85,8 +87,8 @@ class JdkClientInteropTest {
     CompletableFuture<CloseEvent> closed = new CompletableFuture<>();
     server.onClose((srv, e) -> closed.complete(e));
     server.start();
-    RecordingListener client = new RecordingListener();
-    WebSocket ws = RecordingListener.connect(HTTP, server.port(), "/", client);
+    JdkWebSocketClient client = JdkWebSocketClient.connect(uri(server, "/"));
+    WebSocket ws = client.socket();
 
     ws.sendClose(4321, "done here").join();
 
@@ -105,13 +107,12 @@ class JdkClientInteropTest {
     server.onOpen((srv, c) -> opened.complete(c.connectionId()));
     server.onClose((srv, e) -> closed.complete(e));
     server.start();
-    RecordingListener client = new RecordingListener();
-    RecordingListener.connect(HTTP, server.port(), "/", client);
+    JdkWebSocketClient client = JdkWebSocketClient.connect(uri(server, "/"));
     long id = opened.get(5, TimeUnit.SECONDS);
 
     assertThat(server.disconnect(id, 4000, "bye")).isTrue();
 
-    assertThat(client.awaitClose()).isEqualTo(new RecordingListener.Closed(4000, "bye"));
+    assertThat(client.awaitClose()).isEqualTo(new JdkWebSocketClient.Close(4000, "bye"));
     CloseEvent event = closed.get(5, TimeUnit.SECONDS);
     assertThat(event.code()).isEqualTo(4000);
     assertThat(event.byServer()).isTrue();
@@ -121,16 +122,10 @@ class JdkClientInteropTest {
   void subprotocolIsTheClientsFirstChoiceAmongTheServersList() throws Exception {
     WebSocketServer server =
         servers.startEcho(LoopbackServers.settings().subprotocols("v1", "v2", "v3").build());
-    RecordingListener client = new RecordingListener();
+    JdkWebSocketClient client =
+        JdkWebSocketClient.to(uri(server, "/")).subprotocols("x-unknown", "v3", "v1").connect();
 
-    WebSocket ws =
-        RecordingListener.connect(
-            HTTP.newWebSocketBuilder().subprotocols("x-unknown", "v3", "v1"),
-            server.port(),
-            "/",
-            client);
-
-    assertThat(ws.getSubprotocol()).isEqualTo("v3");
+    assertThat(client.subprotocol()).isEqualTo("v3");
   }
 
   @Test
@@ -140,8 +135,7 @@ class JdkClientInteropTest {
     server.start();
 
     Throwable failure =
-        catchThrowable(
-            () -> RecordingListener.connect(HTTP, server.port(), "/", new RecordingListener()));
+        catchThrowable(() -> JdkWebSocketClient.to(uri(server, "/")).connectAsync().join());
 
     assertThat(failure).isInstanceOf(CompletionException.class);
     assertThat(failure.getCause()).isInstanceOf(WebSocketHandshakeException.class);
@@ -158,11 +152,10 @@ class JdkClientInteropTest {
     server.start();
     Instant before = Instant.now().minusSeconds(1);
 
-    RecordingListener.connect(
-        HTTP.newWebSocketBuilder().header("X-Tenant", "acme").subprotocols("chat.v1"),
-        server.port(),
-        "/chat?room=lobby&tag=a&tag=b",
-        new RecordingListener());
+    JdkWebSocketClient.to(uri(server, "/chat?room=lobby&tag=a&tag=b"))
+        .header("X-Tenant", "acme")
+        .subprotocols("chat.v1")
+        .connect();
 
     long id = opened.get(5, TimeUnit.SECONDS).connectionId();
     ConnectionInfo info = server.connectionInfo(id).orElseThrow();
@@ -199,8 +192,8 @@ class JdkClientInteropTest {
   @Test
   void manyMessagesAreEchoedInOrder() throws Exception {
     WebSocketServer server = servers.startEcho(LoopbackServers.settings().build());
-    RecordingListener client = new RecordingListener();
-    WebSocket ws = RecordingListener.connect(HTTP, server.port(), "/", client);
+    JdkWebSocketClient client = JdkWebSocketClient.connect(uri(server, "/"));
+    WebSocket ws = client.socket();
 
     for (int i = 0; i < 100; i++) {
       ws.sendText("m" + i, true).join();
@@ -209,6 +202,6 @@ class JdkClientInteropTest {
     for (int i = 0; i < 100; i++) {
       assertThat(client.nextMessage()).isEqualTo("m" + i);
     }
-    assertThat(client.pollMessage(Duration.ofMillis(50))).isNull();
+    assertThat(client.poll(Duration.ofMillis(50))).isNull();
   }
 }

@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * permessage-deflate (RFC 7692) on a raw socket, compressed with the JDK's own {@link Deflater}:
  * negotiation, compressed messages both ways, and the limits on inflated size and on RSV bits.
  */
-@Timeout(10)
+@Timeout(60)
 class PermessageDeflateTest {
   private static final int MAX_MESSAGE = 4096;
   private static final byte[] TAIL = {0, 0, (byte) 0xFF, (byte) 0xFF};

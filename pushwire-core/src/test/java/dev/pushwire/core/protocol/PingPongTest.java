@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The server answers every ping with a pong carrying the same payload (RFC 6455 5.5.2). */
-@Timeout(10)
+@Timeout(60)
 class PingPongTest {
   private final LoopbackServers servers = new LoopbackServers();
   private RawWebSocket ws;

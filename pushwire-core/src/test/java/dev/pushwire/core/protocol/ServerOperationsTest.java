@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pushwire.core.HttpResponse;
 import dev.pushwire.core.TimerHandle;
 import dev.pushwire.core.WebSocketServer;
-import java.net.http.HttpClient;
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Timeout;
  * The server's operations (ids, push, broadcast, timers, stop) against real JDK clients on
  * loopback.
  */
-@Timeout(10)
+@Timeout(60)
 class ServerOperationsTest {
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final Duration WAIT = JdkWebSocketClient.WAIT;
 
   private final LoopbackServers servers = new LoopbackServers();
   private final BlockingQueue<Long> opened = new LinkedBlockingQueue<>();
@@ -43,9 +43,13 @@ class ServerOperationsTest {
   }
 
   private long nextOpened() throws InterruptedException {
-    Long id = opened.poll(5, TimeUnit.SECONDS);
-    assertThat(id).as("a connection opened within 5 s").isNotNull();
+    Long id = opened.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(id).as("a connection opened within %s", WAIT).isNotNull();
     return id;
+  }
+
+  private static JdkWebSocketClient connect(WebSocketServer server) {
+    return JdkWebSocketClient.connect("ws://127.0.0.1:" + server.port() + "/");
   }
 
   @Test
@@ -54,8 +58,8 @@ class ServerOperationsTest {
     List<Long> ids = new ArrayList<>();
 
     for (int i = 0; i < 4; i++) {
-      RecordingListener client = new RecordingListener();
-      RecordingListener.connect(HTTP, server.port(), "/", client).sendClose(1000, "").join();
+      JdkWebSocketClient client = connect(server);
+      client.sendClose(1000, "");
       ids.add(nextOpened());
       client.awaitClose();
     }
@@ -66,8 +70,7 @@ class ServerOperationsTest {
   @Test
   void pushToAnUnknownIdReturnsFalse() throws Exception {
     WebSocketServer server = start();
-    RecordingListener client = new RecordingListener();
-    RecordingListener.connect(HTTP, server.port(), "/", client);
+    JdkWebSocketClient client = connect(server);
     long id = nextOpened();
 
     assertThat(server.push(id + 1000, "nobody")).isFalse();
@@ -82,11 +85,11 @@ class ServerOperationsTest {
     WebSocketServer server = start();
     CountDownLatch closed = new CountDownLatch(1);
     server.onClose((srv, e) -> closed.countDown());
-    RecordingListener client = new RecordingListener();
-    RecordingListener.connect(HTTP, server.port(), "/", client).sendClose(1000, "").join();
+    JdkWebSocketClient client = connect(server);
+    client.sendClose(1000, "");
     long id = nextOpened();
 
-    assertThat(closed.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(closed.await(30, TimeUnit.SECONDS)).isTrue();
 
     assertThat(server.push(id, "late")).isFalse();
   }
@@ -94,17 +97,16 @@ class ServerOperationsTest {
   @Test
   void broadcastReachesEveryConnection() throws Exception {
     WebSocketServer server = start();
-    List<RecordingListener> clients = new ArrayList<>();
+    List<JdkWebSocketClient> clients = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      RecordingListener c = new RecordingListener();
-      RecordingListener.connect(HTTP, server.port(), "/", c);
+      JdkWebSocketClient c = connect(server);
       nextOpened();
       clients.add(c);
     }
 
     assertThat(server.broadcast("to all")).isEqualTo(3);
 
-    for (RecordingListener c : clients) {
+    for (JdkWebSocketClient c : clients) {
       assertThat(c.nextMessage()).isEqualTo("to all");
     }
   }
@@ -112,11 +114,10 @@ class ServerOperationsTest {
   @Test
   void broadcastToASubsetReachesOnlyThatSubset() throws Exception {
     WebSocketServer server = start();
-    List<RecordingListener> clients = new ArrayList<>();
+    List<JdkWebSocketClient> clients = new ArrayList<>();
     List<Long> ids = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      RecordingListener c = new RecordingListener();
-      RecordingListener.connect(HTTP, server.port(), "/", c);
+      JdkWebSocketClient c = connect(server);
       ids.add(nextOpened());
       clients.add(c);
     }
@@ -144,12 +145,14 @@ class ServerOperationsTest {
               threeRuns.countDown();
             });
 
-    assertThat(threeRuns.await(3, TimeUnit.SECONDS)).isTrue();
+    assertThat(threeRuns.await(30, TimeUnit.SECONDS)).isTrue();
     assertThat(tick.cancel()).isTrue();
     assertThat(tick.isCancelled()).isTrue();
-    Thread.sleep(50); // a run already in progress may still finish
+    // Nothing to wait for but time: a run already in progress may still finish, then ten more
+    // periods pass without one.
+    Thread.sleep(200);
     int afterCancel = runs.get();
-    Thread.sleep(150);
+    Thread.sleep(300);
     assertThat(runs.get()).isEqualTo(afterCancel);
   }
 
@@ -169,7 +172,8 @@ class ServerOperationsTest {
     TimerHandle cancelled = server.after(Duration.ofMillis(100), cancelledFired::incrementAndGet);
     assertThat(cancelled.cancel()).isTrue();
 
-    assertThat(done.await(3, TimeUnit.SECONDS)).isTrue();
+    assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+    // Nothing to wait for but time: past the cancelled one's due time, and past a repeat.
     Thread.sleep(200);
     assertThat(fired.get()).isEqualTo(1);
     assertThat(cancelledFired.get()).isZero();
@@ -178,20 +182,18 @@ class ServerOperationsTest {
   @Test
   void stopSendsGoingAwayToConnectedClients() throws Exception {
     WebSocketServer server = start();
-    RecordingListener a = new RecordingListener();
-    RecordingListener b = new RecordingListener();
-    RecordingListener.connect(HTTP, server.port(), "/", a);
-    RecordingListener.connect(HTTP, server.port(), "/", b);
+    JdkWebSocketClient a = connect(server);
+    JdkWebSocketClient b = connect(server);
     nextOpened();
     nextOpened();
 
     long t0 = System.nanoTime();
-    server.stop(Duration.ofSeconds(3));
+    server.stop(Duration.ofSeconds(20));
     long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
 
     assertThat(a.awaitClose().code()).isEqualTo(1001);
     assertThat(b.awaitClose().code()).isEqualTo(1001);
-    assertThat(tookMillis).as("stop waits only for the close replies").isLessThan(2500);
+    assertThat(tookMillis).as("stop waits only for the close replies").isLessThan(15_000);
     assertThat(server.connectionCount()).isZero();
   }
 
@@ -223,7 +225,7 @@ class ServerOperationsTest {
 
       assertThat(raw.readClose().code()).isEqualTo(1001);
       assertThat(raw.awaitEof()).as("server closed TCP").isTrue();
-      assertThat(tookMillis).isBetween(250L, 2000L);
+      assertThat(tookMillis).isBetween(250L, 5000L);
     }
   }
 }

@@ -6,8 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pushwire.core.CloseEvent;
 import dev.pushwire.core.HttpResponse;
 import dev.pushwire.core.WebSocketServer;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The handshake timeout, the idle timeout and server pings, measured on real sockets. */
-@Timeout(10)
+@Timeout(60)
 class TimeoutsTest {
   private final LoopbackServers servers = new LoopbackServers();
 
@@ -51,7 +50,8 @@ class TimeoutsTest {
       stalled.readTimeout(Duration.ofSeconds(3));
       assertThat(stalled.awaitEof()).as("stalled connection dropped").isTrue();
       long droppedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-      assertThat(droppedAfter).isBetween(400L, 2500L);
+      // Not before the timeout; the upper bound is loose for a busy machine.
+      assertThat(droppedAfter).isBetween(400L, 5000L);
     }
   }
 
@@ -66,10 +66,8 @@ class TimeoutsTest {
     try (RawWebSocket stalled = RawWebSocket.connect(server.port())) {
       stalled.sendAscii("GET / HTTP/1.1\r\nHost: x\r\n");
 
-      RecordingListener good = new RecordingListener();
-      WebSocket ws =
-          RecordingListener.connect(HttpClient.newHttpClient(), server.port(), "/", good);
-      ws.sendText("not blocked", true).join();
+      JdkWebSocketClient good = JdkWebSocketClient.connect("ws://127.0.0.1:" + server.port() + "/");
+      good.send("not blocked");
 
       assertThat(good.nextMessage()).isEqualTo("not blocked");
     }
@@ -84,7 +82,7 @@ class TimeoutsTest {
       long t0 = System.nanoTime();
 
       assertThat(silent.awaitEof()).as("silent connection dropped").isTrue();
-      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isBetween(200L, 2500L);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isBetween(200L, 5000L);
     }
   }
 
@@ -108,7 +106,7 @@ class TimeoutsTest {
       ws.sendClose(close.code(), "");
 
       assertThat(close.code()).isEqualTo(1001);
-      assertThat(after).isBetween(500L, 2000L);
+      assertThat(after).isBetween(500L, 5000L);
       assertThat(ws.awaitEof()).as("server closed TCP").isTrue();
       assertThat(closed.get(5, TimeUnit.SECONDS).code()).isEqualTo(1001);
     }
@@ -119,13 +117,14 @@ class TimeoutsTest {
     WebSocketServer server =
         servers.startEcho(
             LoopbackServers.settings()
-                .idleTimeout(Duration.ofMillis(400))
+                .idleTimeout(Duration.ofMillis(1000))
                 .pingInterval(Duration.ZERO)
                 .build());
     try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
       ws.handshake();
 
-      for (int i = 0; i < 8; i++) {
+      // The scenario: a message every 100 ms, for longer in all than the idle timeout.
+      for (int i = 0; i < 15; i++) {
         Thread.sleep(100);
         ws.sendText("tick " + i);
         RawWebSocket.Frame echo = ws.readFrame();
@@ -150,7 +149,7 @@ class TimeoutsTest {
       assertThat(first.opcode()).isEqualTo(OP_PING);
       assertThat(second.opcode()).isEqualTo(OP_PING);
       assertThat(third.opcode()).isEqualTo(OP_PING);
-      assertThat(elapsed).as("three pings at 200 ms").isBetween(300L, 1500L);
+      assertThat(elapsed).as("three pings at 200 ms").isBetween(300L, 4000L);
     }
   }
 
@@ -159,14 +158,15 @@ class TimeoutsTest {
     WebSocketServer server =
         servers.startEcho(
             LoopbackServers.settings()
-                .pingInterval(Duration.ofMillis(100))
-                .idleTimeout(Duration.ofMillis(500))
+                .pingInterval(Duration.ofMillis(200))
+                .idleTimeout(Duration.ofMillis(1500))
                 .build());
-    try (RawWebSocket ws = RawWebSocket.connect(server.port(), Duration.ofSeconds(2))) {
+    try (RawWebSocket ws = RawWebSocket.connect(server.port(), Duration.ofSeconds(5))) {
       ws.handshake();
       long t0 = System.nanoTime();
 
-      while (System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(1200)) {
+      // The scenario: answer every ping, for longer in all than the idle timeout.
+      while (System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(2500)) {
         RawWebSocket.Frame f = ws.readFrame();
         assertThat(f.opcode()).as("only pings, no close").isEqualTo(OP_PING);
         ws.sendFrame(RawWebSocket.OP_PONG, f.payload());
@@ -186,7 +186,7 @@ class TimeoutsTest {
       long t0 = System.nanoTime();
 
       assertThat(raw.awaitEof()).as("idle keep-alive connection dropped").isTrue();
-      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isBetween(200L, 2500L);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isBetween(200L, 5000L);
     }
   }
 }

@@ -7,18 +7,17 @@ import dev.pushwire.core.ClientSettings;
 import dev.pushwire.core.ServerSettings;
 import dev.pushwire.core.WebSocketClient;
 import dev.pushwire.core.WebSocketServer;
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -32,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * wss:// served from PEM files: the JDK's WebSocket client and Pushwire's own client connect when
  * they trust the certificate, and are refused when they do not.
  */
-@Timeout(30)
+@Timeout(120)
 class ServerTlsTest {
   @TempDir static Path dir;
   static Path cert;
@@ -98,23 +97,12 @@ class ServerTlsTest {
 
   @Test
   void jdkClientTrustingTheCertificateEchoesOverWss() throws Exception {
-    CompletableFuture<String> reply = new CompletableFuture<>();
     HttpClient http = HttpClient.newBuilder().sslContext(trusting(cert)).build();
-    WebSocket ws =
-        http.newWebSocketBuilder()
-            .buildAsync(
-                URI.create("wss://127.0.0.1:" + port + "/"),
-                new WebSocket.Listener() {
-                  @Override
-                  public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                    reply.complete(data.toString());
-                    return null;
-                  }
-                })
-            .get(10, TimeUnit.SECONDS);
-    ws.sendText("hello", true);
-    assertThat(reply.get(10, TimeUnit.SECONDS)).isEqualTo("tls:hello");
-    ws.abort();
+    try (JdkWebSocketClient ws =
+        JdkWebSocketClient.to("wss://127.0.0.1:" + port + "/").httpClient(http).connect()) {
+      ws.send("hello");
+      assertThat(ws.nextText()).isEqualTo("tls:hello");
+    }
   }
 
   @Test
@@ -122,10 +110,10 @@ class ServerTlsTest {
     HttpClient http = HttpClient.newHttpClient();
     assertThatThrownBy(
             () ->
-                http.newWebSocketBuilder()
-                    .buildAsync(
-                        URI.create("wss://127.0.0.1:" + port + "/"), new WebSocket.Listener() {})
-                    .get(10, TimeUnit.SECONDS))
+                JdkWebSocketClient.to("wss://127.0.0.1:" + port + "/")
+                    .httpClient(http)
+                    .connectAsync()
+                    .get(30, TimeUnit.SECONDS))
         .hasCauseInstanceOf(javax.net.ssl.SSLHandshakeException.class);
   }
 

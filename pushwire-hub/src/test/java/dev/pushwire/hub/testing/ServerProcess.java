@@ -1,5 +1,7 @@
 package dev.pushwire.hub.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -11,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -79,25 +82,30 @@ public abstract class ServerProcess implements BeforeAllCallback, AfterAllCallba
       reaper = new Thread(() -> started.destroyForcibly(), "kill-" + binaryName);
       Runtime.getRuntime().addShutdownHook(reaper);
     }
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (true) {
-      try {
-        if (answers()) {
-          return;
-        }
-      } catch (IOException | RuntimeException e) {
-        // not up yet
-      }
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            binaryName + " exited with " + process.exitValue() + ": " + Files.readString(log));
-      }
-      if (System.nanoTime() > deadline) {
-        stop();
-        throw new IllegalStateException(
-            binaryName + " did not answer on port " + port + " within " + START_TIMEOUT);
-      }
-      Thread.sleep(20);
+    try {
+      await(binaryName + " answering on port " + port)
+          .atMost(START_TIMEOUT)
+          .pollInterval(Duration.ofMillis(20))
+          .until(
+              () -> {
+                if (!started.isAlive()) {
+                  throw new IllegalStateException(
+                      binaryName
+                          + " exited with "
+                          + started.exitValue()
+                          + ": "
+                          + Files.readString(log));
+                }
+                try {
+                  return answers();
+                } catch (IOException | RuntimeException e) {
+                  return false; // not up yet
+                }
+              });
+    } catch (ConditionTimeoutException e) {
+      stop();
+      throw new IllegalStateException(
+          binaryName + " did not answer on port " + port + " within " + START_TIMEOUT);
     }
   }
 

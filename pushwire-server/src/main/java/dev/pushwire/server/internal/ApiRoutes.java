@@ -61,7 +61,10 @@ public final class ApiRoutes {
   }
 
   /**
-   * {@code POST /api/publish {"channel":"news","data":ANY}} → {@code {"offset":N,"epoch":"..."}}.
+   * {@code POST /api/publish {"channel":"news","data":ANY}} → {@code
+   * {"offset":N,"epoch":"...","localSubscribers":N}}: how many clients of this node were subscribed
+   * when it was accepted (none is no error, but worth a hint: a typo in the channel, or the
+   * subscribers are on other nodes).
    */
   CompletionStage<HttpResponse> publish(HttpRequest request) {
     JsonBody body = JsonBody.parse(request.body(), List.of("channel", "data"), PUBLISH_EXAMPLE);
@@ -69,7 +72,10 @@ public final class ApiRoutes {
     ChannelName.requireValid(channel);
     String data = ApiJson.write(body.required("data"));
     return countPublish(hub().publish(channel, data))
-        .thenApply(r -> ApiJson.response(200, position(r)));
+        .thenApply(
+            r ->
+                ApiJson.response(
+                    200, position(r).put("localSubscribers", hub().subscribers(channel).size())));
   }
 
   /**

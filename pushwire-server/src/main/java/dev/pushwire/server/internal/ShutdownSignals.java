@@ -1,7 +1,12 @@
 package dev.pushwire.server.internal;
 
+import java.io.IOException;
 import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -20,6 +25,13 @@ import org.slf4j.LoggerFactory;
  * 9, through reflection). Where they cannot be installed, or when the JVM shuts down for another
  * reason (SIGHUP, {@code System.exit} elsewhere), a shutdown hook requests the stop instead and
  * waits for the drain, and the JVM exits with the status it was going to.
+ *
+ * <p>A signal that the parent process ignored stays ignored: POSIX passes an ignored disposition on
+ * to the programs a process starts, a shell script ignores SIGINT for the jobs it starts with
+ * {@code &}, and the JVM keeps an ignored SIGINT or SIGTERM ignored (asking for a handler then
+ * changes nothing and returns {@code SIG_IGN}). The node respects that choice of its parent and
+ * says at start which signals drain it and which it ignores, so that a stop that does nothing is
+ * never a mystery.
  */
 public final class ShutdownSignals {
   private static final Logger log = LoggerFactory.getLogger(ShutdownSignals.class);
@@ -46,24 +58,81 @@ public final class ShutdownSignals {
    */
   public static ShutdownSignals install(Duration deadline, Runnable onForcedExit) {
     ShutdownSignals s = new ShutdownSignals(deadline, onForcedExit);
+    List<String> draining = new ArrayList<>();
+    List<String> ignored = new ArrayList<>();
     for (String name : new String[] {"TERM", "INT"}) {
       try {
-        handle(name, () -> s.signalled("SIG" + name));
+        if (handle(name, () -> s.signalled("SIG" + name))) {
+          draining.add("SIG" + name);
+        } else {
+          ignored.add("SIG" + name);
+        }
       } catch (ReflectiveOperationException | RuntimeException e) {
         // The JVM keeps this signal (for example with -Xrs): the shutdown hook below stands in.
         log.debug("cannot handle SIG{}: {}; the shutdown hook stops the node", name, e.toString());
+        draining.add("SIG" + name);
       }
     }
     Runtime.getRuntime().addShutdownHook(new Thread(s::shuttingDown, "pushwire-shutdown"));
+    logDispositions(draining, ignored);
     return s;
+  }
+
+  /** Says which signals drain the node and which it ignores, and what to do about the latter. */
+  private static void logDispositions(List<String> draining, List<String> ignored) {
+    if (!draining.isEmpty()) {
+      log.info(
+          "signals: {} {} the node",
+          String.join(" and ", draining),
+          draining.size() == 1 ? "drains" : "drain");
+    }
+    if (ignored.isEmpty()) {
+      return;
+    }
+    String stop =
+        draining.contains("SIGTERM")
+            ? "stop it with SIGTERM (pushwire stop, kill PID)"
+            : draining.isEmpty()
+                ? "no signal but SIGKILL stops it, and SIGKILL skips the drain"
+                : "stop it with "
+                    + draining.get(0)
+                    + " (kill -"
+                    + draining.get(0).substring(3)
+                    + " PID); pushwire stop sends SIGTERM and cannot";
+    log.warn(
+        "signals: {} {} ignored: the process that started this node ignored {} (nohup, a"
+            + " background job of a script, or a supervisor), and a JVM cannot take an ignored"
+            + " signal back; {}",
+        String.join(" and ", ignored),
+        ignored.size() == 1 ? "is" : "are",
+        ignored.size() == 1 ? "it" : "them",
+        stop);
+  }
+
+  /**
+   * Whether process {@code pid} ignores signal number {@code signo}, from Linux's {@code
+   * /proc/PID/status}; false where that cannot be read.
+   */
+  public static boolean ignores(long pid, int signo) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith("SigIgn:")) {
+          long mask = Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16);
+          return (mask & (1L << (signo - 1))) != 0;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Not Linux, or the process is gone: nothing known.
+    }
+    return false;
   }
 
   /**
    * {@code sun.misc.Signal.handle(new Signal(name), sig -> handler.run())}, through reflection: the
    * class is a supported part of the JDK (module {@code jdk.unsupported}), but naming it in source
-   * makes javac warn on every build.
+   * makes javac warn on every build. Returns false when the signal was ignored, and still is.
    */
-  private static void handle(String name, Runnable handler) throws ReflectiveOperationException {
+  private static boolean handle(String name, Runnable handler) throws ReflectiveOperationException {
     Class<?> signalClass = Class.forName("sun.misc.Signal");
     Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
     Object signal = signalClass.getConstructor(String.class).newInstance(name);
@@ -84,7 +153,11 @@ public final class ShutdownSignals {
                   return "ShutdownSignals handler of SIG" + name;
               }
             });
-    signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, signal, proxy);
+    Object previous =
+        signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, signal, proxy);
+    // An ignored signal stays ignored (see the class comment): the JVM says so by returning
+    // SIG_IGN as the previous handler, and has not installed ours.
+    return previous != handlerClass.getField("SIG_IGN").get(null);
   }
 
   /** Blocks until a stop is requested; returns what requested it, such as {@code SIGTERM}. */

@@ -2,6 +2,9 @@ package dev.pushwire.server.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pushwire.core.testing.JdkWebSocketClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -70,6 +73,27 @@ class DashboardShowsLiveFiguresTest {
   }
 
   @Test
+  void theChannelPanelWithNothingWatchedHasAPlainTitleAndAHintClearOfTheLabels() throws Exception {
+    openSignedIn();
+
+    assertThat(text("#channel-view h2")).isEqualTo("Channel");
+    assertThat(driver().findElement(By.id("watch-hint")).isDisplayed()).isTrue();
+    // The hint ends above the LIVE and HISTORY labels, with room between (it used to touch them).
+    Object gap =
+        chromium.js(
+            "const hint = document.getElementById('watch-hint').getBoundingClientRect();"
+                + "const labels = document.querySelectorAll('#channel-view .split h3');"
+                + "return Math.min(...Array.from(labels, l => l.getBoundingClientRect().top))"
+                + " - hint.bottom;");
+    assertThat(((Number) gap).doubleValue())
+        .as("pixels between the hint and the labels")
+        .isGreaterThanOrEqualTo(8);
+    Path shot = Path.of("target", "screenshots", "dashboard-channel-panel.png");
+    Files.createDirectories(shot.getParent());
+    Files.write(shot, chromium.screenshot());
+  }
+
+  @Test
   void loadsWithoutConsoleErrors() {
     chromium.console(); // what earlier tests left
     openSignedIn();
@@ -77,7 +101,7 @@ class DashboardShowsLiveFiguresTest {
     chromium
         .waitUpTo(10)
         .until(d -> d.findElements(By.cssSelector("#chart-messages polyline")).size() >= 3);
-    LoopbackNode.sleep(2000);
+    LoopbackNode.sleep(2000); // the scenario: the page runs a while; no error may show meanwhile
 
     assertThat(driver().findElement(By.id("main")).isDisplayed()).isTrue();
     assertThat(driver().findElement(By.id("sign-in")).isDisplayed()).isFalse();
@@ -90,7 +114,7 @@ class DashboardShowsLiveFiguresTest {
 
   @Test
   void publishingThroughTheApiUpdatesTheChannelViewAndTheCounters() throws Exception {
-    try (PlainSubscriber subscriber = PlainSubscriber.on(node, "prices")) {
+    try (JdkWebSocketClient subscriber = JdkWebSocketClient.connect(node.ws("/?channel=prices"))) {
       openSignedIn();
       WebElement row =
           chromium
@@ -142,7 +166,7 @@ class DashboardShowsLiveFiguresTest {
 
   @Test
   void thePublishFormPublishes() throws Exception {
-    try (PlainSubscriber subscriber = PlainSubscriber.on(node, "form")) {
+    try (JdkWebSocketClient subscriber = JdkWebSocketClient.connect(node.ws("/?channel=form"))) {
       openSignedIn();
       driver().findElement(By.id("publish-channel")).sendKeys("form");
       driver().findElement(By.id("publish-data")).sendKeys("hello from the form");
@@ -155,13 +179,13 @@ class DashboardShowsLiveFiguresTest {
 
   @Test
   void theDisconnectButtonClosesThatConnection() throws Exception {
-    try (PlainSubscriber doomed = PlainSubscriber.on(node, "doomed")) {
+    try (JdkWebSocketClient doomed = JdkWebSocketClient.connect(node.ws("/?channel=doomed"))) {
       openSignedIn();
       By button =
           By.xpath("//table[@id='connections']//tr[td[normalize-space()='doomed']]//button");
       chromium.waitUpTo(10).until(d -> d.findElement(button)).click();
 
-      assertThat(doomed.closeCode(Duration.ofSeconds(5))).isEqualTo(1000);
+      assertThat(doomed.awaitClose(Duration.ofSeconds(5)).code()).isEqualTo(1000);
       chromium.waitUpTo(5).until(d -> d.findElements(button).isEmpty());
       assertThat(text("#connections-action")).startsWith("Disconnected ");
     }

@@ -2,6 +2,7 @@ package dev.pushwire.server.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,12 +33,13 @@ class DashboardUnderLoadScreenshotTest {
 
   @Test
   void showsTheTrafficAndIsPhotographed() throws Exception {
-    List<PlainSubscriber> subscribers = new CopyOnWriteArrayList<>();
+    List<JdkWebSocketClient> subscribers = new CopyOnWriteArrayList<>();
     ScheduledExecutorService load = Executors.newScheduledThreadPool(2);
     try (LoopbackNode node = LoopbackNode.start();
         HeadlessChromium chromium = HeadlessChromium.start()) {
       for (int i = 0; i < 18; i++) {
-        subscribers.add(PlainSubscriber.on(node, CHANNELS[i % CHANNELS.length]));
+        subscribers.add(
+            JdkWebSocketClient.connect(node.ws("/?channel=" + CHANNELS[i % CHANNELS.length])));
       }
       chromium.driver().manage().window().setSize(new Dimension(1400, 1180));
       chromium.driver().get(node.http("/#key=" + LoopbackNode.KEY));
@@ -75,7 +77,8 @@ class DashboardUnderLoadScreenshotTest {
             try {
               if (seconds < 9) {
                 subscribers.add(
-                    PlainSubscriber.on(node, CHANNELS[subscribers.size() % CHANNELS.length]));
+                    JdkWebSocketClient.connect(
+                        node.ws("/?channel=" + CHANNELS[subscribers.size() % CHANNELS.length])));
               } else if (subscribers.size() > 20) {
                 subscribers.remove(subscribers.size() - 1).close();
               }
@@ -87,7 +90,7 @@ class DashboardUnderLoadScreenshotTest {
           500,
           TimeUnit.MILLISECONDS);
 
-      LoopbackNode.sleep(LOAD_MILLIS);
+      LoopbackNode.sleep(LOAD_MILLIS); // the scenario: the charts fill under load
       load.shutdown();
       assertThat(load.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
 
@@ -108,7 +111,7 @@ class DashboardUnderLoadScreenshotTest {
       }
     } finally {
       load.shutdownNow();
-      subscribers.forEach(PlainSubscriber::close);
+      subscribers.forEach(JdkWebSocketClient::close);
     }
   }
 }

@@ -99,7 +99,9 @@ final class HeadlessChromium implements AutoCloseable {
 
   /** A wait of up to {@code seconds}, polling every 50 ms. */
   WebDriverWait waitUpTo(int seconds) {
-    WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(seconds));
+    // At least 30 s whatever the caller asked: Chromium on a busy machine is slow, and the bound
+    // only matters when the test fails.
+    WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(Math.max(seconds, 30)));
     wait.pollingEvery(Duration.ofMillis(50));
     return wait;
   }

@@ -46,7 +46,7 @@ final class LoopbackNode implements AutoCloseable {
                     .apiKeys(List.of(KEY))
                     .logLevel(LogLevel.WARN))
             .build();
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (true) {
       PushwireNode node = PushwireNode.create(config);
       try {
@@ -56,7 +56,7 @@ final class LoopbackNode implements AutoCloseable {
         if (port == 0 || System.nanoTime() > deadline) {
           throw e;
         }
-        sleep(100);
+        sleep(100); // the port is still held by the node that just stopped: retry binding
       }
     }
   }

@@ -48,8 +48,16 @@ class PushwireJsReconnectsAfterRestartTest {
       chromium
           .waitUpTo(5)
           .until(d -> types(TestPage.log(chromium).get("events")).contains("closed"));
-      // Let at least one attempt fail against the closed port before the new node binds it.
-      LoopbackNode.sleep(500);
+      // At least one attempt fails against the closed port before the new node binds it: the
+      // page is waiting for its second attempt.
+      chromium
+          .waitUpTo(30)
+          .until(
+              d ->
+                  types(TestPage.log(chromium).get("events")).stream()
+                          .filter("reconnecting"::equals)
+                          .count()
+                      >= 2);
       second = LoopbackNode.start(port, b -> b);
       LoopbackNode restarted = second;
       chromium.waitUpTo(10).until(d -> restarted.presence("news") == 1);

@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
@@ -267,7 +268,11 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     Throwable error = unwrap(cause);
     if (!open) {
-      recordFailure(error);
+      String refusal = upgradeResponse.refusal();
+      recordFailure(
+          refusal != null && error instanceof WebSocketHandshakeException
+              ? new IOException("the server refused the WebSocket upgrade: " + refusal, error)
+              : error);
       closedByClient = true;
       ctx.close();
       return;

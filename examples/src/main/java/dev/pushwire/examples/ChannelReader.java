@@ -5,6 +5,7 @@ import dev.pushwire.client.Position;
 import dev.pushwire.client.PushwireClient;
 import dev.pushwire.client.Subscription;
 import java.net.URI;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -23,7 +24,12 @@ public final class ChannelReader {
 
   public static void main(String[] args) throws Exception {
     ExampleArgs a =
-        ExampleArgs.parse("ChannelReader [PORT] [--channel NAME] [--since OFFSET:EPOCH]", args);
+        ExampleArgs.parse(
+            "usage: ChannelReader [PORT] [--channel NAME] [--since OFFSET:EPOCH]\n"
+                + "  reads a channel through the Java SDK, once and in order across reconnects",
+            List.of(),
+            List.of("--channel", "--since"),
+            args);
     String channel = a.value("--channel", "news");
     String since = a.value("--since", null);
 

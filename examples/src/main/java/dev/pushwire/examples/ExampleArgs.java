@@ -97,10 +97,4 @@ final class ExampleArgs {
     String shown = host.contains(":") ? "[" + host + "]" : host;
     return name + " listening on " + shown + ":" + port + ": ws://" + shown + ":" + port + "/";
   }
-
-  /** The value after {@code flag}, or {@code fallback} when the flag is absent. */
-  String value(String flag, String fallback) {
-    int i = flags.indexOf(flag);
-    return i >= 0 && i + 1 < flags.size() ? flags.get(i + 1) : fallback;
-  }
 }

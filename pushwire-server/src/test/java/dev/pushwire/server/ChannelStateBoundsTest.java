@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import dev.pushwire.hub.Hub;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -44,13 +45,13 @@ class ChannelStateBoundsTest {
 
   @Test
   void anonymousReadsAndSubscriptionsOnRandomChannelsKeepNoChannel() throws Exception {
-    List<JdkSubscriber> clients = new ArrayList<>();
+    List<JdkWebSocketClient> clients = new ArrayList<>();
     try {
       for (int c = 0; c < 4; c++) {
-        clients.add(JdkSubscriber.connectWith(TestNodes.ws(node, "/"), Hub.SUBPROTOCOL));
+        clients.add(JdkWebSocketClient.connect(TestNodes.ws(node, "/"), Hub.SUBPROTOCOL));
       }
       int perClient = 300;
-      for (JdkSubscriber client : clients) {
+      for (JdkWebSocketClient client : clients) {
         for (int i = 0; i < perClient; i++) {
           String channel = "flood-" + UUID.randomUUID();
           client.send(
@@ -65,7 +66,7 @@ class ChannelStateBoundsTest {
                   + "\"}");
         }
       }
-      for (JdkSubscriber client : clients) {
+      for (JdkWebSocketClient client : clients) {
         Set<Long> answered = new HashSet<>();
         while (answered.size() < 3 * perClient) {
           String m = client.next(WAIT);
@@ -78,7 +79,7 @@ class ChannelStateBoundsTest {
       assertThat(brokerChannels()).isZero();
       assertThat(metric("pushwire_broker_channels")).isZero();
     } finally {
-      clients.forEach(JdkSubscriber::close);
+      clients.forEach(JdkWebSocketClient::close);
     }
   }
 
@@ -96,8 +97,8 @@ class ChannelStateBoundsTest {
     assertThat(error.get("message").asText()).contains("one-too-many").contains("(3)");
     assertThat(publish("kept-1").statusCode()).as("existing channels go on").isEqualTo(200);
 
-    try (JdkSubscriber client =
-        JdkSubscriber.connectWith(TestNodes.ws(node, "/"), Hub.SUBPROTOCOL)) {
+    try (JdkWebSocketClient client =
+        JdkWebSocketClient.connect(TestNodes.ws(node, "/"), Hub.SUBPROTOCOL)) {
       client.send("{\"id\":1,\"op\":\"publish\",\"channel\":\"another-new\",\"data\":1}");
       JsonNode reply = JSON.readTree(client.next(WAIT));
       assertThat(reply.at("/error/code").asText()).isEqualTo("too_many_channels");

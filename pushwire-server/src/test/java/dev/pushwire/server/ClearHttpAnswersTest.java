@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import dev.pushwire.hub.Hub;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -117,7 +118,8 @@ class ClearHttpAnswersTest {
   @Test
   void jsonNestedTooDeeplyIsNamedAsSuchInV1Commands() throws Exception {
     String deep = "[".repeat(1_001) + "]".repeat(1_001);
-    try (JdkSubscriber c = JdkSubscriber.connectWith(TestNodes.ws(node, "/"), Hub.SUBPROTOCOL)) {
+    try (JdkWebSocketClient c =
+        JdkWebSocketClient.connect(TestNodes.ws(node, "/"), Hub.SUBPROTOCOL)) {
       c.send("{\"id\":1,\"op\":\"publish\",\"channel\":\"deep\",\"data\":" + deep + "}");
       JsonNode reply = JSON.readTree(c.next(WAIT));
       assertThat(reply.at("/error/code").asText()).isEqualTo("bad_request");

@@ -191,7 +191,7 @@ class OperationsEndpointsTest {
     node =
         TestNodes.start(
             TestNodes.config().nodeId("ops2").drainNotice(Duration.ofSeconds(5)).build());
-    JdkSubscriber early = connect("/?channel=drain");
+    JdkWebSocketClient early = connect("/?channel=drain");
     Thread drainer = new Thread(() -> node.drain(Duration.ofSeconds(20)), "drainer");
     drainer.start();
     try {
@@ -200,11 +200,11 @@ class OperationsEndpointsTest {
           .until(() -> TestNodes.send(node, "GET", "/readyz", null).statusCode() == 503);
       // Within the notice the listener is still open: a client that a load balancer sent before
       // it saw the 503 still gets in, and is then closed with 1001 like the others.
-      JdkSubscriber late = connect("/?channel=drain");
+      JdkWebSocketClient late = connect("/?channel=drain");
       drainer.join(30_000);
       assertThat(drainer.isAlive()).isFalse();
-      assertThat(early.closeCode(WAIT)).isEqualTo(1001);
-      assertThat(late.closeCode(WAIT)).isEqualTo(1001);
+      assertThat(early.awaitClose(WAIT).code()).isEqualTo(1001);
+      assertThat(late.awaitClose(WAIT).code()).isEqualTo(1001);
     } finally {
       drainer.join(30_000);
     }

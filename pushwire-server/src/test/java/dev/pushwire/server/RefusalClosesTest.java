@@ -2,6 +2,7 @@ package dev.pushwire.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import dev.pushwire.hub.Hub;
 import dev.pushwire.server.internal.auth.TokenMinter;
 import java.net.URI;
@@ -59,7 +60,8 @@ class RefusalClosesTest {
 
     @Test
     void aMessageOverTheLimitCloses1009() throws Exception {
-      try (JdkSubscriber c = JdkSubscriber.connectWith(TestNodes.ws(node, "/"), Hub.SUBPROTOCOL)) {
+      try (JdkWebSocketClient c =
+          JdkWebSocketClient.connect(TestNodes.ws(node, "/"), Hub.SUBPROTOCOL)) {
         c.send("x".repeat(2048));
         assertClosed(c, 1009, "message too big");
       }
@@ -67,7 +69,8 @@ class RefusalClosesTest {
 
     @Test
     void malformedCommandsInARowClose1008() throws Exception {
-      try (JdkSubscriber c = JdkSubscriber.connectWith(TestNodes.ws(node, "/"), Hub.SUBPROTOCOL)) {
+      try (JdkWebSocketClient c =
+          JdkWebSocketClient.connect(TestNodes.ws(node, "/"), Hub.SUBPROTOCOL)) {
         for (int i = 0; i < 5; i++) {
           c.send("not json " + i);
           Thread.sleep(250); // within the command rate: this test is about garbage
@@ -78,7 +81,8 @@ class RefusalClosesTest {
 
     @Test
     void commandsFarBeyondTheRateClose1008() throws Exception {
-      try (JdkSubscriber c = JdkSubscriber.connectWith(TestNodes.ws(node, "/"), Hub.SUBPROTOCOL)) {
+      try (JdkWebSocketClient c =
+          JdkWebSocketClient.connect(TestNodes.ws(node, "/"), Hub.SUBPROTOCOL)) {
         for (int i = 0; i < 10; i++) {
           c.send("{\"id\":" + i + ",\"op\":\"ping\"}");
         }
@@ -88,14 +92,16 @@ class RefusalClosesTest {
 
     @Test
     void aPlainClientNamingAForbiddenChannelIsClosed1008() throws Exception {
-      try (JdkSubscriber c = JdkSubscriber.connect(TestNodes.ws(node, "/?channel=user:bob"))) {
+      try (JdkWebSocketClient c =
+          JdkWebSocketClient.connect(TestNodes.ws(node, "/?channel=user:bob"))) {
         assertClosed(c, 1008, "forbidden: ");
       }
     }
 
     @Test
     void anIdleConnectionIsClosed1001() throws Exception {
-      try (JdkSubscriber c = JdkSubscriber.connect(TestNodes.ws(node, "/?channel=quiet"))) {
+      try (JdkWebSocketClient c =
+          JdkWebSocketClient.connect(TestNodes.ws(node, "/?channel=quiet"))) {
         assertClosed(c, 1001, "idle timeout");
       }
     }
@@ -156,8 +162,8 @@ class RefusalClosesTest {
     void anExpiredTokenCloses4001() throws Exception {
       String token =
           TokenMinter.hs256(SECRET, "carol", null, Duration.ofSeconds(1), Clock.systemUTC());
-      try (JdkSubscriber c =
-          JdkSubscriber.connect(
+      try (JdkWebSocketClient c =
+          JdkWebSocketClient.connect(
               TestNodes.ws(
                   node, "/?channel=c&token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)))) {
         assertClosed(c, 4001, "token expired");
@@ -166,14 +172,16 @@ class RefusalClosesTest {
 
     @Test
     void noConnectInTimeCloses4001() throws Exception {
-      try (JdkSubscriber c = JdkSubscriber.connectWith(TestNodes.ws(node, "/"), Hub.SUBPROTOCOL)) {
+      try (JdkWebSocketClient c =
+          JdkWebSocketClient.connect(TestNodes.ws(node, "/"), Hub.SUBPROTOCOL)) {
         assertClosed(c, 4001, "authentication required");
       }
     }
 
     @Test
     void aBadTokenInConnectCloses4001() throws Exception {
-      try (JdkSubscriber c = JdkSubscriber.connectWith(TestNodes.ws(node, "/"), Hub.SUBPROTOCOL)) {
+      try (JdkWebSocketClient c =
+          JdkWebSocketClient.connect(TestNodes.ws(node, "/"), Hub.SUBPROTOCOL)) {
         c.send("{\"id\":1,\"op\":\"connect\",\"token\":\"not-a-token\"}");
         assertClosed(c, 4001, "authentication required");
       }
@@ -183,16 +191,17 @@ class RefusalClosesTest {
   @Test
   void aNodeShuttingDownCloses1001() throws Exception {
     PushwireNode node = TestNodes.start(TestNodes.config().build());
-    try (JdkSubscriber c = JdkSubscriber.connect(TestNodes.ws(node, "/?channel=bye"))) {
+    try (JdkWebSocketClient c = JdkWebSocketClient.connect(TestNodes.ws(node, "/?channel=bye"))) {
       TestNodes.awaitSubscribers(node, "bye", 1);
       node.close();
       assertClosed(c, 1001, "server shutting down");
     }
   }
 
-  private static void assertClosed(JdkSubscriber c, int code, String reasonStart) throws Exception {
-    int got = c.closeCode(WAIT);
-    String reason = c.closeReason(WAIT);
+  private static void assertClosed(JdkWebSocketClient c, int code, String reasonStart)
+      throws Exception {
+    int got = c.awaitClose(WAIT).code();
+    String reason = c.awaitClose(WAIT).reason();
     assertThat(got).as("close code (1006: no close frame); reason: %s", reason).isEqualTo(code);
     assertThat(reason).startsWith(reasonStart);
   }

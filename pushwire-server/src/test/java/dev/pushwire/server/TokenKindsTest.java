@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import dev.pushwire.hub.Hub;
 import dev.pushwire.server.internal.auth.TokenMinter;
 import java.io.ByteArrayInputStream;
@@ -101,7 +102,8 @@ class TokenKindsTest {
 
   @Test
   void aSubscriptionTokenInConnectIsUnauthorized() throws Exception {
-    try (JdkSubscriber c = JdkSubscriber.connectWith(TestNodes.ws(node, "/"), Hub.SUBPROTOCOL)) {
+    try (JdkWebSocketClient c =
+        JdkWebSocketClient.connect(TestNodes.ws(node, "/"), Hub.SUBPROTOCOL)) {
       c.send(
           "{\"id\":1,\"op\":\"connect\",\"token\":\""
               + subscriptionToken("alice", "secret:x")
@@ -110,14 +112,14 @@ class TokenKindsTest {
       assertThat(reply.at("/error/code").asText()).as(reply.toString()).isEqualTo("unauthorized");
       assertThat(reply.at("/error/message").asText())
           .contains("a subscription token cannot open a connection");
-      assertThat(c.closeCode(WAIT)).isEqualTo(4001);
+      assertThat(c.awaitClose(WAIT).code()).isEqualTo(4001);
     }
   }
 
   @Test
   void aSubscriptionTokenRenewsNoConnection() throws Exception {
-    try (JdkSubscriber c =
-        JdkSubscriber.connectWith(
+    try (JdkWebSocketClient c =
+        JdkWebSocketClient.connect(
             TestNodes.ws(node, "/?token=" + q(connectionToken("alice"))), Hub.SUBPROTOCOL)) {
       c.send(
           "{\"id\":1,\"op\":\"refresh\",\"token\":\""
@@ -132,8 +134,8 @@ class TokenKindsTest {
 
   @Test
   void aConnectionTokenIsNoSubscriptionToken() throws Exception {
-    try (JdkSubscriber c =
-        JdkSubscriber.connectWith(
+    try (JdkWebSocketClient c =
+        JdkWebSocketClient.connect(
             TestNodes.ws(node, "/?token=" + q(connectionToken("alice"))), Hub.SUBPROTOCOL)) {
       c.send(
           "{\"id\":1,\"op\":\"subscribe\",\"channel\":\"secret:x\",\"token\":\""
@@ -156,8 +158,8 @@ class TokenKindsTest {
 
   @Test
   void aTokenWithoutAKindSubscribesToNothing() throws Exception {
-    try (JdkSubscriber c =
-        JdkSubscriber.connectWith(
+    try (JdkWebSocketClient c =
+        JdkWebSocketClient.connect(
             TestNodes.ws(node, "/?token=" + q(connectionToken("alice"))), Hub.SUBPROTOCOL)) {
       c.send(
           "{\"id\":1,\"op\":\"subscribe\",\"channel\":\"secret:x\",\"token\":\""
@@ -171,8 +173,8 @@ class TokenKindsTest {
 
   @Test
   void eachKindStillWorksWhereItBelongs() throws Exception {
-    try (JdkSubscriber c =
-        JdkSubscriber.connectWith(
+    try (JdkWebSocketClient c =
+        JdkWebSocketClient.connect(
             TestNodes.ws(node, "/?token=" + q(connectionToken("alice"))), Hub.SUBPROTOCOL)) {
       c.send(
           "{\"id\":1,\"op\":\"subscribe\",\"channel\":\"secret:x\",\"token\":\""

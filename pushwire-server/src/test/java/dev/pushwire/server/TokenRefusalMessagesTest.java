@@ -8,6 +8,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.util.Base64URL;
+import dev.pushwire.core.testing.JdkWebSocketClient;
 import dev.pushwire.hub.Hub;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -130,7 +131,8 @@ class TokenRefusalMessagesTest {
     String answer = upgrade("/?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
     assertThat(answer).startsWith("HTTP/1.1 401");
     assertThat(answer.substring(answer.indexOf("\r\n\r\n") + 4)).startsWith(reason);
-    try (JdkSubscriber c = JdkSubscriber.connectWith(TestNodes.ws(node, "/"), Hub.SUBPROTOCOL)) {
+    try (JdkWebSocketClient c =
+        JdkWebSocketClient.connect(TestNodes.ws(node, "/"), Hub.SUBPROTOCOL)) {
       c.send("{\"id\":1,\"op\":\"connect\",\"token\":\"" + token + "\"}");
       JsonNode reply = JSON.readTree(c.next(WAIT));
       assertThat(reply.at("/error/code").asText()).as(reply.toString()).isEqualTo("unauthorized");

@@ -71,13 +71,22 @@ class PushwireJsResubscribesAfterAStreamGapTest {
       }
       proxy.restore();
 
-      chromium
-          .waitUpTo(30)
-          .until(
-              d -> {
-                JsonNode r = TestPage.log(chromium).get("received");
-                return r.size() > 0 && r.get(r.size() - 1).get("offset").asLong() == 30;
-              });
+      try {
+        chromium
+            .waitUpTo(60)
+            .until(
+                d -> {
+                  JsonNode r = TestPage.log(chromium).get("received");
+                  return r.size() > 0 && r.get(r.size() - 1).get("offset").asLong() == 30;
+                });
+      } catch (org.openqa.selenium.TimeoutException e) {
+        throw new AssertionError(
+            "the page did not get offset 30; node ready: "
+                + cutOff.node().isReady()
+                + "; page log: "
+                + TestPage.log(chromium),
+            e);
+      }
       publisher.publish("news", "31");
       chromium
           .waitUpTo(20)

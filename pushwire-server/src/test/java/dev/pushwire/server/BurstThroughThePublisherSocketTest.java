@@ -6,18 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pushwire.core.SlowConsumerPolicy;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
+import dev.pushwire.core.testing.FrameSocket;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
@@ -26,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -85,7 +77,8 @@ class BurstThroughThePublisherSocketTest {
     RawReader raw = new RawReader(connect("/?channel=burst", ""));
     TestNodes.awaitSubscribers(node, "burst", 3);
 
-    Socket publisher = connect("/publish?channel=burst", "X-API-Key: " + TestNodes.KEY + "\r\n");
+    FrameSocket publisher =
+        connect("/publish?channel=burst", "X-API-Key: " + TestNodes.KEY + "\r\n");
     long t0 = System.nanoTime();
     sendBurst(publisher);
 
@@ -107,22 +100,11 @@ class BurstThroughThePublisherSocketTest {
   }
 
   /** Sends every message, masked as a client must, with no pause. */
-  private static void sendBurst(Socket publisher) throws IOException {
-    OutputStream out = new BufferedOutputStream(publisher.getOutputStream(), 256 * 1024);
-    byte[] mask = {0x5a, 0x13, 0x77, 0x01};
+  private static void sendBurst(FrameSocket publisher) throws IOException {
     for (int seq = 0; seq < MESSAGES; seq++) {
-      byte[] payload = message(seq).getBytes(StandardCharsets.UTF_8);
-      out.write(0x81);
-      out.write(0x80 | 126);
-      out.write(payload.length >>> 8);
-      out.write(payload.length & 0xff);
-      out.write(mask);
-      for (int i = 0; i < payload.length; i++) {
-        payload[i] ^= mask[i & 3];
-      }
-      out.write(payload);
+      publisher.queueText(message(seq));
     }
-    out.flush();
+    publisher.flush();
   }
 
   static String message(int seq) {
@@ -134,33 +116,9 @@ class BurstThroughThePublisherSocketTest {
     return b.toString();
   }
 
-  private Socket connect(String target, String extraHeaders) throws IOException {
-    Socket s = new Socket();
-    s.connect(new InetSocketAddress("127.0.0.1", node.port()), 10_000);
+  private FrameSocket connect(String target, String extraHeaders) throws IOException {
+    FrameSocket s = FrameSocket.open(node.port(), target, extraHeaders, 0);
     resources.add(s);
-    String key = Base64.getEncoder().encodeToString(new byte[16]);
-    OutputStream out = s.getOutputStream();
-    out.write(
-        ("GET "
-                + target
-                + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: "
-                + key
-                + "\r\nSec-WebSocket-Version: 13\r\n"
-                + extraHeaders
-                + "\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
-    out.flush();
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    InputStream in = s.getInputStream();
-    while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) {
-        throw new EOFException("closed during the handshake: " + head);
-      }
-      head.write(b);
-    }
-    assertThat(head.toString(StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 101");
     return s;
   }
 
@@ -222,28 +180,16 @@ class BurstThroughThePublisherSocketTest {
   }
 
   private static final class RawReader extends Counter {
-    RawReader(Socket socket) {
+    RawReader(FrameSocket socket) {
       Thread t =
           new Thread(
               () -> {
                 try {
-                  DataInputStream in =
-                      new DataInputStream(
-                          new BufferedInputStream(socket.getInputStream(), 256 * 1024));
                   while (!done()) {
-                    int b0 = in.readUnsignedByte();
-                    int b1 = in.readUnsignedByte();
-                    long length = b1 & 0x7F;
-                    if (length == 126) {
-                      length = in.readUnsignedShort();
-                    } else if (length == 127) {
-                      length = in.readLong();
-                    }
-                    byte[] payload = new byte[(int) length];
-                    in.readFully(payload);
-                    if (b0 == 0x81) {
-                      got(new String(payload, StandardCharsets.UTF_8));
-                    } else if (b0 == 0x88) {
+                    FrameSocket.Frame f = socket.readFrame();
+                    if (f.isText()) {
+                      got(f.text());
+                    } else if (f.isClose()) {
                       failed("closed by the server");
                     }
                   }

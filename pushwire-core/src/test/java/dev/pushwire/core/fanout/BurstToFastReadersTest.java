@@ -7,23 +7,13 @@ import dev.pushwire.core.CloseEvent;
 import dev.pushwire.core.ServerSettings;
 import dev.pushwire.core.SlowConsumerPolicy;
 import dev.pushwire.core.WebSocketServer;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
+import dev.pushwire.core.testing.FrameSocket;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -73,7 +63,7 @@ class BurstToFastReadersTest {
       throws Exception {
     start(policy, ServerSettings.DEFAULT_SLOW_CONSUMER_TIMEOUT);
     List<Counted> fast = connectReaders();
-    Socket publisher = connect("publisher");
+    FrameSocket publisher = connect("publisher");
 
     long t0 = System.nanoTime();
     sendBurst(publisher);
@@ -97,9 +87,9 @@ class BurstToFastReadersTest {
       throws Exception {
     start(policy, Duration.ofMillis(500));
     List<Counted> fast = connectReaders();
-    Socket stalled = connect("stalled-reader");
-    stalled.setReceiveBufferSize(4096);
-    Socket publisher = connect("publisher");
+    FrameSocket stalled = FrameSocket.open(server.port(), "/", "X-Role: stalled-reader\r\n", 4096);
+    toClose.add(stalled);
+    FrameSocket publisher = connect("publisher");
 
     sendBurst(publisher);
     awaitEverything(fast);
@@ -248,9 +238,9 @@ class BurstToFastReadersTest {
 
   /** A reader on a raw socket, parsing frames in its own thread as fast as it can. */
   private static final class RawReader extends Counted implements AutoCloseable {
-    private final Socket socket;
+    private final FrameSocket socket;
 
-    RawReader(Socket socket) {
+    RawReader(FrameSocket socket) {
       this.socket = socket;
       Thread t = new Thread(this::run, "raw-reader");
       t.setDaemon(true);
@@ -259,22 +249,11 @@ class BurstToFastReadersTest {
 
     private void run() {
       try {
-        DataInputStream in =
-            new DataInputStream(new BufferedInputStream(socket.getInputStream(), 256 * 1024));
         while (true) {
-          int b0 = in.readUnsignedByte();
-          int b1 = in.readUnsignedByte();
-          long length = b1 & 0x7F;
-          if (length == 126) {
-            length = in.readUnsignedShort();
-          } else if (length == 127) {
-            length = in.readLong();
-          }
-          byte[] payload = new byte[(int) length];
-          in.readFully(payload);
-          if (b0 == 0x81) {
-            received(new String(payload, StandardCharsets.UTF_8));
-          } else if (b0 == 0x88) {
+          FrameSocket.Frame f = socket.readFrame();
+          if (f.isText()) {
+            received(f.text());
+          } else if (f.isClose()) {
             failed("closed by the server");
             return;
           }
@@ -320,43 +299,18 @@ class BurstToFastReadersTest {
   // ---- the publisher ----
 
   /** Opens a raw WebSocket connection with the given role. */
-  private Socket connect(String role) throws IOException {
-    Socket s = new Socket();
-    s.connect(new InetSocketAddress("127.0.0.1", server.port()), 10_000);
-    String key = Base64.getEncoder().encodeToString(new byte[16]);
-    OutputStream out = s.getOutputStream();
-    out.write(
-        ("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: "
-                + key
-                + "\r\nSec-WebSocket-Version: 13\r\nX-Role: "
-                + role
-                + "\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
-    out.flush();
-    String head = readHead(s.getInputStream());
-    assertThat(head).startsWith("HTTP/1.1 101");
+  private FrameSocket connect(String role) throws IOException {
+    FrameSocket s = FrameSocket.open(server.port(), role);
     toClose.add(s);
     return s;
   }
 
   /** Sends the whole burst, each frame masked as a client must, with no pause. */
-  private static void sendBurst(Socket publisher) throws IOException {
-    OutputStream out = new BufferedOutputStream(publisher.getOutputStream(), 256 * 1024);
-    byte[] mask = {0x11, 0x22, 0x33, 0x44};
+  private static void sendBurst(FrameSocket publisher) throws IOException {
     for (int seq = 0; seq < MESSAGES; seq++) {
-      byte[] payload = message(seq).getBytes(StandardCharsets.UTF_8);
-      out.write(0x81);
-      out.write(0x80 | 126);
-      out.write(payload.length >>> 8);
-      out.write(payload.length & 0xff);
-      out.write(mask);
-      for (int i = 0; i < payload.length; i++) {
-        payload[i] ^= mask[i & 3];
-      }
-      out.write(payload);
+      publisher.queueText(message(seq));
     }
-    out.flush();
+    publisher.flush();
   }
 
   private static String message(int seq) {
@@ -366,21 +320,5 @@ class BurstToFastReadersTest {
       b.append((char) ('a' + (seq + b.length()) % 26));
     }
     return b.toString();
-  }
-
-  private static String readHead(InputStream in) throws IOException {
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    while (true) {
-      int b = in.read();
-      if (b < 0) {
-        throw new EOFException("closed during the handshake: " + head);
-      }
-      head.write(b);
-      byte[] h = head.toByteArray();
-      int n = h.length;
-      if (n >= 4 && h[n - 4] == '\r' && h[n - 3] == '\n' && h[n - 2] == '\r' && h[n - 1] == '\n') {
-        return head.toString(StandardCharsets.US_ASCII);
-      }
-    }
   }
 }

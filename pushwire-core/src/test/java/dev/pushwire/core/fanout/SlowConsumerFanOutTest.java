@@ -8,25 +8,19 @@ import dev.pushwire.core.CloseEvent;
 import dev.pushwire.core.ServerSettings;
 import dev.pushwire.core.SlowConsumerPolicy;
 import dev.pushwire.core.WebSocketServer;
+import dev.pushwire.core.testing.FrameSocket;
 import dev.pushwire.core.testing.JdkWebSocketClient;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -68,7 +62,7 @@ class SlowConsumerFanOutTest {
   private final List<CloseEvent> closes = new CopyOnWriteArrayList<>();
   private final List<JdkWebSocketClient> normalClients = new ArrayList<>();
   private WebSocketServer server;
-  private Socket stalled;
+  private FrameSocket stalled;
   private HttpClient http;
 
   @AfterEach
@@ -113,7 +107,7 @@ class SlowConsumerFanOutTest {
     // is bounded, however much is broadcast.
     long bound =
         KERNEL_SEND_BUFFER_MAX
-            + stalled.getReceiveBufferSize()
+            + stalled.socket().getReceiveBufferSize()
             + server.settings().slowConsumerMaxPending()
             + MESSAGE_SIZE;
     assertThat((long) got.size() * (MESSAGE_SIZE + 4)).isLessThanOrEqualTo(bound);
@@ -138,7 +132,7 @@ class SlowConsumerFanOutTest {
     // The reader is told, once it reads again: what was queued before the close, in order, then a
     // close frame with 1008.
     assertThat(readUntilCloseFrame(stalled)).isEqualTo("1008 slow consumer");
-    assertTcpClosed(stalled);
+    assertTcpClosed(stalled.socket());
     await("the stalled reader's close event").atMost(WAIT).until(() -> !closes.isEmpty());
     assertThat(closes)
         .singleElement()
@@ -183,43 +177,15 @@ class SlowConsumerFanOutTest {
     for (int i = 0; i < NORMAL_CLIENTS; i++) {
       normalClients.add(JdkWebSocketClient.to(uri.toString()).httpClient(http).connect());
     }
-    stalled = new Socket();
-    stalled.setReceiveBufferSize(4096); // before connect, so the window stays small
-    stalled.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
-    stalled.setSoTimeout(10_000);
-    String key = Base64.getEncoder().encodeToString(new byte[16]);
-    OutputStream out = stalled.getOutputStream();
-    out.write(
-        ("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: "
-                + key
-                + "\r\nSec-WebSocket-Version: 13\r\nX-Role: stalled\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
-    out.flush();
-    String response = readHttpHead(stalled.getInputStream());
-    assertThat(response).startsWith("HTTP/1.1 101");
+    // A small receive buffer, set before connecting, so that the window stays small.
+    stalled = FrameSocket.open(server.port(), "/", "X-Role: stalled\r\n", 4096);
+    stalled.socket().setSoTimeout(10_000);
     await("all connections open").atMost(WAIT).until(() -> roles.size() == NORMAL_CLIENTS + 1);
     return roles.entrySet().stream()
         .filter(e -> e.getValue().equals("stalled"))
         .findFirst()
         .orElseThrow()
         .getKey();
-  }
-
-  private static String readHttpHead(InputStream in) throws IOException {
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    while (true) {
-      int b = in.read();
-      if (b < 0) {
-        throw new EOFException("connection closed during the handshake: " + head);
-      }
-      head.write(b);
-      byte[] h = head.toByteArray();
-      int n = h.length;
-      if (n >= 4 && h[n - 4] == '\r' && h[n - 3] == '\n' && h[n - 2] == '\r' && h[n - 1] == '\n') {
-        return head.toString(StandardCharsets.US_ASCII);
-      }
-    }
   }
 
   // ---- the broadcast ----
@@ -293,9 +259,12 @@ class SlowConsumerFanOutTest {
         new Thread(
             () -> {
               try {
-                DataInputStream in = new DataInputStream(stalled.getInputStream());
                 while (true) {
-                  String text = readTextFrame(in);
+                  FrameSocket.Frame f = stalled.readFrame();
+                  if (!f.isText()) {
+                    throw new IOException("expected a final text frame: " + f.firstByte());
+                  }
+                  String text = f.text();
                   if (text.equals("END")) {
                     end.complete(null);
                     return;
@@ -321,49 +290,19 @@ class SlowConsumerFanOutTest {
     return new ArrayList<>(got);
   }
 
-  /** One unmasked, unfragmented text frame from the server (no extension was negotiated). */
-  private static String readTextFrame(DataInputStream in) throws IOException {
-    int b0 = in.readUnsignedByte();
-    int b1 = in.readUnsignedByte();
-    if (b0 != 0x81 || (b1 & 0x80) != 0) {
-      throw new IOException(
-          String.format("expected a final unmasked text frame: %02x %02x", b0, b1));
-    }
-    long length = b1 & 0x7F;
-    if (length == 126) {
-      length = in.readUnsignedShort();
-    } else if (length == 127) {
-      length = in.readLong();
-    }
-    byte[] payload = new byte[(int) length];
-    in.readFully(payload);
-    return new String(payload, StandardCharsets.UTF_8);
-  }
-
   /**
    * Reads the stalled socket's text frames (in order, each intact) up to the close frame; returns
    * its code and reason.
    */
-  private static String readUntilCloseFrame(Socket socket) throws IOException {
-    DataInputStream in = new DataInputStream(socket.getInputStream());
+  private static String readUntilCloseFrame(FrameSocket socket) throws IOException {
     int previous = -1;
     while (true) {
-      int b0 = in.readUnsignedByte();
-      int b1 = in.readUnsignedByte();
-      long length = b1 & 0x7F;
-      if (length == 126) {
-        length = in.readUnsignedShort();
-      } else if (length == 127) {
-        length = in.readLong();
+      FrameSocket.Frame f = socket.readFrame();
+      if (f.isClose()) {
+        return f.closeCodeAndReason();
       }
-      byte[] payload = new byte[(int) length];
-      in.readFully(payload);
-      if (b0 == 0x88) {
-        int code = ((payload[0] & 0xff) << 8) | (payload[1] & 0xff);
-        return code + " " + new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8);
-      }
-      assertThat(b0).as("a final text frame").isEqualTo(0x81);
-      String text = new String(payload, StandardCharsets.UTF_8);
+      assertThat(f.isText()).as("a final text frame").isTrue();
+      String text = f.text();
       int seq = Integer.parseInt(text.substring(0, 6));
       assertThat(seq).as("order of the stalled reader's messages").isGreaterThan(previous);
       assertThat(text).isEqualTo(message(seq));

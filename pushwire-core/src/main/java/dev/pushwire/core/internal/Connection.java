@@ -130,8 +130,9 @@ final class Connection implements FanOutSource.Owner {
 
   /**
    * Starts the closing handshake from the server side, on the connection's loop: the close frame
-   * goes after what is already queued, and TCP is closed when the peer answers or after {@code
-   * timeoutMillis}, whichever comes first.
+   * goes after what is already queued, and TCP is closed when the peer answers, or {@link
+   * #CLOSE_REPLY_MILLIS} after the peer has taken the close frame, or after {@code timeoutMillis}
+   * (the time it may take to read what was queued), whichever comes first.
    */
   void startClose(int code, String reason, long timeoutMillis) {
     if (closeSent || !channel.isActive()) {
@@ -146,10 +147,20 @@ final class Connection implements FanOutSource.Owner {
                 f -> {
                   if (!f.isSuccess()) {
                     f.channel().close();
+                  } else if (timeoutMillis > CLOSE_REPLY_MILLIS) {
+                    // A slow reader took long to reach the close frame; now that it has it, it
+                    // gets the usual time to answer, not what is left of its reading time.
+                    f.channel()
+                        .eventLoop()
+                        .schedule(
+                            () -> f.channel().close(), CLOSE_REPLY_MILLIS, TimeUnit.MILLISECONDS);
                   }
                 });
     channel.eventLoop().schedule(() -> channel.close(), timeoutMillis, TimeUnit.MILLISECONDS);
   }
+
+  /** How long the peer may take to answer a close frame it has been sent. */
+  static final long CLOSE_REPLY_MILLIS = 2000;
 
   /** Records why the connection ends, once: the first cause wins. */
   void recordClose(int code, String reason, boolean byServer) {

@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
 final class WebSocketConnectionHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(WebSocketConnectionHandler.class);
 
+  /** The longest close reason that fits a close frame: 125 bytes of payload less the code. */
+  static final int MAX_CLOSE_REASON_BYTES = 123;
+
   private final NettyWebSocketServer server;
   private final Connection conn;
 
@@ -235,13 +238,27 @@ final class WebSocketConnectionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private static String reasonOf(String message) {
+  /**
+   * {@code message} as a close reason: cut to {@link #MAX_CLOSE_REASON_BYTES} bytes of UTF-8, at a
+   * character boundary, since a longer one would not fit the close frame.
+   */
+  static String reasonOf(String message) {
     if (message == null) {
       return "";
     }
-    // A close reason must fit a control frame: 123 bytes of UTF-8 at most. Decoder messages are
-    // ASCII, where 100 characters are 100 bytes, leaving room to spare.
-    return message.length() > 100 ? message.substring(0, 100) : message;
+    int bytes = 0;
+    int end = 0;
+    while (end < message.length()) {
+      int cp = message.codePointAt(end);
+      // A lone surrogate is encoded as one byte ('?'); counting 3 only cuts a little early.
+      int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      if (bytes + n > MAX_CLOSE_REASON_BYTES) {
+        return message.substring(0, end);
+      }
+      bytes += n;
+      end += Character.charCount(cp);
+    }
+    return message;
   }
 
   /**

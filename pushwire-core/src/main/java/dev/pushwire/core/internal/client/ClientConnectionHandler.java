@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
@@ -99,6 +100,32 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
 
   String extensions() {
     return extensions;
+  }
+
+  /** Sends a text message; from any thread, once {@link #isWritable()}. */
+  CompletionStage<Void> sendText(String text) {
+    Channel ch = ctx.channel();
+    return write(ch, new TextWebSocketFrame(ByteBufUtil.writeUtf8(ch.alloc(), text)));
+  }
+
+  /** Sends a binary message; from any thread, once {@link #isWritable()}. */
+  CompletionStage<Void> sendBinary(byte[] data) {
+    Channel ch = ctx.channel();
+    return write(ch, new BinaryWebSocketFrame(ch.alloc().buffer(data.length).writeBytes(data)));
+  }
+
+  private static CompletionStage<Void> write(Channel ch, WebSocketFrame frame) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    ch.writeAndFlush(frame)
+        .addListener(
+            f -> {
+              if (f.isSuccess()) {
+                done.complete(null);
+              } else {
+                done.completeExceptionally(f.cause());
+              }
+            });
+    return done;
   }
 
   @Override

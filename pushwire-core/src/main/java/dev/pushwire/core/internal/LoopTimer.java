@@ -10,7 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /** An application's timer ({@code tick}, {@code after}) on an event loop. */
 final class LoopTimer implements TimerHandle {
-  private static final Logger log = LoggerFactory.getLogger(LoopTimer.class);
+  // Under the server's name, where operators have always found these failures.
+  private static final Logger log = LoggerFactory.getLogger(NettyWebSocketServer.class);
+
   private final ScheduledFuture<?> future;
 
   private LoopTimer(ScheduledFuture<?> future) {

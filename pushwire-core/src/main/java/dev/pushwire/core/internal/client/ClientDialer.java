@@ -47,11 +47,10 @@ final class ClientDialer {
   private final Bootstrap bootstrap;
 
   /**
-   * A dialer of {@code uri} for {@code client}; with {@code sharedGroup} null it makes its own
-   * event loop group.
+   * A dialer of {@code uri} whose connections report to {@code events}; with {@code sharedGroup}
+   * null it makes its own event loop group.
    */
-  ClientDialer(
-      NettyWebSocketClient client, URI uri, ClientSettings settings, EventLoopGroup sharedGroup) {
+  ClientDialer(ClientEvents events, URI uri, ClientSettings settings, EventLoopGroup sharedGroup) {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     boolean tls = scheme.equals("wss");
     if (!(tls || scheme.equals("ws")) || uri.getHost() == null || uri.getRawFragment() != null) {
@@ -83,7 +82,7 @@ final class ClientDialer {
             .option(
                 ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
             .option(ChannelOption.TCP_NODELAY, true)
-            .handler(new ClientChannelInitializer(client, uri, settings, sslContext, host, port));
+            .handler(new ClientChannelInitializer(events, uri, settings, sslContext, host, port));
   }
 
   /**

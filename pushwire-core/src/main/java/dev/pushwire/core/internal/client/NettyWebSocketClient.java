@@ -60,6 +60,7 @@ public final class NettyWebSocketClient implements WebSocketClient {
   private final AtomicBoolean shutdownStarted = new AtomicBoolean();
 
   private final ClientListeners listeners = new ClientListeners(this);
+  private final ClientEvents events = new Events();
 
   /** The open connection, for sending from any thread; null when not open. */
   private volatile ClientConnectionHandler current;
@@ -81,7 +82,7 @@ public final class NettyWebSocketClient implements WebSocketClient {
   public NettyWebSocketClient(URI uri, ClientSettings settings, EventLoopGroup sharedGroup) {
     this.uri = Objects.requireNonNull(uri, "uri");
     this.settings = Objects.requireNonNull(settings, "settings");
-    this.dialer = new ClientDialer(this, uri, settings, sharedGroup);
+    this.dialer = new ClientDialer(events, uri, settings, sharedGroup);
     this.loop = dialer.loop;
     this.backoff = new ReconnectBackoff(settings.reconnect(), loop);
   }
@@ -271,17 +272,9 @@ public final class NettyWebSocketClient implements WebSocketClient {
     connected.addListener(
         f -> {
           if (!f.isSuccess()) {
-            attemptFailed(ch, f.cause());
+            events.attemptFailed(ch, f.cause());
           }
         });
-  }
-
-  /** An attempt on {@code ch} ended before the handshake completed. */
-  void attemptFailed(Channel ch, Throwable cause) {
-    if (ch != attempt || state != State.CONNECTING) {
-      return; // an abandoned attempt
-    }
-    failAttempt(cause);
   }
 
   private void failAttempt(Throwable cause) {
@@ -292,7 +285,7 @@ public final class NettyWebSocketClient implements WebSocketClient {
       return;
     }
     backoff.attemptFailed();
-    errorOccurred(cause);
+    listeners.errorOccurred(cause);
     if (state == State.CONNECTING && attempt == null) {
       scheduleReconnect(cause);
     }
@@ -314,7 +307,7 @@ public final class NettyWebSocketClient implements WebSocketClient {
                 + " failed attempts",
             lastCause);
     failAll(openWaiters, gaveUp);
-    errorOccurred(gaveUp);
+    listeners.errorOccurred(gaveUp);
   }
 
   private void reconnectNow() {
@@ -324,46 +317,59 @@ public final class NettyWebSocketClient implements WebSocketClient {
     }
   }
 
-  /** The handshake of {@code h} has completed. */
-  void connectionOpened(ClientConnectionHandler h) {
-    if (h.channel() != attempt || state != State.CONNECTING) {
-      h.abort(); // an abandoned attempt that got through anyway
-      return;
+  /** What the connections' handlers report; on the loop. */
+  private final class Events implements ClientEvents {
+    @Override
+    public void attemptFailed(Channel ch, Throwable cause) {
+      if (ch != attempt || state != State.CONNECTING) {
+        return; // an abandoned attempt
+      }
+      failAttempt(cause);
     }
-    attempt = null;
-    connection = h;
-    current = h;
-    state = State.OPEN;
-    backoff.reset();
-    reconnecting = false;
-    listeners.opened();
-    completeAll(openWaiters);
-  }
 
-  /** The opened connection of {@code h} has closed. */
-  void connectionClosed(ClientConnectionHandler h, CloseEvent event) {
-    if (h != connection) {
-      return;
-    }
-    boolean closedByUser = state == State.CLOSING;
-    connection = null;
-    current = null;
-    state = State.IDLE;
-    listeners.closed(event);
-    completeAll(closeWaiters);
-    if (!closedByUser && !shutDown && state == State.IDLE && settings.reconnect().enabled()) {
-      reconnecting = true;
+    @Override
+    public void opened(ClientConnectionHandler h) {
+      if (h.channel() != attempt || state != State.CONNECTING) {
+        h.abort(); // an abandoned attempt that got through anyway
+        return;
+      }
+      attempt = null;
+      connection = h;
+      current = h;
+      state = State.OPEN;
       backoff.reset();
-      scheduleReconnect(null);
+      reconnecting = false;
+      listeners.opened();
+      completeAll(openWaiters);
     }
-  }
 
-  void messageReceived(Message message) {
-    listeners.messageReceived(message);
-  }
+    @Override
+    public void closed(ClientConnectionHandler h, CloseEvent event) {
+      if (h != connection) {
+        return;
+      }
+      boolean closedByUser = state == State.CLOSING;
+      connection = null;
+      current = null;
+      state = State.IDLE;
+      listeners.closed(event);
+      completeAll(closeWaiters);
+      if (!closedByUser && !shutDown && state == State.IDLE && settings.reconnect().enabled()) {
+        reconnecting = true;
+        backoff.reset();
+        scheduleReconnect(null);
+      }
+    }
 
-  void errorOccurred(Throwable error) {
-    listeners.errorOccurred(error);
+    @Override
+    public void messageReceived(Message message) {
+      listeners.messageReceived(message);
+    }
+
+    @Override
+    public void errorOccurred(Throwable error) {
+      listeners.errorOccurred(error);
+    }
   }
 
   private void closeOnLoop(int code, String reason, CompletableFuture<Void> done) {

@@ -129,6 +129,14 @@ final class Connection implements FanOutSource.Owner {
   }
 
   /**
+   * Starts the closing handshake from the server side, on the connection's loop, giving the peer
+   * {@link #CLOSE_REPLY_MILLIS} to answer.
+   */
+  void startClose(int code, String reason) {
+    startClose(code, reason, CLOSE_REPLY_MILLIS);
+  }
+
+  /**
    * Starts the closing handshake from the server side, on the connection's loop: the close frame
    * goes after what is already queued, and TCP is closed when the peer answers, or {@link
    * #CLOSE_REPLY_MILLIS} after the peer has taken the close frame, or after {@code timeoutMillis}

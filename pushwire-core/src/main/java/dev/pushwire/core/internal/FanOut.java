@@ -9,7 +9,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -36,18 +35,15 @@ final class FanOut {
   private final ServerCounters counters;
   private final SlowConsumerGuard guard;
   private final LoopShard[] shards;
-  private final Map<Long, Connection> connections;
+  private final ConnectionTable connections;
   private final AtomicInteger sharedDeflateConnections = new AtomicInteger();
 
-  FanOut(
-      ServerSettings settings,
-      ServerCounters counters,
-      LoopShard[] shards,
-      Map<Long, Connection> connections) {
+  /** Fan-out to {@code connections}, which are already sharded by event loop. */
+  FanOut(ServerSettings settings, ServerCounters counters, ConnectionTable connections) {
     this.settings = settings;
     this.counters = counters;
     this.guard = new SlowConsumerGuard(settings, counters);
-    this.shards = shards;
+    this.shards = connections.shards();
     this.connections = connections;
   }
 

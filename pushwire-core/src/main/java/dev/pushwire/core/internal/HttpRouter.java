@@ -1,27 +1,17 @@
 package dev.pushwire.core.internal;
 
-import dev.pushwire.core.HandshakeDecision;
-import dev.pushwire.core.HandshakeRequest;
-import dev.pushwire.core.HttpExchange;
-import dev.pushwire.core.HttpRequest;
 import dev.pushwire.core.HttpResponse;
-import dev.pushwire.core.RequestListener;
 import dev.pushwire.core.ServerSettings;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -31,23 +21,17 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Handles a connection while it speaks HTTP: validates WebSocket upgrade requests (RFC 6455 section
- * 4.2.1) and hands valid ones to the handshake, answers plain requests through the {@link
- * RequestListener} in order (HTTP/1.1 keep-alive, HTTP/1.0 close), and drops connections that do
- * not complete a request within the handshake timeout (slowloris).
+ * Handles a connection while it speaks HTTP: has upgrade requests to a WebSocket path checked by
+ * the {@link UpgradeAdmission} and passes the admitted one on to the {@link
+ * WebSocketUpgradeHandler}, with whatever the client sends after it; answers plain requests through
+ * {@link ServerEvents#requestReceived} in order (HTTP/1.1 keep-alive, HTTP/1.0 close), and drops
+ * connections that do not complete a request within the handshake timeout (slowloris).
  */
 final class HttpRouter extends ChannelInboundHandlerAdapter implements FanOutSource.Owner {
   private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
@@ -60,9 +44,10 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements FanOutSou
    */
   private static final long TOO_LARGE_LINGER_MILLIS = 2000;
 
-  private final NettyWebSocketServer server;
   private final ServerSettings settings;
-  private final DeflateNegotiator deflate;
+  private final UpgradeAdmission admission;
+  private final ServerCounters counters;
+  private final ServerEvents events;
   private final ArrayDeque<FullHttpRequest> queued = new ArrayDeque<>();
   private boolean inFlight;
   private boolean upgrading;
@@ -74,16 +59,11 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements FanOutSou
   private ChannelHandlerContext ctx;
   private FanOutSource source;
 
-  /**
-   * What arrived after the upgrade request and before the connection handler took over: the bytes
-   * the HTTP decoder had read past the request, in order. Handed on by {@link #takeEarlyInput()}.
-   */
-  private List<Object> early;
-
-  HttpRouter(NettyWebSocketServer server, DeflateNegotiator deflate) {
-    this.server = server;
-    this.settings = server.settings();
-    this.deflate = deflate;
+  HttpRouter(PipelineResources resources) {
+    this.settings = resources.settings();
+    this.admission = resources.admission();
+    this.counters = resources.counters();
+    this.events = resources.events();
   }
 
   @Override
@@ -110,13 +90,6 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements FanOutSou
     }
   }
 
-  /** The input that arrived with or right after the upgrade request, oldest first; once. */
-  List<Object> takeEarlyInput() {
-    List<Object> out = early == null ? List.of() : early;
-    early = null;
-    return out;
-  }
-
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
     armTimeout(ctx);
@@ -130,10 +103,6 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements FanOutSou
       r.release();
     }
     queued.clear();
-    if (early != null) {
-      early.forEach(ReferenceCountUtil::release);
-      early = null;
-    }
   }
 
   @Override
@@ -160,7 +129,7 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements FanOutSou
                     if (answeredOne) {
                       log.debug("{}: idle kept-alive connection closed", ctx.channel());
                     } else {
-                      server.counters().handshakeRefused("timeout");
+                      counters.handshakeRefused("timeout");
                       log.debug(
                           "{}: no complete request within {}",
                           ctx.channel(),
@@ -185,10 +154,7 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements FanOutSou
     if (upgrading && !(msg instanceof FullHttpRequest)) {
       // The client's first frames, read together with its upgrade request: the HTTP decoder hands
       // them on when the handshake removes it. They belong to the WebSocket connection.
-      if (early == null) {
-        early = new ArrayList<>(2);
-      }
-      early.add(msg);
+      ctx.fireChannelRead(msg);
       return;
     }
     if (!(msg instanceof FullHttpRequest)) {
@@ -220,43 +186,40 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements FanOutSou
         return;
       }
       if (!hasOneHost(req)) {
-        server.counters().handshakeRefused("bad_request");
-        finish(
-            ctx, req, response(400, "An HTTP/1.1 request needs exactly one Host header\n"), true);
+        counters.handshakeRefused("bad_request");
+        HttpResponseWriter.finish(
+            ctx,
+            req,
+            HttpResponseWriter.text(400, "An HTTP/1.1 request needs exactly one Host header\n"));
         return;
       }
       QueryStringDecoder uri = new QueryStringDecoder(req.uri());
       String path = uri.path();
-      boolean wsPath = server.isWebSocketPath(path);
+      boolean wsPath = admission.isWebSocketPath(path);
       if (isUpgradeRequest(req.headers())) {
         if (!wsPath) {
-          refuse(ctx, req, 404, "not_found", "No WebSocket endpoint at " + path);
-        } else {
-          upgrade(ctx, req, uri);
+          admission.refuse(ctx, req, 404, "not_found", "No WebSocket endpoint at " + path);
+          return;
+        }
+        UpgradeAdmission.Admitted admitted = admission.admit(ctx, req, uri);
+        if (admitted != null) {
+          upgrading = true;
+          cancelTimeout();
+          ctx.fireChannelRead(
+              new WebSocketUpgradeHandler.Upgrade(req.retain(), admitted.subprotocol()));
         }
         return;
       }
-      RequestListener listener = server.requestListener();
       HttpResponse fallback = defaultResponse(req, wsPath);
-      if (listener == null) {
-        send(ctx, req, fallback);
+      if (!events.takesRequests()) {
+        HttpResponseWriter.send(ctx, req, fallback);
         return;
       }
       inFlight = true;
       cancelTimeout();
-      Exchange exchange = new Exchange(ctx, req, uri, fallback);
-      // What the listener publishes paces this connection's next requests: see FanOutSource.
-      server.handleRequest(
-          ctx.channel(),
-          this,
-          () -> {
-            try {
-              listener.onRequest(server, exchange);
-            } catch (Exception e) {
-              log.warn("request listener failed on {} {}", req.method(), req.uri(), e);
-              exchange.respond(HttpResponse.text(500, "Internal Server Error\n"));
-            }
-          });
+      // What the application publishes paces this connection's next requests: see FanOutSource.
+      events.requestReceived(
+          ctx.channel(), this, new PlainExchange(ctx, req, uri, fallback, () -> next(ctx)));
       if (source != null) {
         source.pauseIfBusy();
       }
@@ -305,9 +268,9 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements FanOutSou
     if (cause instanceof TooLongHttpContentException) {
       // From BodyLimitAggregator: the body is over maxHttpBodySize. A JSON answer, as the API on
       // this port gives for its own errors, and counted apart from malformed requests.
-      server.counters().handshakeRefused("too_large");
+      counters.handshakeRefused("too_large");
       FullHttpResponse res =
-          response(
+          HttpResponseWriter.text(
               413,
               "{\"error\":{\"code\":\"payload_too_large\",\"message\":"
                   + jsonString(cause.getMessage())
@@ -346,195 +309,8 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements FanOutSou
       status = 413;
       text = "Request too large";
     }
-    server.counters().handshakeRefused("bad_request");
-    finish(ctx, req, response(status, text + "\n"), true);
-  }
-
-  private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri) {
-    HttpHeaders h = req.headers();
-    if (!HttpMethod.GET.equals(req.method())) {
-      refuse(ctx, req, 400, "bad_request", "A WebSocket upgrade must use GET");
-      return;
-    }
-    if (req.protocolVersion().compareTo(HttpVersion.HTTP_1_1) < 0) {
-      refuse(ctx, req, 400, "bad_request", "A WebSocket upgrade needs HTTP/1.1");
-      return;
-    }
-    if (!h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
-      refuse(ctx, req, 400, "bad_request", "Missing 'Connection: Upgrade'");
-      return;
-    }
-    String version = h.get(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
-    if (version == null) {
-      refuse(ctx, req, 400, "bad_request", "Missing Sec-WebSocket-Version");
-      return;
-    }
-    if (!version.trim().equals("13")) {
-      server.counters().handshakeRefused("version");
-      FullHttpResponse res =
-          response(426, "Unsupported WebSocket version; this server speaks 13\n");
-      res.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
-      res.headers().set(HttpHeaderNames.UPGRADE, "websocket");
-      finish(ctx, req, res, true);
-      return;
-    }
-    if (!isValidKey(h.get(HttpHeaderNames.SEC_WEBSOCKET_KEY))) {
-      refuse(ctx, req, 400, "bad_request", "Missing or malformed Sec-WebSocket-Key");
-      return;
-    }
-    String origin = h.get(HttpHeaderNames.ORIGIN);
-    if (origin != null && !server.originAllowed(origin)) {
-      refuse(ctx, req, 403, "origin", "Origin not allowed: " + origin);
-      return;
-    }
-
-    List<String> offered = offeredSubprotocols(h);
-    String selected = selectSubprotocol(offered, settings.subprotocols());
-    Map<String, List<String>> headers = HttpMaps.headers(h);
-    HandshakeRequest hr =
-        new HandshakeRequest(
-            (InetSocketAddress) ctx.channel().remoteAddress(),
-            uri.path(),
-            HttpMaps.query(uri),
-            headers,
-            offered,
-            selected);
-    HandshakeDecision decision;
-    try {
-      decision = server.decideHandshake(hr);
-    } catch (Exception e) {
-      log.warn("handshake listener failed on {}", req.uri(), e);
-      refuse(ctx, req, 500, "error", "Internal Server Error");
-      return;
-    }
-    if (!decision.accepted()) {
-      server.counters().handshakeRefused("application");
-      log.info(
-          "refused WebSocket handshake from {} to {}: {} {}",
-          ctx.channel().remoteAddress(),
-          uri.path(),
-          decision.status(),
-          decision.body());
-      finish(ctx, req, response(decision.status(), decision.body()), true);
-      return;
-    }
-    if (decision.subprotocol() != null) {
-      String chosen = decision.subprotocol();
-      if (!chosen.isEmpty() && !offered.contains(chosen)) {
-        log.warn("handshake listener chose subprotocol '{}' that the client did not offer", chosen);
-        refuse(ctx, req, 500, "error", "Internal Server Error");
-        return;
-      }
-      selected = chosen.isEmpty() ? null : chosen;
-    }
-    if (!server.reserveSlot()) {
-      refuse(ctx, req, 503, "max_connections", "Too many connections; try again later");
-      return;
-    }
-    if (!server.reserveAddress(ctx.channel())) {
-      server.releaseSlot();
-      refuse(
-          ctx,
-          req,
-          429,
-          "max_connections_per_ip",
-          "Too many connections from your address; try again later");
-      return;
-    }
-    upgrading = true;
-    cancelTimeout();
-    server.completeHandshake(ctx, req, selected, deflate);
-  }
-
-  private static boolean isValidKey(String key) {
-    if (key == null) {
-      return false;
-    }
-    try {
-      return Base64.getDecoder().decode(key.trim()).length == 16;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
-
-  private static List<String> offeredSubprotocols(HttpHeaders h) {
-    List<String> out = new ArrayList<>();
-    for (String value : h.getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL)) {
-      for (String p : value.split(",")) {
-        String t = p.trim();
-        if (!t.isEmpty()) {
-          out.add(t);
-        }
-      }
-    }
-    return List.copyOf(out);
-  }
-
-  /** The client's first preference among the subprotocols the server speaks. */
-  static String selectSubprotocol(List<String> offered, List<String> supported) {
-    for (String p : offered) {
-      if (supported.contains(p)) {
-        return p;
-      }
-    }
-    return null;
-  }
-
-  private void refuse(
-      ChannelHandlerContext ctx, FullHttpRequest req, int status, String reason, String text) {
-    server.counters().handshakeRefused(reason);
-    log.info(
-        "refused WebSocket handshake from {} to {}: {} {}",
-        ctx.channel().remoteAddress(),
-        req.uri(),
-        status,
-        text);
-    finish(ctx, req, response(status, text + "\n"), true);
-  }
-
-  private static FullHttpResponse response(int status, String text) {
-    ByteBuf body = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
-    FullHttpResponse res =
-        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), body);
-    res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-    return res;
-  }
-
-  private void send(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponse r) {
-    ByteBuf body = Unpooled.wrappedBuffer(r.body());
-    FullHttpResponse res =
-        new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()), body);
-    for (Map.Entry<String, String> e : r.headers()) {
-      res.headers().add(e.getKey(), e.getValue());
-    }
-    HttpUtil.setContentLength(res, body.readableBytes());
-    if (HttpMethod.HEAD.equals(req.method())) {
-      res.content().clear();
-    }
-    writeResponse(ctx, req, res, false);
-  }
-
-  /** Writes a refusal of an upgrade or a bad request: the connection closes after it. */
-  private void finish(
-      ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse res, boolean close) {
-    HttpUtil.setContentLength(res, res.content().readableBytes());
-    writeResponse(ctx, req, res, close);
-  }
-
-  /** HTTP/1.1 keeps the connection unless asked to close; HTTP/1.0 closes unless asked to keep. */
-  private void writeResponse(
-      ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse res, boolean close) {
-    boolean keepAlive = !close && HttpUtil.isKeepAlive(req);
-    if (keepAlive) {
-      if (req.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
-        res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-      }
-      ctx.writeAndFlush(res);
-    } else {
-      res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
-    }
+    counters.handshakeRefused("bad_request");
+    HttpResponseWriter.finish(ctx, req, HttpResponseWriter.text(status, text + "\n"));
   }
 
   /** Called on the event loop once the current exchange has been answered. */
@@ -550,74 +326,6 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements FanOutSou
     } else {
       ctx.channel().config().setAutoRead(true);
       armTimeout(ctx);
-    }
-  }
-
-  /** One plain request; answered once, from any thread. */
-  private final class Exchange implements HttpExchange {
-    private final ChannelHandlerContext ctx;
-    private final FullHttpRequest nettyRequest;
-    private final HttpRequest request;
-    private final HttpResponse fallback;
-    private final AtomicBoolean answered = new AtomicBoolean();
-
-    Exchange(
-        ChannelHandlerContext ctx,
-        FullHttpRequest req,
-        QueryStringDecoder uri,
-        HttpResponse fallback) {
-      this.ctx = ctx;
-      // Keep only what the response needs of the Netty request: it is released after dispatch.
-      this.nettyRequest =
-          new io.netty.handler.codec.http.DefaultFullHttpRequest(
-              req.protocolVersion(),
-              req.method(),
-              req.uri(),
-              Unpooled.EMPTY_BUFFER,
-              req.headers(),
-              req.trailingHeaders());
-      byte[] body = new byte[req.content().readableBytes()];
-      req.content().getBytes(req.content().readerIndex(), body);
-      this.request =
-          new HttpRequest(
-              req.method().name(),
-              req.uri(),
-              uri.path(),
-              HttpMaps.query(uri),
-              HttpMaps.headers(req.headers()),
-              body,
-              (InetSocketAddress) ctx.channel().remoteAddress());
-      this.fallback = fallback;
-    }
-
-    @Override
-    public HttpRequest request() {
-      return request;
-    }
-
-    @Override
-    public HttpResponse defaultResponse() {
-      return fallback;
-    }
-
-    @Override
-    public boolean respond(HttpResponse response) {
-      if (!answered.compareAndSet(false, true)) {
-        return false;
-      }
-      if (ctx.executor().inEventLoop()) {
-        deliver(response);
-      } else {
-        ctx.executor().execute(() -> deliver(response));
-      }
-      return true;
-    }
-
-    private void deliver(HttpResponse response) {
-      if (ctx.channel().isActive()) {
-        send(ctx, nettyRequest, response);
-      }
-      next(ctx);
     }
   }
 }

@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * The last handler of an upgraded connection. It takes frames as decoded (and inflated), checks
  * what Netty's frame decoder does not (reserved bits, UTF-8 of text), joins fragments into whole
  * messages within the size limit, answers pings, runs the close handshake, turns codec errors into
- * the right close code, and fires the server's message and close events.
+ * the right close code, and fires {@link ServerEvents#messageReceived}, {@link
+ * ServerEvents#writabilityChanged} and {@link ServerEvents#closed}. It passes nothing on: it is the
+ * last handler.
  *
  * <p>These steps are one handler rather than Netty's validator and aggregator in a row because
  * every handler in a pipeline costs each idle connection a context object: at tens of thousands of
@@ -38,7 +40,12 @@ import org.slf4j.LoggerFactory;
 final class WebSocketConnectionHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(WebSocketConnectionHandler.class);
 
-  private final NettyWebSocketServer server;
+  /** The longest close reason that fits a close frame: 125 bytes of payload less the code. */
+  static final int MAX_CLOSE_REASON_BYTES = 123;
+
+  private final ServerEvents events;
+  private final ServerCounters counters;
+  private final int maxMessageSize;
   private final Connection conn;
 
   /** No extension is negotiated, so any reserved bit is a violation. */
@@ -55,8 +62,10 @@ final class WebSocketConnectionHandler extends ChannelInboundHandlerAdapter {
   private int partialLength;
 
   WebSocketConnectionHandler(
-      NettyWebSocketServer server, Connection conn, boolean refuseReservedBits) {
-    this.server = server;
+      PipelineResources resources, Connection conn, boolean refuseReservedBits) {
+    this.events = resources.events();
+    this.counters = resources.counters();
+    this.maxMessageSize = resources.settings().maxMessageSize();
     this.conn = conn;
     this.refuseReservedBits = refuseReservedBits;
   }
@@ -110,7 +119,7 @@ final class WebSocketConnectionHandler extends ChannelInboundHandlerAdapter {
     ByteBuf content = frame.content();
     int from = content.readerIndex();
     int length = content.readableBytes();
-    int limit = server.settings().maxMessageSize();
+    int limit = maxMessageSize;
     if (length > limit - partialLength) {
       throw new ProtocolViolationException(CloseCodes.MESSAGE_TOO_BIG, "message too big");
     }
@@ -135,7 +144,7 @@ final class WebSocketConnectionHandler extends ChannelInboundHandlerAdapter {
       partial = null; // an idle connection holds no buffer
       partialLength = 0;
     }
-    server.messageReceived(conn, !messageIsText, data);
+    events.messageReceived(conn, !messageIsText, data);
   }
 
   private void append(ByteBuf content, int from, int length, int limit) {
@@ -182,14 +191,14 @@ final class WebSocketConnectionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    server.writabilityChanged(conn);
+    events.writabilityChanged(conn);
     ctx.fireChannelWritabilityChanged();
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     partial = null;
-    server.connectionClosed(conn);
+    events.closed(conn);
   }
 
   @Override
@@ -235,13 +244,27 @@ final class WebSocketConnectionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private static String reasonOf(String message) {
+  /**
+   * {@code message} as a close reason: cut to {@link #MAX_CLOSE_REASON_BYTES} bytes of UTF-8, at a
+   * character boundary, since a longer one would not fit the close frame.
+   */
+  static String reasonOf(String message) {
     if (message == null) {
       return "";
     }
-    // A close reason must fit a control frame: 123 bytes of UTF-8 at most. Decoder messages are
-    // ASCII, where 100 characters are 100 bytes, leaving room to spare.
-    return message.length() > 100 ? message.substring(0, 100) : message;
+    int bytes = 0;
+    int end = 0;
+    while (end < message.length()) {
+      int cp = message.codePointAt(end);
+      // A lone surrogate is encoded as one byte ('?'); counting 3 only cuts a little early.
+      int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      if (bytes + n > MAX_CLOSE_REASON_BYTES) {
+        return message.substring(0, end);
+      }
+      bytes += n;
+      end += Character.charCount(cp);
+    }
+    return message;
   }
 
   /**
@@ -262,7 +285,7 @@ final class WebSocketConnectionHandler extends ChannelInboundHandlerAdapter {
 
   /** Sends a close frame (once) and closes TCP when it is flushed. */
   private void closeWith(ChannelHandlerContext ctx, int code, String reason) {
-    server.counters().protocolClose(code);
+    counters.protocolClose(code);
     conn.recordClose(code, reason, true);
     if (!ctx.channel().isActive()) {
       return;

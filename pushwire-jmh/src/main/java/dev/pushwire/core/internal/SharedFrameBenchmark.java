@@ -19,10 +19,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The framing steps of one broadcast in {@code NettyWebSocketServer}: building the {@link
- * SharedFrame} once per publication (plain, or plain plus deflate), copying it once per event loop
- * ({@code dispatch} with several loops), and taking one message per receiving connection ({@code
- * deliverShared}).
+ * The framing steps of one broadcast in {@link FanOut}: building the {@link SharedFrame} once per
+ * publication (plain, or plain plus deflate), copying it once per event loop ({@code dispatch} with
+ * several loops), and taking one message per receiving connection ({@code write}).
  *
  * <p>Every buffer taken in a measured method is released in it, so the pooled allocator sees the
  * same steady state the server does; a leak would show as a growing score and time per operation.

@@ -29,7 +29,7 @@ final class ClientChannelInitializer extends ChannelInitializer<Channel> {
   /** Enough for any upgrade response, including the body of a refusal. */
   private static final int MAX_UPGRADE_RESPONSE_SIZE = 64 * 1024;
 
-  private final NettyWebSocketClient client;
+  private final ClientEvents events;
   private final ClientSettings settings;
   private final SslContext sslContext;
   private final String host;
@@ -37,13 +37,13 @@ final class ClientChannelInitializer extends ChannelInitializer<Channel> {
   private final WebSocketClientProtocolConfig protocolConfig;
 
   ClientChannelInitializer(
-      NettyWebSocketClient client,
+      ClientEvents events,
       URI uri,
       ClientSettings settings,
       SslContext sslContext,
       String host,
       int port) {
-    this.client = client;
+    this.events = events;
     this.settings = settings;
     this.sslContext = sslContext;
     this.host = host;
@@ -98,9 +98,6 @@ final class ClientChannelInitializer extends ChannelInitializer<Channel> {
     }
     p.addLast("websocket", new WebSocketClientProtocolHandler(protocolConfig));
     p.addLast("message-aggregator", new WebSocketFrameAggregator(settings.maxMessageSize()));
-    p.addLast(
-        "client",
-        new ClientConnectionHandler(
-            client, upgradeResponse, settings.closeTimeout(), settings.maxMessageSize()));
+    p.addLast("client", new ClientConnectionHandler(events, upgradeResponse, settings));
   }
 }

@@ -1,5 +1,6 @@
 package dev.pushwire.core.internal.client;
 
+import dev.pushwire.core.ClientSettings;
 import dev.pushwire.core.CloseCodes;
 import dev.pushwire.core.CloseEvent;
 import dev.pushwire.core.Message;
@@ -32,17 +33,18 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 
 /**
  * The last handler of one client connection. It turns the handshake events into open or failure
- * reports to {@link NettyWebSocketClient}, passes whole text and binary messages on as {@link
- * Message}, matches pongs to pending pings, runs the closing handshake (answering the server's
- * close frame, or sending ours and waiting for the answer up to the close timeout) and, when the
- * channel goes inactive, reports a {@link CloseEvent} for an opened connection or the failure of an
- * attempt that never opened.
+ * reports ({@link ClientEvents}), passes whole text and binary messages on as {@link Message},
+ * matches pongs to pending pings, runs the closing handshake (answering the server's close frame,
+ * or sending ours and waiting for the answer up to the close timeout) and, when the channel goes
+ * inactive, reports a {@link CloseEvent} for an opened connection or the failure of an attempt that
+ * never opened.
  *
  * <p>All state is touched on the channel's event loop, except {@link #isWritable()}, which other
  * threads read before sending.
@@ -51,8 +53,9 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
   /** The start of Netty's message when inflating would pass {@code maxAllocation}. */
   private static final String INFLATE_LIMIT_MESSAGE = "Decompression buffer has reached maximum";
 
-  private final NettyWebSocketClient client;
+  private final ClientEvents events;
   private final UpgradeResponseRecorder upgradeResponse;
+  private final Duration handshakeTimeout;
   private final long closeTimeoutNanos;
   private final int maxMessageSize;
   private final ArrayDeque<PendingPing> pings = new ArrayDeque<>();
@@ -74,14 +77,12 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
   private ScheduledFuture<?> closeTimer;
 
   ClientConnectionHandler(
-      NettyWebSocketClient client,
-      UpgradeResponseRecorder upgradeResponse,
-      Duration closeTimeout,
-      int maxMessageSize) {
-    this.client = client;
+      ClientEvents events, UpgradeResponseRecorder upgradeResponse, ClientSettings settings) {
+    this.events = events;
     this.upgradeResponse = upgradeResponse;
-    this.closeTimeoutNanos = closeTimeout.toNanos();
-    this.maxMessageSize = maxMessageSize;
+    this.handshakeTimeout = settings.handshakeTimeout();
+    this.closeTimeoutNanos = settings.closeTimeout().toNanos();
+    this.maxMessageSize = settings.maxMessageSize();
   }
 
   Channel channel() {
@@ -101,6 +102,32 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     return extensions;
   }
 
+  /** Sends a text message; from any thread, once {@link #isWritable()}. */
+  CompletionStage<Void> sendText(String text) {
+    Channel ch = ctx.channel();
+    return write(ch, new TextWebSocketFrame(ByteBufUtil.writeUtf8(ch.alloc(), text)));
+  }
+
+  /** Sends a binary message; from any thread, once {@link #isWritable()}. */
+  CompletionStage<Void> sendBinary(byte[] data) {
+    Channel ch = ctx.channel();
+    return write(ch, new BinaryWebSocketFrame(ch.alloc().buffer(data.length).writeBytes(data)));
+  }
+
+  private static CompletionStage<Void> write(Channel ch, WebSocketFrame frame) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    ch.writeAndFlush(frame)
+        .addListener(
+            f -> {
+              if (f.isSuccess()) {
+                done.complete(null);
+              } else {
+                done.completeExceptionally(f.cause());
+              }
+            });
+    return done;
+  }
+
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
@@ -114,13 +141,11 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
           ctx.pipeline().get(WebSocketClientProtocolHandler.class).handshaker().actualSubprotocol();
       subprotocol = chosen == null || chosen.isEmpty() ? null : chosen;
       extensions = upgradeResponse.extensions();
-      client.connectionOpened(this);
+      events.opened(this);
     } else if (evt == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
       recordFailure(
           new TimeoutException(
-              "no WebSocket handshake response within "
-                  + client.settings().handshakeTimeout().toMillis()
-                  + " ms"));
+              "no WebSocket handshake response within " + handshakeTimeout.toMillis() + " ms"));
     }
     ctx.fireUserEventTriggered(evt);
   }
@@ -151,13 +176,13 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     if (content.readableBytes() > maxMessageSize) {
       // A single-frame message is not checked by the frame aggregator, only its inflated size by
       // the deflate decoder's allocation limit; this keeps the limit exact either way.
-      client.errorOccurred(
+      events.errorOccurred(
           new TooLongFrameException(
               "message of " + content.readableBytes() + " bytes, limit " + maxMessageSize));
       closeForError(CloseCodes.MESSAGE_TOO_BIG, "message too big");
       return;
     }
-    client.messageReceived(
+    events.messageReceived(
         new Message(0, frame instanceof BinaryWebSocketFrame, ByteBufUtil.getBytes(content)));
   }
 
@@ -277,7 +302,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
-    client.errorOccurred(error);
+    events.errorOccurred(error);
     if (cause instanceof CorruptedWebSocketFrameException) {
       // Netty's frame decoder or UTF-8 validator has already sent the close frame and is closing.
       WebSocketCloseStatus status = ((CorruptedWebSocketFrameException) cause).closeStatus();
@@ -335,9 +360,9 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
           closeReceived
               ? new CloseEvent(0, receivedCode, receivedReason, !closedByClient)
               : new CloseEvent(0, sentCode, sentReason, !closedByClient);
-      client.connectionClosed(this, event);
+      events.closed(this, event);
     } else {
-      client.attemptFailed(
+      events.attemptFailed(
           ctx.channel(),
           failure != null
               ? failure

@@ -225,6 +225,25 @@ class WebSocketClientAgainstNodeWsTest {
   }
 
   @Test
+  void closesWith1009AndACloseFrameWhenOneFrameExceedsTheMessageLimit() throws Exception {
+    WebSocketClient c =
+        client(
+            "frame-too-big",
+            ClientSettings.newBuilder().maxMessageSize(16_384).compression(false).build());
+    ClientEvents events = ClientEvents.of(c);
+    await(c.connect());
+    // One uncompressed frame of 20 000 bytes: Netty's frame decoder refuses it by its header.
+    await(c.sendText("!fragments 1 20000"));
+
+    CloseEvent closed = events.nextClose();
+    assertThat(closed.code()).isEqualTo(CloseCodes.MESSAGE_TOO_BIG);
+    assertThat(closed.byServer()).isFalse();
+    assertThat(events.messages).isEmpty();
+    // The server got the close frame: without it, ws reports 1006.
+    node.awaitLine(l -> l.startsWith("close frame-too-big 1009 "), Duration.ofSeconds(30));
+  }
+
+  @Test
   void closesWith1009WhenACompressedMessageInflatesBeyondTheLimit() throws Exception {
     WebSocketClient c =
         client("inflate-too-big", ClientSettings.newBuilder().maxMessageSize(16_384).build());

@@ -11,6 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.compression.DecompressionException;
@@ -20,10 +21,13 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -136,6 +140,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+      encodeTheDecodersCloseFrames(ctx.pipeline());
       open = true;
       String chosen =
           ctx.pipeline().get(WebSocketClientProtocolHandler.class).handshaker().actualSubprotocol();
@@ -328,6 +333,22 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     } else {
       closeForError(CloseCodes.INTERNAL_ERROR, "internal error");
     }
+  }
+
+  /**
+   * Netty's client handshaker puts the frame decoder in front of the frame encoder (nearer the
+   * socket), so the close frame the decoder sends on a protocol violation (one frame over the
+   * message limit, a masked frame) would reach the socket unencoded and be lost: the server would
+   * see 1006 instead of 1009 or 1002. A client encoder in front of the decoder encodes it.
+   */
+  private static void encodeTheDecodersCloseFrames(ChannelPipeline p) {
+    ChannelHandlerContext decoder = p.context(WebSocketFrameDecoder.class);
+    ChannelHandlerContext encoder = p.context(WebSocketFrameEncoder.class);
+    if (decoder == null || encoder == null) {
+      return;
+    }
+    p.addBefore(decoder.name(), encoder.name() + "-first", new WebSocket13FrameEncoder(true));
+    p.remove(encoder.handler());
   }
 
   private static Throwable unwrap(Throwable cause) {

@@ -29,7 +29,8 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * {@code history.size} is {@code PUSHWIRE_HISTORY_SIZE}, {@code api.keys} is {@code
  * PUSHWIRE_API_KEYS} (and {@code PUSHWIRE_API_KEY} for a single key). Lists are comma-separated. An
  * unknown {@code PUSHWIRE_*} variable is an error, except {@code PUSHWIRE_CONFIG}, {@code
- * PUSHWIRE_JAVA_OPTS} and {@code PUSHWIRE_URL}, which the launcher and other commands use.
+ * PUSHWIRE_JAVA_OPTS}, {@code PUSHWIRE_JVM_DEFAULTS} and {@code PUSHWIRE_URL}, which the launcher
+ * and other commands use.
  *
  * <p>Every failure is a {@link ConfigException} that names the key as it was written in its source
  * ({@code history.size} in the file, {@code PUSHWIRE_HISTORY_SIZE}, {@code --history-size}) and the

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -73,6 +74,41 @@ final class NodeProcess implements AutoCloseable {
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).directory(RepoRoot.get().toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("PUSHWIRE_"));
+    return new NodeProcess(nodeId, pb.start());
+  }
+
+  /**
+   * Starts {@code pushwire serve} like {@link #launch}, but through the {@code ./pushwire} launcher
+   * with the Java of {@code javaHome} and {@code env} added to an environment without {@code
+   * PUSHWIRE_*} variables or the JVM's own option variables; the launcher chooses the JVM options.
+   * The launcher execs Java, so {@link #pid} is the JVM's.
+   */
+  static NodeProcess launchViaLauncher(String nodeId, Path javaHome, Map<String, String> env)
+      throws IOException, InterruptedException {
+    jar(); // built here, with the JDK of the tests, so that the launcher does not build it
+    List<String> command = new ArrayList<>(ProgramRun.DEFAULT_SIGNALS);
+    command.add(RepoRoot.get().resolve("pushwire").toString());
+    command.addAll(
+        List.of(
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--node-id",
+            nodeId,
+            "--api-key",
+            TestNodes.KEY,
+            "--drain-notice",
+            "0"));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(RepoRoot.get().toFile());
+    Map<String, String> environment = pb.environment();
+    environment.keySet().removeIf(k -> k.startsWith("PUSHWIRE_"));
+    environment
+        .keySet()
+        .removeAll(List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS"));
+    environment.put("JAVA_HOME", javaHome.toString());
+    environment.putAll(env);
     return new NodeProcess(nodeId, pb.start());
   }
 
@@ -168,6 +204,11 @@ final class NodeProcess implements AutoCloseable {
             .timeout(Duration.ofSeconds(10))
             .build();
     return JdkWebSocketClient.HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The process id of the node's JVM. */
+  long pid() {
+    return process.pid();
   }
 
   boolean isAlive() {

@@ -31,7 +31,7 @@ public final class ConfigSchema {
 
   /** Variables that start with {@code PUSHWIRE_} but are not config keys; they are left alone. */
   public static final Set<String> OTHER_VARIABLES =
-      Set.of("PUSHWIRE_CONFIG", "PUSHWIRE_JAVA_OPTS", "PUSHWIRE_URL");
+      Set.of("PUSHWIRE_CONFIG", "PUSHWIRE_JAVA_OPTS", "PUSHWIRE_JVM_DEFAULTS", "PUSHWIRE_URL");
 
   /** {@code PUSHWIRE_API_KEY} (one key) is read like {@code PUSHWIRE_API_KEYS}. */
   public static final String API_KEY_VARIABLE = "PUSHWIRE_API_KEY";

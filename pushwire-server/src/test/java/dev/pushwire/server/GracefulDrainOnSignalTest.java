@@ -53,20 +53,8 @@ class GracefulDrainOnSignalTest {
     /** A node started by {@code signals} (such as {@code env --ignore-signal=INT}). */
     Node(List<String> signals, String nodeId, String... more) throws Exception {
       log = dir.resolve(nodeId + ".log");
-      List<String> args =
-          new ArrayList<>(
-              List.of(
-                  "serve",
-                  "--host",
-                  "127.0.0.1",
-                  "--port",
-                  "0",
-                  "--node-id",
-                  nodeId,
-                  "--api-key",
-                  TestNodes.KEY,
-                  "--pid-file",
-                  pidFile().toString()));
+      List<String> args = new ArrayList<>(NodeProcess.serveArgs(nodeId));
+      args.addAll(List.of("--pid-file", pidFile().toString()));
       args.addAll(List.of(more));
       process = ProgramRun.spawn(signals, dir, log, args.toArray(String[]::new));
       resources.add(this);

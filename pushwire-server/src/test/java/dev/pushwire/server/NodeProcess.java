@@ -47,6 +47,25 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /**
+   * {@code serve} on a free loopback port as {@code nodeId} with the tests' API key, and no drain
+   * notice: no load balancer polls these nodes, so a stop need not keep serving for one.
+   */
+  static List<String> serveArgs(String nodeId) {
+    return List.of(
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--node-id",
+        nodeId,
+        "--api-key",
+        TestNodes.KEY,
+        "--drain-notice",
+        "0");
+  }
+
+  /**
    * Starts {@code pushwire serve --node-id NODE_ID} with {@code args} added; does not wait for it:
    * see {@link #awaitListening}.
    */
@@ -55,22 +74,9 @@ final class NodeProcess implements AutoCloseable {
     List<String> command = new ArrayList<>(ProgramRun.DEFAULT_SIGNALS);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-    command.addAll(List.of("-jar", jar().toString(), "serve"));
-    command.addAll(
-        List.of(
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--node-id",
-            nodeId,
-            "--api-key",
-            TestNodes.KEY,
-            "--log-level",
-            "info",
-            // No load balancer polls these nodes: a stop need not keep serving for a notice.
-            "--drain-notice",
-            "0"));
+    command.addAll(List.of("-jar", jar().toString()));
+    command.addAll(serveArgs(nodeId));
+    command.addAll(List.of("--log-level", "info"));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).directory(RepoRoot.get().toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("PUSHWIRE_"));
@@ -88,19 +94,7 @@ final class NodeProcess implements AutoCloseable {
     jar(); // built here, with the JDK of the tests, so that the launcher does not build it
     List<String> command = new ArrayList<>(ProgramRun.DEFAULT_SIGNALS);
     command.add(RepoRoot.get().resolve("pushwire").toString());
-    command.addAll(
-        List.of(
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--node-id",
-            nodeId,
-            "--api-key",
-            TestNodes.KEY,
-            "--drain-notice",
-            "0"));
+    command.addAll(serveArgs(nodeId));
     ProcessBuilder pb = new ProcessBuilder(command).directory(RepoRoot.get().toFile());
     Map<String, String> environment = pb.environment();
     environment.keySet().removeIf(k -> k.startsWith("PUSHWIRE_"));

@@ -59,6 +59,8 @@ public final class RedisConfig {
   private final Duration registryTtl;
   private final Duration streamMetaTtl;
   private final Duration errorLogInterval;
+  private final int waitReplicas;
+  private final Duration waitTimeout;
 
   private RedisConfig(Builder b, RedisURI redisUri) {
     this.uri = b.uri;
@@ -70,6 +72,8 @@ public final class RedisConfig {
     this.registryTtl = b.registryTtl;
     this.streamMetaTtl = b.streamMetaTtl;
     this.errorLogInterval = b.errorLogInterval;
+    this.waitReplicas = b.waitReplicas;
+    this.waitTimeout = b.waitTimeout;
   }
 
   /** A builder for a configuration that connects to {@code uri}. */
@@ -167,6 +171,19 @@ public final class RedisConfig {
     return errorLogInterval;
   }
 
+  /**
+   * How many replicas must acknowledge a publication before the broker accepts it (Redis {@code
+   * WAIT}); 0, the default, accepts it once the master has it.
+   */
+  public int waitReplicas() {
+    return waitReplicas;
+  }
+
+  /** How long a publication waits for {@link #waitReplicas()} replicas; zero when it does not. */
+  public Duration waitTimeout() {
+    return waitTimeout;
+  }
+
   @Override
   public String toString() {
     return "RedisConfig{address="
@@ -185,6 +202,7 @@ public final class RedisConfig {
         + streamMetaTtl
         + ", errorLogInterval="
         + errorLogInterval
+        + (waitReplicas > 0 ? ", waitForReplicas=" + waitReplicas + " in " + waitTimeout : "")
         + '}';
   }
 
@@ -198,6 +216,8 @@ public final class RedisConfig {
     private Duration registryTtl = DEFAULT_REGISTRY_TTL;
     private Duration streamMetaTtl = DEFAULT_STREAM_META_TTL;
     private Duration errorLogInterval = DEFAULT_ERROR_LOG_INTERVAL;
+    private int waitReplicas;
+    private Duration waitTimeout = Duration.ZERO;
 
     private Builder() {}
 
@@ -210,6 +230,8 @@ public final class RedisConfig {
       registryTtl = c.registryTtl;
       streamMetaTtl = c.streamMetaTtl;
       errorLogInterval = c.errorLogInterval;
+      waitReplicas = c.waitReplicas;
+      waitTimeout = c.waitTimeout;
     }
 
     /**
@@ -265,6 +287,27 @@ public final class RedisConfig {
     }
 
     /**
+     * Makes every publication wait, before it is accepted, until {@code replicas} replicas have it
+     * (Redis {@code WAIT}), or fail with {@code UNAVAILABLE} after {@code timeout} (it may still
+     * have been delivered). Off by default ({@code 0}).
+     *
+     * <p>Without it, a failover to a replica that lacks the last publications of a stream cannot be
+     * told from one that has them: through Sentinel the broker then starts a new epoch on each
+     * stream written before the failover, and subscribers are told of a gap. With it, a promoted
+     * replica that acknowledged has every accepted publication, and streams keep their epoch.
+     * {@code WAIT} holds the broker's command connection, so the timeout should stay well below
+     * {@link #commandTimeout(Duration)}.
+     *
+     * @param replicas 0 (off) or more
+     * @param timeout positive when {@code replicas} is
+     */
+    public Builder waitForReplicas(int replicas, Duration timeout) {
+      this.waitReplicas = replicas;
+      this.waitTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
      * The configuration.
      *
      * @throws IllegalArgumentException naming the first value that is wrong and what is expected
@@ -313,6 +356,15 @@ public final class RedisConfig {
           "at least 1 second");
       checkPositive(streamMetaTtl, "streamMetaTtl");
       checkPositive(errorLogInterval, "errorLogInterval");
+      check(waitReplicas >= 0, "waitForReplicas", waitReplicas, "0 (off) or more replicas");
+      if (waitReplicas > 0) {
+        checkPositive(waitTimeout, "waitForReplicas timeout");
+        check(
+            waitTimeout.compareTo(commandTimeout) < 0,
+            "waitForReplicas timeout",
+            waitTimeout,
+            "less than commandTimeout (" + commandTimeout + ")");
+      }
       return new RedisConfig(this, parsed);
     }
 

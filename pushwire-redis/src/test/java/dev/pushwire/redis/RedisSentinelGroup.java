@@ -30,8 +30,23 @@ public final class RedisSentinelGroup implements BeforeAllCallback, AfterAllCall
   private static final int FAILOVER_TIMEOUT_MILLIS = 3000;
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
+  private final int replicas;
   private final List<RedisServerProcess> servers = new ArrayList<>();
   private final List<RedisServerProcess> sentinels = new ArrayList<>();
+
+  /** A master, one replica and three sentinels. */
+  public RedisSentinelGroup() {
+    this(1);
+  }
+
+  /**
+   * A master, {@code replicas} replicas and three sentinels. With two, a replica is left after a
+   * failover without starting the killed master again: an empty server that comes back may be
+   * promoted itself if the sentinels wrongly think the new master down (on a very busy machine).
+   */
+  public RedisSentinelGroup(int replicas) {
+    this.replicas = replicas;
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
@@ -51,10 +66,12 @@ public final class RedisSentinelGroup implements BeforeAllCallback, AfterAllCall
     RedisServerProcess master = new RedisServerProcess();
     servers.add(master);
     master.start();
-    RedisServerProcess replica =
-        new RedisServerProcess("--replicaof", "127.0.0.1", Integer.toString(master.port()));
-    servers.add(replica);
-    replica.start();
+    for (int i = 0; i < replicas; i++) {
+      RedisServerProcess replica =
+          new RedisServerProcess("--replicaof", "127.0.0.1", Integer.toString(master.port()));
+      servers.add(replica);
+      replica.start();
+    }
     String config =
         String.join(
             "\n",
@@ -76,20 +93,39 @@ public final class RedisSentinelGroup implements BeforeAllCallback, AfterAllCall
   }
 
   private boolean ready() throws IOException {
-    if (!"up".equals(infoField(servers.get(1), "replication", "master_link_status"))) {
-      return false;
+    int masterPort = masterPort(sentinels.get(0));
+    for (RedisServerProcess server : servers) {
+      if (server.port() != masterPort
+          && !"up".equals(infoField(server, "replication", "master_link_status"))) {
+        return false;
+      }
     }
     for (RedisServerProcess s : sentinels) {
       List<?> replicas = (List<?>) s.command("SENTINEL", "REPLICAS", MASTER_NAME);
       List<?> others = (List<?>) s.command("SENTINEL", "SENTINELS", MASTER_NAME);
-      if (replicas.size() != 1
-          || !"slave".equals(field((List<?>) replicas.get(0), "flags"))
-          || others.size() != 2
-          || masterPort(s) != servers.get(0).port()) {
+      if (replicas.size() != servers.size() - 1
+          || !replicas.stream().allMatch(r -> "slave".equals(field((List<?>) r, "flags")))
+          || others.size() != sentinels.size() - 1
+          || masterPort(s) != masterPort) {
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * Starts again every server that was killed (the sentinels make it a replica of the current
+   * master) and waits until the group is ready for another failover.
+   */
+  public synchronized void heal() throws IOException, InterruptedException {
+    for (RedisServerProcess server : servers) {
+      server.start();
+    }
+    await("the group healed")
+        .atMost(READY_TIMEOUT)
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptions()
+        .until(this::ready);
   }
 
   /** Kills every server and sentinel. */

@@ -2,6 +2,7 @@ package dev.pushwire.redis;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.pushwire.hub.testing.TcpProxy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -33,6 +34,9 @@ public final class RedisSentinelGroup implements BeforeAllCallback, AfterAllCall
   private final int replicas;
   private final List<RedisServerProcess> servers = new ArrayList<>();
   private final List<RedisServerProcess> sentinels = new ArrayList<>();
+
+  /** Between each first replica and the first master, so that {@link #cutReplication()} can. */
+  private final List<TcpProxy> links = new ArrayList<>();
 
   /** A master, one replica and three sentinels. */
   public RedisSentinelGroup() {
@@ -67,8 +71,10 @@ public final class RedisSentinelGroup implements BeforeAllCallback, AfterAllCall
     servers.add(master);
     master.start();
     for (int i = 0; i < replicas; i++) {
+      TcpProxy link = new TcpProxy(master.port());
+      links.add(link);
       RedisServerProcess replica =
-          new RedisServerProcess("--replicaof", "127.0.0.1", Integer.toString(master.port()));
+          new RedisServerProcess("--replicaof", "127.0.0.1", Integer.toString(link.port()));
       servers.add(replica);
       replica.start();
     }
@@ -132,8 +138,25 @@ public final class RedisSentinelGroup implements BeforeAllCallback, AfterAllCall
   public synchronized void stop() {
     sentinels.forEach(RedisServerProcess::stop);
     servers.forEach(RedisServerProcess::stop);
+    for (TcpProxy link : links) {
+      try {
+        link.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
     sentinels.clear();
     servers.clear();
+    links.clear();
+  }
+
+  /**
+   * Cuts the replicas off the first master, which goes on accepting writes they will not have: what
+   * asynchronous replication loses when the master dies before its replicas caught up. Only before
+   * the first failover (later replicas replicate directly).
+   */
+  public void cutReplication() {
+    links.forEach(TcpProxy::cut);
   }
 
   /** {@code redis-sentinel://127.0.0.1:P1,127.0.0.1:P2,127.0.0.1:P3#pushwire}. */

@@ -2,7 +2,6 @@ package dev.pushwire.redis;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.pushwire.hub.testing.TcpProxy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -35,8 +34,14 @@ public final class RedisSentinelGroup implements BeforeAllCallback, AfterAllCall
   private final List<RedisServerProcess> servers = new ArrayList<>();
   private final List<RedisServerProcess> sentinels = new ArrayList<>();
 
-  /** Between each first replica and the first master, so that {@link #cutReplication()} can. */
-  private final List<TcpProxy> links = new ArrayList<>();
+  /**
+   * The user replicas log in as: {@link #cutReplication()} disables it. (A proxy between replica
+   * and master would not do: the sentinels point a replica that follows another address back at the
+   * master.)
+   */
+  private static final String[] REPLICATION_USER = {
+    "--user", "repl", "on", ">repl-secret", "~*", "&*", "+@all"
+  };
 
   /** A master, one replica and three sentinels. */
   public RedisSentinelGroup() {
@@ -67,14 +72,21 @@ public final class RedisSentinelGroup implements BeforeAllCallback, AfterAllCall
     if (!servers.isEmpty()) {
       return;
     }
-    RedisServerProcess master = new RedisServerProcess();
+    RedisServerProcess master = new RedisServerProcess(REPLICATION_USER);
     servers.add(master);
     master.start();
     for (int i = 0; i < replicas; i++) {
-      TcpProxy link = new TcpProxy(master.port());
-      links.add(link);
-      RedisServerProcess replica =
-          new RedisServerProcess("--replicaof", "127.0.0.1", Integer.toString(link.port()));
+      List<String> args = new ArrayList<>(List.of(REPLICATION_USER));
+      args.addAll(
+          List.of(
+              "--replicaof",
+              "127.0.0.1",
+              Integer.toString(master.port()),
+              "--masteruser",
+              "repl",
+              "--masterauth",
+              "repl-secret"));
+      RedisServerProcess replica = new RedisServerProcess(args.toArray(new String[0]));
       servers.add(replica);
       replica.start();
     }
@@ -138,16 +150,8 @@ public final class RedisSentinelGroup implements BeforeAllCallback, AfterAllCall
   public synchronized void stop() {
     sentinels.forEach(RedisServerProcess::stop);
     servers.forEach(RedisServerProcess::stop);
-    for (TcpProxy link : links) {
-      try {
-        link.close();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
     sentinels.clear();
     servers.clear();
-    links.clear();
   }
 
   /**
@@ -155,8 +159,10 @@ public final class RedisSentinelGroup implements BeforeAllCallback, AfterAllCall
    * asynchronous replication loses when the master dies before its replicas caught up. Only before
    * the first failover (later replicas replicate directly).
    */
-  public void cutReplication() {
-    links.forEach(TcpProxy::cut);
+  public void cutReplication() throws IOException {
+    RedisServerProcess master = master();
+    master.command("ACL", "SETUSER", "repl", "off");
+    master.command("CLIENT", "KILL", "USER", "repl");
   }
 
   /** {@code redis-sentinel://127.0.0.1:P1,127.0.0.1:P2,127.0.0.1:P3#pushwire}. */

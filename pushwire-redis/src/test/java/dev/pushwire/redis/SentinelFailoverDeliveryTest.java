@@ -123,7 +123,7 @@ class SentinelFailoverDeliveryTest {
     Set<String> epochs = new HashSet<>();
     accepted.forEach(x -> epochs.add(x.position().epoch()));
     System.out.printf(
-        "FAILOVER: accepted %d (%d before the kill, %d of them not replicated), rejected %d,"
+        "FAILOVER: accepted %d (%d before the kill, %d of them after replication was cut), rejected %d,"
             + " sentinels switched after %d ms,"
             + " publishing resumed after %d ms, epochs %d;"
             + " per subscriber (a1 a2 b1 b2): delivered %s, signalled %s, lost %s, duplicated %s,"

@@ -108,4 +108,21 @@ class RedisConfigTest {
         .hasMessageContaining("#MASTER")
         .hasMessageNotContaining("s3cret");
   }
+
+  @Test
+  void waitForReplicasIsOffByDefaultAndChecked() {
+    RedisConfig off = RedisConfig.newBuilder("redis://h").nodeId("a").build();
+    assertThat(off.waitReplicas()).isZero();
+    assertThat(off.toString()).doesNotContain("waitForReplicas");
+    RedisConfig on = off.toBuilder().waitForReplicas(1, Duration.ofMillis(500)).build();
+    assertThat(on.waitReplicas()).isEqualTo(1);
+    assertThat(on.waitTimeout()).isEqualTo(Duration.ofMillis(500));
+    assertThat(on.toString()).contains("waitForReplicas=1 in PT0.5S");
+    assertThatThrownBy(() -> off.toBuilder().waitForReplicas(-1, Duration.ofSeconds(1)).build())
+        .hasMessageStartingWith("waitForReplicas is -1");
+    assertThatThrownBy(() -> off.toBuilder().waitForReplicas(1, Duration.ZERO).build())
+        .hasMessageStartingWith("waitForReplicas timeout");
+    assertThatThrownBy(() -> off.toBuilder().waitForReplicas(1, Duration.ofSeconds(2)).build())
+        .hasMessageContaining("less than commandTimeout");
+  }
 }

@@ -78,6 +78,20 @@ import org.slf4j.LoggerFactory;
  * RedisConfig#commandTimeout()}) with a {@link HubException} whose code is {@link
  * ErrorCode#UNAVAILABLE}; {@link #isAvailable()} and {@link #lastError()} report it.
  *
+ * <h2>Sentinel and failover</h2>
+ *
+ * With a {@code redis-sentinel://} URI Lettuce asks the sentinels for the master on every
+ * (re)connection, so after a failover the broker talks to the promoted replica by itself. Redis
+ * replicates asynchronously: the promoted replica may lack a stream's last publications, which were
+ * accepted and maybe delivered. Going on in the same epoch would hand their offsets to new
+ * publications, which subscribers that saw the old ones would drop as duplicates. So the publish
+ * script starts a new epoch (and subscribers are told of the gap) when the stream is behind the
+ * last position this node delivered on it, and, through Sentinel without {@link
+ * RedisConfig#waitReplicas()}, when the stream was last written under another replication id
+ * ({@code master_replid}): the server it is on now was promoted since, and whether it has
+ * everything cannot be known. With {@code waitReplicas} a publication is accepted only once
+ * replicas have it, so a promoted replica that acknowledged holds every accepted one.
+ *
  * <p>Publication times, and so history ages, come from this node's clock: keep nodes' clocks in
  * sync (NTP).
  */
@@ -98,6 +112,13 @@ public final class RedisBroker implements Broker {
   private final String channelTopicPrefix;
   private final String nodeTopic;
   private final ConcurrentHashMap<String, ChannelTracker> trackers = new ConcurrentHashMap<>();
+
+  /**
+   * Through Sentinel without {@link RedisConfig#waitReplicas()}: a stream last written before a
+   * failover starts a new epoch, since the promoted replica may lack its last publications.
+   */
+  private final boolean newEpochOnFailover;
+
   private volatile BrokerListener listener;
   private volatile NodeMessageListener nodeListener;
   private volatile ScheduledFuture<?> keeper;
@@ -108,6 +129,7 @@ public final class RedisBroker implements Broker {
     this.clock = clock;
     this.channelTopicPrefix = config.keyPrefix() + "ch:";
     this.nodeTopic = nodeTopic(config.nodeId());
+    this.newEpochOnFailover = config.isSentinel() && config.waitReplicas() == 0;
     this.connector = new RedisConnector(config, resources);
     StatefulRedisConnection<String, byte[]> c = null;
     try {
@@ -196,6 +218,8 @@ public final class RedisBroker implements Broker {
     Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(options, "options");
+    ChannelTracker tracker = trackers.get(channel);
+    StreamPosition seen = tracker == null ? null : tracker.last();
     return call(
         "publish on " + channel,
         () ->
@@ -210,8 +234,42 @@ public final class RedisBroker implements Broker {
                     bytes(options.historySize()),
                     bytes(options.historyTtl().toMillis()),
                     bytes(options.historyMetaTtl().toMillis()),
-                    PublicationCodec.body(data, options.info()))
-                .thenApply(r -> new PublishResult((Long) r.get(0), text(r.get(1)))));
+                    PublicationCodec.body(data, options.info()),
+                    bytes(seen == null ? "" : seen.epoch()),
+                    bytes(seen == null ? -1 : seen.offset()),
+                    bytes(newEpochOnFailover ? 1 : 0))
+                .thenApply(r -> new PublishResult((Long) r.get(0), text(r.get(1))))
+                .thenCompose(this::awaitReplicas));
+  }
+
+  /** With {@link RedisConfig#waitReplicas()}: {@code published}, once enough replicas have it. */
+  private CompletionStage<PublishResult> awaitReplicas(PublishResult published) {
+    int wanted = config.waitReplicas();
+    if (wanted == 0) {
+      return CompletableFuture.completedFuture(published);
+    }
+    return commands
+        .async()
+        .waitForReplication(wanted, config.waitTimeout().toMillis())
+        .thenApply(
+            got -> {
+              if (got < wanted) {
+                throw new HubException(
+                    ErrorCode.UNAVAILABLE,
+                    "Redis at "
+                        + config.address()
+                        + " has the publication at offset "
+                        + published.offset()
+                        + " but only "
+                        + got
+                        + " of "
+                        + wanted
+                        + " replicas acknowledged it within "
+                        + config.waitTimeout().toMillis()
+                        + " ms");
+              }
+              return published;
+            });
   }
 
   @Override

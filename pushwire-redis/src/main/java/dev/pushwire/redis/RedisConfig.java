@@ -4,6 +4,7 @@ import dev.pushwire.hub.HubConfig;
 import io.lettuce.core.RedisURI;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Where the Redis backends connect and how they behave. Immutable; build one with {@link
@@ -15,8 +16,11 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>The URI is {@code redis://[[user]:password@]HOST[:PORT][/DB]}, or {@code rediss://...} for
- * TLS, as Lettuce's {@link RedisURI} reads it. The password is never shown by {@link #toString()}
- * or in error messages.
+ * TLS, as Lettuce's {@link RedisURI} reads it. With Redis Sentinel it names the sentinels and the
+ * master's name instead: {@code redis-sentinel://[password@]HOST:PORT[,HOST:PORT...][/DB]#MASTER}
+ * (or {@code rediss-sentinel://...}); Lettuce asks the sentinels where the master is on every
+ * (re)connection, so that after a failover the backends reconnect to the promoted replica by
+ * themselves. The password is never shown by {@link #toString()} or in error messages.
  */
 public final class RedisConfig {
   /** The prefix of every key and topic: {@value}. */
@@ -41,6 +45,11 @@ public final class RedisConfig {
   /** How often a backend that stays unreachable logs it again: 30 seconds. */
   public static final Duration DEFAULT_ERROR_LOG_INTERVAL = Duration.ofSeconds(30);
 
+  /** What {@link Builder#uri} accepts, for error messages. */
+  public static final String URI_EXPECTED =
+      "redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB] or"
+          + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER";
+
   private final String uri;
   private final RedisURI redisUri;
   private final String nodeId;
@@ -50,6 +59,8 @@ public final class RedisConfig {
   private final Duration registryTtl;
   private final Duration streamMetaTtl;
   private final Duration errorLogInterval;
+  private final int waitReplicas;
+  private final Duration waitTimeout;
 
   private RedisConfig(Builder b, RedisURI redisUri) {
     this.uri = b.uri;
@@ -61,6 +72,8 @@ public final class RedisConfig {
     this.registryTtl = b.registryTtl;
     this.streamMetaTtl = b.streamMetaTtl;
     this.errorLogInterval = b.errorLogInterval;
+    this.waitReplicas = b.waitReplicas;
+    this.waitTimeout = b.waitTimeout;
   }
 
   /** A builder for a configuration that connects to {@code uri}. */
@@ -80,19 +93,44 @@ public final class RedisConfig {
 
   /** The parsed URI (a copy: Lettuce's {@link RedisURI} is mutable). */
   public RedisURI redisUri() {
-    RedisURI copy = RedisURI.builder(redisUri).build();
+    // Parsed again rather than copied: RedisURI.builder(RedisURI) drops the sentinels.
+    RedisURI copy = RedisURI.create(uri);
     copy.setTimeout(commandTimeout);
     return copy;
   }
 
-  /** The server as {@code redis://host:port/db}, without credentials, for messages and logs. */
+  /**
+   * The server as {@code redis://host:port/db}, or the sentinels and master as {@code
+   * redis-sentinel://host:port,host:port/db#master}, without credentials, for messages and logs.
+   */
   public String address() {
+    String db = redisUri.getDatabase() != 0 ? "/" + redisUri.getDatabase() : "";
+    if (isSentinel()) {
+      StringBuilder hosts = new StringBuilder();
+      for (RedisURI s : redisUri.getSentinels()) {
+        if (hosts.length() > 0) {
+          hosts.append(',');
+        }
+        hosts.append(s.getHost()).append(':').append(s.getPort());
+      }
+      return (redisUri.isSsl() ? "rediss-sentinel" : "redis-sentinel")
+          + "://"
+          + hosts
+          + db
+          + "#"
+          + redisUri.getSentinelMasterId();
+    }
     return (redisUri.isSsl() ? "rediss" : "redis")
         + "://"
         + redisUri.getHost()
         + ":"
         + redisUri.getPort()
-        + (redisUri.getDatabase() != 0 ? "/" + redisUri.getDatabase() : "");
+        + db;
+  }
+
+  /** Whether the URI names Redis Sentinels and a master rather than one server. */
+  public boolean isSentinel() {
+    return !redisUri.getSentinels().isEmpty();
   }
 
   /** This node's id: names its node-addressed topic and its registry records. */
@@ -133,6 +171,19 @@ public final class RedisConfig {
     return errorLogInterval;
   }
 
+  /**
+   * How many replicas must acknowledge a publication before the broker accepts it (Redis {@code
+   * WAIT}); 0, the default, accepts it once the master has it.
+   */
+  public int waitReplicas() {
+    return waitReplicas;
+  }
+
+  /** How long a publication waits for {@link #waitReplicas()} replicas; zero when it does not. */
+  public Duration waitTimeout() {
+    return waitTimeout;
+  }
+
   @Override
   public String toString() {
     return "RedisConfig{address="
@@ -151,6 +202,7 @@ public final class RedisConfig {
         + streamMetaTtl
         + ", errorLogInterval="
         + errorLogInterval
+        + (waitReplicas > 0 ? ", waitForReplicas=" + waitReplicas + " in " + waitTimeout : "")
         + '}';
   }
 
@@ -164,6 +216,8 @@ public final class RedisConfig {
     private Duration registryTtl = DEFAULT_REGISTRY_TTL;
     private Duration streamMetaTtl = DEFAULT_STREAM_META_TTL;
     private Duration errorLogInterval = DEFAULT_ERROR_LOG_INTERVAL;
+    private int waitReplicas;
+    private Duration waitTimeout = Duration.ZERO;
 
     private Builder() {}
 
@@ -176,9 +230,15 @@ public final class RedisConfig {
       registryTtl = c.registryTtl;
       streamMetaTtl = c.streamMetaTtl;
       errorLogInterval = c.errorLogInterval;
+      waitReplicas = c.waitReplicas;
+      waitTimeout = c.waitTimeout;
     }
 
-    /** {@code redis://HOST:PORT[/DB]} or {@code rediss://...}; must not be {@code null}. */
+    /**
+     * {@code redis://HOST:PORT[/DB]}, {@code rediss://...}, or {@code
+     * redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER} ({@code rediss-sentinel://...}); must
+     * not be {@code null}.
+     */
     public Builder uri(String uri) {
       this.uri = Objects.requireNonNull(uri, "uri");
       return this;
@@ -227,26 +287,58 @@ public final class RedisConfig {
     }
 
     /**
+     * Makes every publication wait, before it is accepted, until {@code replicas} replicas have it
+     * (Redis {@code WAIT}), or fail with {@code UNAVAILABLE} after {@code timeout} (it may still
+     * have been delivered). Off by default ({@code 0}).
+     *
+     * <p>Without it, a failover to a replica that lacks the last publications of a stream cannot be
+     * told from one that has them: through Sentinel the broker then starts a new epoch on each
+     * stream written before the failover, and subscribers are told of a gap. With it, a promoted
+     * replica that acknowledged has every accepted publication, and streams keep their epoch.
+     * {@code WAIT} holds the broker's command connection, so the timeout should stay well below
+     * {@link #commandTimeout(Duration)}.
+     *
+     * @param replicas 0 (off) or more
+     * @param timeout positive when {@code replicas} is
+     */
+    public Builder waitForReplicas(int replicas, Duration timeout) {
+      this.waitReplicas = replicas;
+      this.waitTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
      * The configuration.
      *
      * @throws IllegalArgumentException naming the first value that is wrong and what is expected
      */
     public RedisConfig build() {
-      check(uri != null, "uri", null, "redis://HOST:PORT[/DB] or rediss://HOST:PORT[/DB]");
+      check(uri != null, "uri", null, URI_EXPECTED);
+      String scheme = schemeOf(uri);
       check(
-          uri.startsWith("redis://") || uri.startsWith("rediss://"),
+          SCHEMES.contains(scheme),
           "uri",
-          schemeOf(uri),
-          "redis://HOST:PORT[/DB] or rediss://HOST:PORT[/DB]");
+          scheme == null ? "a URI without a scheme" : "scheme " + scheme,
+          URI_EXPECTED);
       RedisURI parsed;
       try {
         parsed = RedisURI.create(uri);
       } catch (RuntimeException e) {
         throw new IllegalArgumentException(
-            "uri is not a Redis URI ("
-                + e.getMessage()
-                + "): expected redis://HOST:PORT[/DB] or rediss://HOST:PORT[/DB]",
-            e);
+            "uri is not a Redis URI (" + e.getMessage() + "): expected " + URI_EXPECTED, e);
+      }
+      if (scheme.endsWith("-sentinel")) {
+        // Checked here because Lettuce only finds out on the first connection.
+        check(
+            parsed.getSentinelMasterId() != null && !parsed.getSentinelMasterId().isBlank(),
+            "uri",
+            "a Sentinel URI without a master name",
+            "#MASTER at its end, as in redis-sentinel://HOST:26379#mymaster");
+        check(
+            !parsed.getSentinels().isEmpty(),
+            "uri",
+            "a Sentinel URI without sentinels",
+            "redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER");
       }
       check(nodeId != null, "nodeId", null, "1-64 characters of A-Z a-z 0-9 _ . -");
       check(
@@ -264,12 +356,24 @@ public final class RedisConfig {
           "at least 1 second");
       checkPositive(streamMetaTtl, "streamMetaTtl");
       checkPositive(errorLogInterval, "errorLogInterval");
+      check(waitReplicas >= 0, "waitForReplicas", waitReplicas, "0 (off) or more replicas");
+      if (waitReplicas > 0) {
+        checkPositive(waitTimeout, "waitForReplicas timeout");
+        check(
+            waitTimeout.compareTo(commandTimeout) < 0,
+            "waitForReplicas timeout",
+            waitTimeout,
+            "less than commandTimeout (" + commandTimeout + ")");
+      }
       return new RedisConfig(this, parsed);
     }
 
+    private static final Set<String> SCHEMES =
+        Set.of("redis", "rediss", "redis-sentinel", "rediss-sentinel");
+
     private static String schemeOf(String uri) {
       int i = uri.indexOf("://");
-      return i < 0 ? "a URI without a scheme" : "scheme " + uri.substring(0, i);
+      return i < 0 ? null : uri.substring(0, i);
     }
 
     private static void checkPositive(Duration d, String name) {

@@ -74,4 +74,55 @@ class RedisConfigTest {
                     .build())
         .hasMessageContaining("registryTtl");
   }
+
+  @Test
+  void readsASentinelUriWithItsSentinelsMasterAndDatabase() {
+    RedisConfig c =
+        RedisConfig.newBuilder("redis-sentinel://s3cret@10.0.0.1:26379,10.0.0.2:26380/3#mymaster")
+            .nodeId("n1")
+            .build();
+    RedisURI uri = c.redisUri();
+    assertThat(c.isSentinel()).isTrue();
+    assertThat(uri.getSentinelMasterId()).isEqualTo("mymaster");
+    assertThat(uri.getSentinels())
+        .extracting(s -> s.getHost() + ":" + s.getPort())
+        .containsExactly("10.0.0.1:26379", "10.0.0.2:26380");
+    assertThat(uri.getDatabase()).isEqualTo(3);
+    assertThat(uri.getTimeout()).isEqualTo(RedisConfig.DEFAULT_COMMAND_TIMEOUT);
+    assertThat(c.address())
+        .isEqualTo("redis-sentinel://10.0.0.1:26379,10.0.0.2:26380/3#mymaster")
+        .doesNotContain("s3cret");
+    assertThat(c.toString()).doesNotContain("s3cret");
+    RedisConfig tls = RedisConfig.newBuilder("rediss-sentinel://h1:26379#m1").nodeId("n1").build();
+    assertThat(tls.redisUri().isSsl()).isTrue();
+    assertThat(tls.address()).isEqualTo("rediss-sentinel://h1:26379#m1");
+    assertThat(RedisConfig.newBuilder("redis://h").nodeId("n1").build().isSentinel()).isFalse();
+  }
+
+  @Test
+  void refusesASentinelUriWithoutAMasterName() {
+    assertThatThrownBy(
+            () -> RedisConfig.newBuilder("redis-sentinel://:s3cret@h1:26379").nodeId("n1").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("uri ")
+        .hasMessageContaining("#MASTER")
+        .hasMessageNotContaining("s3cret");
+  }
+
+  @Test
+  void waitForReplicasIsOffByDefaultAndChecked() {
+    RedisConfig off = RedisConfig.newBuilder("redis://h").nodeId("a").build();
+    assertThat(off.waitReplicas()).isZero();
+    assertThat(off.toString()).doesNotContain("waitForReplicas");
+    RedisConfig on = off.toBuilder().waitForReplicas(1, Duration.ofMillis(500)).build();
+    assertThat(on.waitReplicas()).isEqualTo(1);
+    assertThat(on.waitTimeout()).isEqualTo(Duration.ofMillis(500));
+    assertThat(on.toString()).contains("waitForReplicas=1 in PT0.5S");
+    assertThatThrownBy(() -> off.toBuilder().waitForReplicas(-1, Duration.ofSeconds(1)).build())
+        .hasMessageStartingWith("waitForReplicas is -1");
+    assertThatThrownBy(() -> off.toBuilder().waitForReplicas(1, Duration.ZERO).build())
+        .hasMessageStartingWith("waitForReplicas timeout");
+    assertThatThrownBy(() -> off.toBuilder().waitForReplicas(1, Duration.ofSeconds(2)).build())
+        .hasMessageContaining("less than commandTimeout");
+  }
 }

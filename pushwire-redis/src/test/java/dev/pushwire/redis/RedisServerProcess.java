@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,18 +23,46 @@ import java.util.List;
 public final class RedisServerProcess extends ServerProcess {
   private final List<String> extraArgs;
 
+  /** For a sentinel: the lines of its config file, which it must be able to rewrite; or null. */
+  private final String sentinelConfig;
+
   /** A server started with {@code extraArgs} added to the defaults (later ones win in Redis). */
   public RedisServerProcess(String... extraArgs) {
+    this(null, List.of(extraArgs));
+  }
+
+  private RedisServerProcess(String sentinelConfig, List<String> extraArgs) {
     super("redis-server", "redis-server");
-    this.extraArgs = List.of(extraArgs);
+    this.sentinelConfig = sentinelConfig;
+    this.extraArgs = extraArgs;
+  }
+
+  /**
+   * A Redis Sentinel ({@code redis-server sentinel.conf --sentinel}) started with {@code config} as
+   * its config file; the file is written once, and the sentinel keeps its state in it across a
+   * {@link #restart()}.
+   */
+  public static RedisServerProcess sentinel(String config) {
+    return new RedisServerProcess(config, List.of());
   }
 
   @Override
   protected List<String> commandLine(Path binary, int port, Path dir) {
     List<String> cmd = new ArrayList<>();
+    cmd.add(binary.toString());
+    if (sentinelConfig != null) {
+      Path file = dir.resolve("sentinel.conf");
+      try {
+        if (!Files.exists(file)) {
+          Files.writeString(file, sentinelConfig);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      cmd.add(file.toAbsolutePath().toString()); // it must come first
+    }
     cmd.addAll(
         List.of(
-            binary.toString(),
             "--port",
             Integer.toString(port),
             "--bind",
@@ -51,6 +80,9 @@ public final class RedisServerProcess extends ServerProcess {
             "--loglevel",
             "warning"));
     cmd.addAll(extraArgs);
+    if (sentinelConfig != null) {
+      cmd.add("--sentinel");
+    }
     return cmd;
   }
 
@@ -62,6 +94,25 @@ public final class RedisServerProcess extends ServerProcess {
   /** {@code redis://127.0.0.1:PORT}. */
   public String uri() {
     return "redis://127.0.0.1:" + port();
+  }
+
+  /**
+   * Kills the server with SIGKILL, as a crash would: no shutdown, no last write. {@link #stop()}
+   * afterwards only tidies up; {@link #start()} starts it again.
+   */
+  public void kill() throws IOException {
+    String info = (String) command("INFO", "server");
+    long pid = -1;
+    for (String line : info.split("\r\n")) {
+      if (line.startsWith("process_id:")) {
+        pid = Long.parseLong(line.substring("process_id:".length()).trim());
+      }
+    }
+    // The pid is that of the process this object started (it answers on this object's port).
+    ProcessHandle handle =
+        ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no redis process"));
+    handle.destroyForcibly();
+    handle.onExit().join();
   }
 
   /** Drops every key. */

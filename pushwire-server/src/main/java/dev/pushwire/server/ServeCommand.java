@@ -56,6 +56,7 @@ import picocli.CommandLine.Spec;
       "  pushwire serve --tick 1s --tick-channel clock    # publish every second",
       "  pushwire serve --publisher-path /trigger         # the classic trigger path",
       "  pushwire serve --broker redis://10.0.0.5:6379 --registry redis://10.0.0.5:6379",
+      "  pushwire serve --broker 'redis-sentinel://10.0.0.5:26379,10.0.0.6:26379#mymaster'",
       "  pushwire serve --registry memcached://10.0.0.6:11211   # the classic registry",
       "  PUSHWIRE_HISTORY_SIZE=1000 pushwire serve --config pushwire.yaml",
       "  pushwire serve --config pushwire.yaml --check    # check, print, exit",
@@ -204,13 +205,17 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--broker",
       paramLabel = "URI",
-      description = "memory, or redis://HOST:PORT[/DB] shared by every node (memory).")
+      description =
+          "memory, or redis://HOST:PORT[/DB] or redis-sentinel://HOST:PORT[,HOST:PORT]#MASTER"
+              + " shared by every node (memory).")
   String broker;
 
   @Option(
       names = "--registry",
       paramLabel = "URI",
-      description = "memory, redis://HOST:PORT[/DB] or memcached://HOST:PORT[,HOST:PORT] (memory).")
+      description =
+          "memory, redis://HOST:PORT[/DB], redis-sentinel://HOST:PORT[,HOST:PORT]#MASTER or"
+              + " memcached://HOST:PORT[,HOST:PORT] (memory).")
   String registry;
 
   @Option(

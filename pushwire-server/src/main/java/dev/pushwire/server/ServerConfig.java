@@ -229,7 +229,8 @@ public final class ServerConfig {
 
   /**
    * {@code broker}: what carries publications between nodes and keeps history: {@code memory} (this
-   * node only) or {@code redis://HOST:PORT[/DB]} ({@code rediss://} for TLS).
+   * node only), {@code redis://HOST:PORT[/DB]} ({@code rediss://} for TLS) or {@code
+   * redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER} ({@code rediss-sentinel://} for TLS).
    */
   public String broker() {
     return broker;
@@ -614,7 +615,10 @@ public final class ServerConfig {
       return this;
     }
 
-    /** {@code memory} (the default), {@code redis://HOST:PORT[/DB]} or {@code rediss://...}. */
+    /**
+     * {@code memory} (the default), {@code redis://HOST:PORT[/DB]}, {@code rediss://...} or {@code
+     * redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER}.
+     */
     public Builder broker(String broker) {
       this.broker = Objects.requireNonNull(broker, "broker");
       return this;

@@ -73,23 +73,43 @@ class BackendSettingsTest {
       delimiter = '|',
       value = {
         "--broker|memcached://h:11211|--broker: bad value 'memcached://h:11211' (expected memory,"
-            + " redis://HOST:PORT[/DB] or rediss://HOST:PORT[/DB])",
-        "--broker|redis://h:abc|--broker: bad value 'redis://h:abc' (expected memory,"
-            + " redis://HOST:PORT[/DB] or rediss://HOST:PORT[/DB])",
-        "--broker|redis|--broker: bad value 'redis' (expected memory, redis://HOST:PORT[/DB] or"
-            + " rediss://HOST:PORT[/DB])",
-        "--registry|memcached://|--registry: bad value 'memcached://' (expected memory,"
             + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB] or"
+            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER)",
+        "--broker|redis://h:abc|--broker: bad value 'redis://h:abc' (expected memory,"
+            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB] or"
+            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER)",
+        "--broker|redis|--broker: bad value 'redis' (expected memory,"
+            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB] or"
+            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER)",
+        "--registry|memcached://|--registry: bad value 'memcached://' (expected memory,"
+            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
+            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER or"
             + " memcached://HOST:PORT[,HOST:PORT...])",
-        "--registry|memcached://h:99999|--registry: bad value 'memcached://h:99999' (expected"
-            + " memory, redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB] or"
+        "--registry|memcached://h:99999|--registry: bad value 'memcached://h:99999' (expected memory,"
+            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
+            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER or"
             + " memcached://HOST:PORT[,HOST:PORT...])",
         // A URI that does not parse may still hold a password: the message does not repeat it.
         "--broker|redis://user:s3cret@bad host:6379|--broker: bad value"
-            + " 'redis://user:****@bad host:6379' (expected memory, redis://HOST:PORT[/DB] or"
-            + " rediss://HOST:PORT[/DB])",
-        "--registry|redis://:s3cret@h:port|--registry: bad value 'redis://:****@h:port' (expected"
-            + " memory, redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB] or"
+            + " 'redis://user:****@bad host:6379' (expected memory,"
+            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB] or"
+            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER)",
+        "--registry|redis://:s3cret@h:port|--registry: bad value 'redis://:****@h:port' (expected memory,"
+            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
+            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER or"
+            + " memcached://HOST:PORT[,HOST:PORT...])",
+        "--broker|redis-sentinel://h1:26379,h2:26379|--broker: bad value"
+            + " 'redis-sentinel://h1:26379,h2:26379' (expected memory,"
+            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB] or"
+            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER)",
+        "--broker|redis-sentinel://:s3cret@h1:26379,h2:x#m|--broker: bad value"
+            + " 'redis-sentinel://:****@h1:26379,h2:x#m' (expected memory,"
+            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB] or"
+            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER)",
+        "--registry|redis-sentinel://h1:26379,#m|--registry: bad value"
+            + " 'redis-sentinel://h1:26379,#m' (expected memory,"
+            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
+            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER or"
             + " memcached://HOST:PORT[,HOST:PORT...])",
         "--registry-ttl|1500ms|--registry-ttl: bad value '1500ms' (expected whole seconds, at"
             + " least 1s, such as 30s)",
@@ -109,8 +129,9 @@ class BackendSettingsTest {
     CommandLineRun run = serveCheck(Map.of(), "--config", file.toString());
     assertThat(run.err())
         .isEqualTo(
-            "config error: broker: bad value 'redis://' (expected memory, redis://HOST:PORT[/DB]"
-                + " or rediss://HOST:PORT[/DB])"
+            "config error: broker: bad value 'redis://' (expected memory,"
+                + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB] or"
+                + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER)"
                 + System.lineSeparator());
     assertThat(run.status()).isEqualTo(2);
   }
@@ -135,6 +156,24 @@ class BackendSettingsTest {
   }
 
   @Test
+  void sentinelUrisAreGoodForBothAndPrintedWithoutTheirPassword() {
+    CommandLineRun run =
+        serveCheck(
+            Map.of(),
+            "--broker",
+            "redis-sentinel://s3cret@10.0.0.5:26379,10.0.0.6:26379/1#mymaster",
+            "--registry",
+            "rediss-sentinel://10.0.0.5:26379#mymaster");
+    assertThat(run.err()).isEmpty();
+    assertThat(run.status()).isZero();
+    assertThat(run.out())
+        .contains("broker: \"redis-sentinel://****@10.0.0.5:26379,10.0.0.6:26379/1#mymaster\"\n")
+        .contains("registry: rediss-sentinel://10.0.0.5:26379#mymaster\n")
+        .doesNotContain("s3cret");
+    assertThat(BackendUri.kind("redis-sentinel://h:26379#m")).isEqualTo(BackendUri.Kind.REDIS);
+  }
+
+  @Test
   void passwordsAreRedactedWherever() {
     assertThat(BackendUri.redacted("redis://:pw@h:1/0")).isEqualTo("redis://:****@h:1/0");
     assertThat(BackendUri.redacted("redis://user:pw@h")).isEqualTo("redis://user:****@h");
@@ -152,8 +191,9 @@ class BackendSettingsTest {
   void theBuilderChecksTooWithoutShowingThePassword() {
     assertThatThrownBy(() -> ServerConfig.newBuilder().broker("redis://:pw@h:x").build())
         .hasMessage(
-            "broker: bad value 'redis://:****@h:x' (expected memory, redis://HOST:PORT[/DB] or"
-                + " rediss://HOST:PORT[/DB])");
+            "broker: bad value 'redis://:****@h:x' (expected memory,"
+                + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB] or"
+                + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER)");
     assertThatThrownBy(() -> ServerConfig.newBuilder().registryTtl(Duration.ofMillis(2500)).build())
         .hasMessage(
             "registry-ttl: bad value '2500ms' (expected whole seconds, at least 1s, such as 30s)");

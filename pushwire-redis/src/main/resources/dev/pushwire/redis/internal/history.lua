@@ -22,7 +22,10 @@ if not epoch then
   -- publications get.
   epoch = ARGV[1]
   redis.call('DEL', hist)
-  redis.call('HSET', meta, 'epoch', epoch, 'top', 0)
+  -- With the replication id, as publish.lua writes it: publications on this stream that a failover
+  -- loses must start a new epoch there too.
+  local replid = string.match(redis.call('INFO', 'replication'), 'master_replid:(%w+)') or ''
+  redis.call('HSET', meta, 'epoch', epoch, 'top', 0, 'replid', replid)
   redis.call('PEXPIRE', meta, ARGV[3])
 end
 local top = tonumber(redis.call('HGET', meta, 'top'))

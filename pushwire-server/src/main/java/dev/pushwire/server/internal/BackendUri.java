@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
 /**
  * The values of the {@code broker}, {@code registry} and {@code registry-ttl} settings: which
  * backend a node uses and where it is. {@code memory} keeps everything in the node; {@code
- * redis://HOST:PORT[/DB]} (or {@code rediss://} for TLS, password in the URI) and {@code
+ * redis://HOST:PORT[/DB]} (or {@code rediss://} for TLS, password in the URI), {@code
+ * redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER} (Redis Sentinel: the sentinels and the
+ * master's name; {@code rediss-sentinel://} for TLS) and {@code
  * memcached://HOST:PORT[,HOST:PORT...]} share it between nodes. A password is never written back:
  * {@link #redacted} hides it in {@code serve --check}, logs and stats.
  */
@@ -20,7 +22,7 @@ public final class BackendUri {
   /** The default {@code registry-ttl}. */
   public static final Duration DEFAULT_REGISTRY_TTL = RedisConfig.DEFAULT_REGISTRY_TTL;
 
-  static final String REDIS_EXPECTED = "redis://HOST:PORT[/DB] or rediss://HOST:PORT[/DB]";
+  static final String REDIS_EXPECTED = RedisConfig.URI_EXPECTED;
   static final String MEMCACHED_EXPECTED = "memcached://HOST:PORT[,HOST:PORT...]";
 
   /** What {@code broker} may be. */
@@ -28,7 +30,10 @@ public final class BackendUri {
 
   /** What {@code registry} may be. */
   public static final String REGISTRY_EXPECTED =
-      MEMORY + ", redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB] or " + MEMCACHED_EXPECTED;
+      MEMORY
+          + ", redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
+          + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER or "
+          + MEMCACHED_EXPECTED;
 
   /** What {@code registry-ttl} may be. */
   public static final String TTL_EXPECTED = "whole seconds, at least 1s, such as 30s";
@@ -50,7 +55,7 @@ public final class BackendUri {
       return Kind.MEMORY;
     }
     String lower = value.toLowerCase(Locale.ROOT);
-    if (lower.startsWith("redis://") || lower.startsWith("rediss://")) {
+    if (isRedisScheme(lower)) {
       return Kind.REDIS;
     }
     if (lower.startsWith("memcached://")) {
@@ -127,12 +132,23 @@ public final class BackendUri {
     return QUERY_PASSWORD.matcher(out).replaceAll("$1****");
   }
 
+  private static boolean isRedisScheme(String lower) {
+    return lower.startsWith("redis://")
+        || lower.startsWith("rediss://")
+        || lower.startsWith("redis-sentinel://")
+        || lower.startsWith("rediss-sentinel://");
+  }
+
   private static boolean isRedis(String value) {
     String lower = value.toLowerCase(Locale.ROOT);
-    if (!lower.startsWith("redis://") && !lower.startsWith("rediss://")) {
+    if (!isRedisScheme(lower)) {
       return false;
     }
-    if (!hasGoodHostPort(value)) {
+    if (lower.startsWith("redis-sentinel://") || lower.startsWith("rediss-sentinel://")) {
+      if (!hasGoodSentinels(value)) {
+        return false;
+      }
+    } else if (!hasGoodHostPort(value)) {
       return false;
     }
     try {
@@ -145,13 +161,36 @@ public final class BackendUri {
 
   /** Lettuce reads {@code redis://h:abc} as host {@code h:abc}; this does not. */
   private static boolean hasGoodHostPort(String value) {
+    return isHostPort(authority(value));
+  }
+
+  /** Every sentinel a good host and port, and a master name after {@code #}. */
+  private static boolean hasGoodSentinels(String value) {
+    int hash = value.indexOf('#');
+    if (hash < 0 || hash == value.length() - 1) {
+      return false;
+    }
+    String authority = authority(value.substring(0, hash));
+    for (String hostPort : authority.split(",", -1)) {
+      if (!isHostPort(hostPort)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** What comes between {@code ://} and the path or query, without the user info. */
+  private static String authority(String value) {
     int start = value.indexOf("://") + 3;
     int end = start;
     while (end < value.length() && value.charAt(end) != '/' && value.charAt(end) != '?') {
       end++;
     }
     String authority = value.substring(start, end);
-    String hostPort = authority.substring(authority.lastIndexOf('@') + 1);
+    return authority.substring(authority.lastIndexOf('@') + 1);
+  }
+
+  private static boolean isHostPort(String hostPort) {
     String port;
     if (hostPort.startsWith("[")) {
       int close = hostPort.indexOf(']');

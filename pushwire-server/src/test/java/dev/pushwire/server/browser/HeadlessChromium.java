@@ -12,6 +12,7 @@ import java.util.logging.Level;
 import java.util.stream.Stream;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -103,6 +104,9 @@ final class HeadlessChromium implements AutoCloseable {
     // only matters when the test fails.
     WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(Math.max(seconds, 30)));
     wait.pollingEvery(Duration.ofMillis(50));
+    // The dashboard redraws its tables as figures arrive: an element found a moment ago may be
+    // gone by the time it is read; the next poll finds the new one.
+    wait.ignoring(StaleElementReferenceException.class);
     return wait;
   }
 

@@ -7,6 +7,8 @@ import dev.pushwire.hub.ErrorCode;
 import dev.pushwire.hub.HistoryOptions;
 import dev.pushwire.hub.HistoryResult;
 import dev.pushwire.hub.HubException;
+import dev.pushwire.hub.NodeBus;
+import dev.pushwire.hub.NodeMessageListener;
 import dev.pushwire.hub.Publication;
 import dev.pushwire.hub.PublishOptions;
 import dev.pushwire.hub.PublishResult;
@@ -95,7 +97,7 @@ import org.slf4j.LoggerFactory;
  * <p>Publication times, and so history ages, come from this node's clock: keep nodes' clocks in
  * sync (NTP).
  */
-public final class RedisBroker implements Broker {
+public final class RedisBroker implements Broker, NodeBus {
   private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
   private static final LuaScript PUBLISH = LuaScript.load("publish.lua");
   private static final LuaScript HISTORY = LuaScript.load("history.lua");

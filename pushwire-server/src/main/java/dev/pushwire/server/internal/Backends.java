@@ -5,10 +5,11 @@ import dev.pushwire.hub.ErrorCode;
 import dev.pushwire.hub.HubException;
 import dev.pushwire.hub.MemoryBroker;
 import dev.pushwire.hub.MemoryRegistry;
+import dev.pushwire.hub.NodeBus;
+import dev.pushwire.hub.NodeMessageListener;
 import dev.pushwire.hub.Registry;
 import dev.pushwire.memcached.MemcachedConfig;
 import dev.pushwire.memcached.MemcachedRegistry;
-import dev.pushwire.redis.NodeMessageListener;
 import dev.pushwire.redis.RedisBroker;
 import dev.pushwire.redis.RedisConfig;
 import dev.pushwire.redis.RedisRegistry;
@@ -192,8 +193,8 @@ public final class Backends implements AutoCloseable {
    */
   public CompletionStage<Long> sendToNode(String target, byte[] message) {
     Broker b = broker instanceof DeferredBroker d ? d.delegate() : broker;
-    if (b instanceof RedisBroker redis) {
-      return redis.sendToNode(target, message);
+    if (b instanceof NodeBus bus) {
+      return bus.sendToNode(target, message);
     }
     if (b == null) {
       return CompletableFuture.failedFuture(
@@ -213,8 +214,8 @@ public final class Backends implements AutoCloseable {
   public void onNodeMessage(NodeMessageListener listener) {
     this.nodeListener = Objects.requireNonNull(listener, "listener");
     Broker b = broker instanceof DeferredBroker d ? d.delegate() : broker;
-    if (b instanceof RedisBroker redis) {
-      redis.onNodeMessage(listener);
+    if (b instanceof NodeBus bus) {
+      bus.onNodeMessage(listener);
     }
   }
 
@@ -304,7 +305,7 @@ public final class Backends implements AutoCloseable {
     }
   }
 
-  private RedisBroker withNodeListener(RedisBroker b) {
+  private <B extends NodeBus> B withNodeListener(B b) {
     NodeMessageListener l = nodeListener;
     if (l != null) {
       b.onNodeMessage(l);
@@ -407,8 +408,8 @@ public final class Backends implements AutoCloseable {
         closeQuietly(backend);
         return;
       }
-      if (backend instanceof RedisBroker redis) {
-        withNodeListener(redis); // again: onNodeMessage may have run while this one connected
+      if (backend instanceof NodeBus bus) {
+        withNodeListener(bus); // again: onNodeMessage may have run while this one connected
       }
       log.info(
           "node {}: {} {} reached after {} ms",

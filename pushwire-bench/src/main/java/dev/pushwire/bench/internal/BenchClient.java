@@ -1,6 +1,5 @@
 package dev.pushwire.bench.internal;
 
-import dev.pushwire.core.internal.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -10,7 +9,14 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -18,6 +24,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -25,10 +32,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The event loops of a run and the way they open WebSocket connections: native epoll where
- * available (pushwire-core's {@link Transport}), {@code TCP_NODELAY}, the local address from {@link
- * SourceAddresses}, and a pipeline of HTTP codec (for the upgrade only), {@link
- * ClientHandshakeHandler}, fragment joining, {@link ControlFrameHandler} and the run's session
- * handler. No compression is offered: the generator measures servers, not deflate.
+ * available, {@code TCP_NODELAY}, the local address from {@link SourceAddresses}, and a pipeline of
+ * HTTP codec (for the upgrade only), {@link ClientHandshakeHandler}, fragment joining, {@link
+ * ControlFrameHandler} and the run's session handler. No compression is offered: the generator
+ * measures servers, not deflate.
  */
 public final class BenchClient implements AutoCloseable {
   /** The largest message accepted from a server. */
@@ -36,7 +43,9 @@ public final class BenchClient implements AutoCloseable {
 
   private static final int MAX_UPGRADE_RESPONSE = 64 * 1024;
 
-  private final Transport transport;
+  /** Native epoll where the platform has it (as the server picks), NIO elsewhere. */
+  private final boolean epoll = Epoll.isAvailable();
+
   private final EventLoopGroup group;
   private final SourceAddresses sources;
   private final long timeoutMillis;
@@ -47,19 +56,22 @@ public final class BenchClient implements AutoCloseable {
    * giving up on a connection that is not open within {@code timeout} (TCP connect plus upgrade).
    */
   public BenchClient(int threads, SourceAddresses sources, Duration timeout) {
-    this.transport = Transport.choose(true);
-    this.group = transport.newGroup(threads, "bench", true);
+    this.group =
+        new MultiThreadIoEventLoopGroup(
+            threads > 0 ? threads : Runtime.getRuntime().availableProcessors(),
+            new DefaultThreadFactory("bench", true),
+            epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     this.sources = sources;
     this.timeoutMillis = Math.max(1, timeout.toMillis());
     Bootstrap b =
         new Bootstrap()
             .group(group)
-            .channel(transport.clientChannel())
+            .channel(socketChannel())
             .option(ChannelOption.TCP_NODELAY, true)
             .option(
                 ChannelOption.CONNECT_TIMEOUT_MILLIS,
                 (int) Math.min(Integer.MAX_VALUE, timeoutMillis));
-    if (transport == Transport.EPOLL && !sources.isEmpty()) {
+    if (epoll && !sources.isEmpty()) {
       // Let connect() pick the port, so each source address serves the whole ephemeral range per
       // destination instead of one bind()-time port space shared by all destinations.
       b.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
@@ -67,9 +79,14 @@ public final class BenchClient implements AutoCloseable {
     this.bootstrap = b;
   }
 
-  /** The transport in use. */
-  public Transport transport() {
-    return transport;
+  /** The transport in use: {@code epoll} or {@code nio}. */
+  public String transport() {
+    return epoll ? "epoll" : "nio";
+  }
+
+  /** The socket channel class of the transport in use. */
+  public Class<? extends SocketChannel> socketChannel() {
+    return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
   }
 
   /** The event loops. */

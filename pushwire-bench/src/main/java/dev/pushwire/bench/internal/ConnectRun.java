@@ -1,7 +1,6 @@
 package dev.pushwire.bench.internal;
 
 import java.time.Duration;
-import java.util.Locale;
 
 /**
  * The connect scenario: opens N connections as fast as the server accepts them, with a bounded
@@ -62,7 +61,7 @@ public final class ConnectRun {
                 + load.concurrency()
                 + " handshakes in flight");
     s.json("url", load.target().toString())
-        .json("transport", client.transport().name().toLowerCase(Locale.ROOT))
+        .json("transport", client.transport())
         .json("concurrency", load.concurrency())
         .json("warmupConnections", warmupConnections)
         .value("requested", "requested", (long) load.connections())

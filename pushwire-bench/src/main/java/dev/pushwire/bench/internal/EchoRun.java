@@ -150,7 +150,7 @@ public final class EchoRun {
                 + " messages, pipeline "
                 + settings.pipeline());
     s.json("url", load.target().toString())
-        .json("transport", client.transport().name().toLowerCase(java.util.Locale.ROOT))
+        .json("transport", client.transport())
         .value("connections", "connections", (long) opener.opened())
         .value("failedConnections", "failed connections", opener.failed())
         .failures("connectFailures", "connect failures", opener.failures().snapshot())

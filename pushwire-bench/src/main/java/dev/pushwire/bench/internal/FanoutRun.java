@@ -3,7 +3,6 @@ package dev.pushwire.bench.internal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -232,7 +231,7 @@ public final class FanoutRun {
                 + ", publisher "
                 + publisher.describe());
     s.json("url", settings.load().target().toString())
-        .json("transport", client.transport().name().toLowerCase(Locale.ROOT))
+        .json("transport", client.transport())
         .json("publish", publisher.describe())
         .json("rate", settings.rate())
         .json("size", settings.size())

@@ -67,7 +67,7 @@ public final class HttpPublisher implements Publisher {
     Bootstrap b =
         new Bootstrap()
             .group(client.group())
-            .channel(client.transport().clientChannel())
+            .channel(client.socketChannel())
             .option(ChannelOption.TCP_NODELAY, true)
             .handler(
                 new ChannelInitializer<Channel>() {

@@ -75,7 +75,7 @@ public final class IdleRun {
                 + " connections, server pid "
                 + settings.pid());
     s.json("url", load.target().toString())
-        .json("transport", client.transport().name().toLowerCase(Locale.ROOT))
+        .json("transport", client.transport())
         .json("pid", settings.pid())
         .json("warmupConnections", settings.warmupConnections())
         .value("requested", "requested", (long) load.connections())

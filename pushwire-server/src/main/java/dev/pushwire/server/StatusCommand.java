@@ -7,18 +7,16 @@ import dev.pushwire.server.internal.OperationsRoutes;
 import dev.pushwire.server.internal.PidFile;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -42,23 +40,15 @@ final class StatusCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--pid-file",
-      paramLabel = "FILE",
-      description = "The node's pid file (" + PidFile.DEFAULT + ").")
-  Path pidFile = Path.of(PidFile.DEFAULT);
+  @Mixin PidFileOption pidFile;
 
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    PidFile pid = new PidFile(pidFile);
-    PidFile.Check check;
-    try {
-      check = pid.check();
-    } catch (UncheckedIOException e) {
-      err.println("error: " + e.getMessage());
-      err.flush();
+    PidFile pid = pidFile.pid();
+    PidFile.Check check = PidFileOption.check(pid, err);
+    if (check == null) {
       return PushwireCommand.EXIT_FAILURE;
     }
     if (check.state() == PidFile.State.MISSING) {

@@ -5,11 +5,10 @@ import dev.pushwire.server.internal.DurationText;
 import dev.pushwire.server.internal.PidFile;
 import dev.pushwire.server.internal.ShutdownSignals;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -45,11 +44,7 @@ final class StopCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--pid-file",
-      paramLabel = "FILE",
-      description = "The node's pid file (" + PidFile.DEFAULT + ").")
-  Path pidFile = Path.of(PidFile.DEFAULT);
+  @Mixin PidFileOption pidFile;
 
   @Option(
       names = "--timeout",
@@ -62,13 +57,9 @@ final class StopCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    PidFile pid = new PidFile(pidFile);
-    PidFile.Check check;
-    try {
-      check = pid.check();
-    } catch (UncheckedIOException e) {
-      err.println("error: " + e.getMessage());
-      err.flush();
+    PidFile pid = pidFile.pid();
+    PidFile.Check check = PidFileOption.check(pid, err);
+    if (check == null) {
       return PushwireCommand.EXIT_FAILURE;
     }
     switch (check.state()) {

@@ -59,19 +59,11 @@ public final class EchoRun {
     Connections connections = new Connections();
     List<EchoSession> sessions = new ArrayList<>();
     ConnectionOpener opener =
-        new ConnectionOpener(
+        ConnectionOpener.of(
             client,
-            load.target(),
-            load.headers(),
+            load,
             load.connections(),
-            load.concurrency(),
-            i -> {
-              EchoSession s = new EchoSession(this, settings.pipeline());
-              synchronized (sessions) {
-                sessions.add(s);
-              }
-              return s;
-            },
+            ConnectionOpener.collecting(sessions, () -> new EchoSession(this, settings.pipeline())),
             connections);
     OpenPhase.run(opener, load.connections(), load.openTimeout(), progress, "connections");
 

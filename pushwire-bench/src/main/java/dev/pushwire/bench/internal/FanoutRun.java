@@ -77,19 +77,11 @@ public final class FanoutRun {
     Connections connections = new Connections();
     List<SubscriberSession> sessions = new ArrayList<>();
     ConnectionOpener opener =
-        new ConnectionOpener(
+        ConnectionOpener.of(
             client,
-            load.target(),
-            load.headers(),
+            load,
             load.connections(),
-            load.concurrency(),
-            i -> {
-              SubscriberSession s = new SubscriberSession(stats);
-              synchronized (sessions) {
-                sessions.add(s);
-              }
-              return s;
-            },
+            ConnectionOpener.collecting(sessions, () -> new SubscriberSession(stats)),
             connections);
     OpenPhase.run(opener, load.connections(), load.openTimeout(), progress, "subscribers");
     int subscribers = (int) opener.opened();

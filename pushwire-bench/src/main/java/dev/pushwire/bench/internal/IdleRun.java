@@ -36,14 +36,7 @@ public final class IdleRun {
     Connections connections = new Connections();
     DiscardSession session = new DiscardSession();
     ConnectionOpener opener =
-        new ConnectionOpener(
-            client,
-            load.target(),
-            load.headers(),
-            load.connections(),
-            load.concurrency(),
-            i -> session,
-            connections);
+        ConnectionOpener.of(client, load, load.connections(), i -> session, connections);
     boolean finished =
         OpenPhase.run(opener, load.connections(), load.openTimeout(), progress, "connections");
     double openSeconds = opener.seconds();

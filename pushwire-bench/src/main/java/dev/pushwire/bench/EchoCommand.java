@@ -25,12 +25,10 @@ import picocli.CommandLine.Option;
     footerHeading = "%nExample:%n",
     footer = "  bench echo --url ws://127.0.0.1:9876/ -c 100 -s 1024 --duration 10s")
 public final class EchoCommand extends ScenarioCommand {
-  @Option(
-      names = {"-c", "--connections"},
-      defaultValue = "100",
-      paramLabel = "N",
-      description = "Connections (default: ${DEFAULT-VALUE}).")
-  int connections;
+  /** Opens 100 connections unless {@code -c} says otherwise. */
+  public EchoCommand() {
+    super(100);
+  }
 
   @Option(
       names = {"-s", "--size"},
@@ -73,11 +71,6 @@ public final class EchoCommand extends ScenarioCommand {
       converter = DurationConverter.class,
       description = "How long to wait for the last echoes at the end (default: ${DEFAULT-VALUE}).")
   Duration drain;
-
-  @Override
-  int connections() {
-    return connections;
-  }
 
   @Override
   void check(LoadSettings load) {

@@ -45,12 +45,10 @@ import picocli.CommandLine.ParameterException;
       "      --publish http=http://127.0.0.1:9876/api/publish --api-key KEY"
     })
 public final class FanoutCommand extends ScenarioCommand {
-  @Option(
-      names = {"-c", "--connections"},
-      defaultValue = "100",
-      paramLabel = "N",
-      description = "Subscribers (default: ${DEFAULT-VALUE}).")
-  int connections;
+  /** Opens 100 connections unless {@code -c} says otherwise. */
+  public FanoutCommand() {
+    super(100);
+  }
 
   @Option(
       names = "--rate",
@@ -136,11 +134,6 @@ public final class FanoutCommand extends ScenarioCommand {
               + " (default: 5s).")
   Duration drain;
 
-  @Override
-  int connections() {
-    return connections;
-  }
-
   /** The rate: messages per second, 0 for max. */
   int rate() {
     String r = rate.trim().toLowerCase(Locale.ROOT);
@@ -184,9 +177,7 @@ public final class FanoutCommand extends ScenarioCommand {
     Checks.positive(spec, "--window", window);
     Checks.atMost(spec, "--window", window, 65_536, "a bigger window only hides queueing");
     Checks.positive(spec, "--http-connections", httpConnections);
-    if (messages < 0) {
-      throw new ParameterException(spec.commandLine(), "--messages must be 0 or more");
-    }
+    Checks.notNegative(spec, "--messages", messages);
     Checks.positive(spec, "--duration", duration);
     Checks.notNegative(spec, "--warmup", warmup);
     Checks.notNegative(spec, "--settle", settle);

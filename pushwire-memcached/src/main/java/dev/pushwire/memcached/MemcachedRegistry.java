@@ -299,17 +299,7 @@ public final class MemcachedRegistry implements Registry {
 
   @Override
   public CompletionStage<PresenceStats> presenceStats(String channel) {
-    return presence(channel)
-        .thenApply(
-            entries -> {
-              Set<String> users = new HashSet<>();
-              for (PresenceEntry e : entries) {
-                if (e.user() != null) {
-                  users.add(e.user());
-                }
-              }
-              return new PresenceStats(entries.size(), users.size());
-            });
+    return presence(channel).thenApply(PresenceStats::of);
   }
 
   // ---- health and lifecycle -----------------------------------------------------------------

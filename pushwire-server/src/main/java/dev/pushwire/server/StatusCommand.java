@@ -13,11 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code pushwire status}: whether the node its pid file names is running, with its pid and uptime,
@@ -35,22 +31,12 @@ import picocli.CommandLine.Spec;
     },
     footerHeading = "%nExamples:%n",
     footer = {"  pushwire status", "  pushwire status --pid-file /run/pushwire/pushwire.pid", ""})
-final class StatusCommand implements Callable<Integer> {
+final class StatusCommand extends PidFileCommand {
   private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(3);
 
-  @Spec CommandSpec spec;
-
-  @Mixin PidFileOption pidFile;
-
   @Override
-  public Integer call() throws InterruptedException {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    PidFile pid = pidFile.pid();
-    PidFile.Check check = PidFileOption.check(pid, err);
-    if (check == null) {
-      return PushwireCommand.EXIT_FAILURE;
-    }
+  int run(PidFile pid, PidFile.Check check, PrintWriter out, PrintWriter err)
+      throws InterruptedException {
     if (check.state() == PidFile.State.MISSING) {
       out.println("stopped (no pid file " + pid.path() + ")");
       out.flush();

@@ -9,6 +9,7 @@ import dev.pushwire.bench.internal.SizeConverter;
 import dev.pushwire.bench.internal.Summary;
 import java.time.Duration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bench echo}: messages per second and round-trip times against an echo server. */
@@ -48,13 +49,7 @@ public final class EchoCommand extends ScenarioCommand {
   @Option(names = "--binary", description = "Send binary messages instead of text.")
   boolean binary;
 
-  @Option(
-      names = "--duration",
-      defaultValue = "10s",
-      paramLabel = "DURATION",
-      converter = DurationConverter.class,
-      description = "How long to measure, after the warm-up (default: ${DEFAULT-VALUE}).")
-  Duration duration;
+  @Mixin DurationOption measure;
 
   @Option(
       names = "--warmup",
@@ -78,7 +73,7 @@ public final class EchoCommand extends ScenarioCommand {
     Checks.atMost(spec, "--size", size, BenchClient.MAX_MESSAGE_SIZE, "16 MiB");
     Checks.positive(spec, "--pipeline", pipeline);
     Checks.atMost(spec, "--pipeline", pipeline, 1024, "more only fills buffers");
-    Checks.positive(spec, "--duration", duration);
+    measure.check(spec);
     Checks.notNegative(spec, "--warmup", warmup);
     Checks.notNegative(spec, "--drain", drain);
   }
@@ -86,7 +81,7 @@ public final class EchoCommand extends ScenarioCommand {
   @Override
   Summary run(LoadSettings load, BenchClient client, Progress progress) {
     return new EchoRun(
-            new EchoRun.Settings(load, size, pipeline, binary, warmup, duration, drain),
+            new EchoRun.Settings(load, size, pipeline, binary, warmup, measure.duration, drain),
             client,
             progress)
         .run();

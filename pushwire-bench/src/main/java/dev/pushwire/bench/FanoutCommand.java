@@ -12,6 +12,7 @@ import dev.pushwire.bench.internal.Summary;
 import java.time.Duration;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -99,13 +100,7 @@ public final class FanoutCommand extends ScenarioCommand {
       description = "Connections of the http= publisher (default: ${DEFAULT-VALUE}).")
   int httpConnections;
 
-  @Option(
-      names = "--duration",
-      defaultValue = "10s",
-      paramLabel = "DURATION",
-      converter = DurationConverter.class,
-      description = "How long to measure, after the warm-up (default: ${DEFAULT-VALUE}).")
-  Duration duration;
+  @Mixin DurationOption measure;
 
   @Option(
       names = "--warmup",
@@ -178,7 +173,7 @@ public final class FanoutCommand extends ScenarioCommand {
     Checks.atMost(spec, "--window", window, 65_536, "a bigger window only hides queueing");
     Checks.positive(spec, "--http-connections", httpConnections);
     Checks.notNegative(spec, "--messages", messages);
-    Checks.positive(spec, "--duration", duration);
+    measure.check(spec);
     Checks.notNegative(spec, "--warmup", warmup);
     Checks.notNegative(spec, "--settle", settle);
     Checks.positive(spec, "--drain", drain);
@@ -197,7 +192,7 @@ public final class FanoutCommand extends ScenarioCommand {
                 window,
                 messages,
                 warmup,
-                duration,
+                measure.duration,
                 settle,
                 drain),
             client,

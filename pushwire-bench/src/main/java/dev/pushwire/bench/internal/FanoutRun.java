@@ -12,7 +12,7 @@ import java.util.concurrent.locks.LockSupport;
  * window} messages on their way). Measures deliveries per second, publish-to-receive latency, and
  * per subscriber which messages were lost or arrived twice.
  */
-public final class FanoutRun {
+public final class FanoutRun extends ScenarioRun<FanoutRun.Settings> {
   /** What to run; {@code rate} 0 means as fast as delivered, {@code maxMessages} 0 no limit. */
   public record Settings(
       LoadSettings load,
@@ -28,9 +28,6 @@ public final class FanoutRun {
       Duration settle,
       Duration drain) {}
 
-  private final Settings settings;
-  private final BenchClient client;
-  private final Progress progress;
   private final FanoutStats stats = new FanoutStats();
 
   private volatile boolean publishing = true;
@@ -41,9 +38,7 @@ public final class FanoutRun {
    * A run of {@code settings} on {@code client}'s event loops, with progress to {@code progress}.
    */
   public FanoutRun(Settings settings, BenchClient client, Progress progress) {
-    this.settings = settings;
-    this.client = client;
-    this.progress = progress;
+    super(settings, client, progress);
   }
 
   /** The channel that HTTP publishing names: the subscribers' first {@code channel} parameter. */
@@ -72,6 +67,7 @@ public final class FanoutRun {
   }
 
   /** Runs to the end and returns the summary; throws when the publisher cannot connect. */
+  @Override
   public Summary run() throws Exception {
     LoadSettings load = settings.load();
     Connections connections = new Connections();

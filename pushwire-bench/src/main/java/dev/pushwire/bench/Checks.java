@@ -15,6 +15,12 @@ final class Checks {
     }
   }
 
+  static void notNegative(CommandSpec spec, String option, long value) {
+    if (value < 0) {
+      throw new ParameterException(spec.commandLine(), option + " must be 0 or more");
+    }
+  }
+
   static void positive(CommandSpec spec, String option, Duration value) {
     if (value.isNegative() || value.isZero()) {
       throw new ParameterException(spec.commandLine(), option + " must be longer than 0");

@@ -7,7 +7,6 @@ import dev.pushwire.bench.internal.Progress;
 import dev.pushwire.bench.internal.Summary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /** {@code bench connect}: how fast a server accepts N WebSocket connections. */
 @Command(
@@ -23,12 +22,10 @@ import picocli.CommandLine.ParameterException;
     footerHeading = "%nExample:%n",
     footer = "  bench connect --url ws://127.0.0.1:9876/ -c 10000 --concurrency 500")
 public final class ConnectCommand extends ScenarioCommand {
-  @Option(
-      names = {"-c", "--connections"},
-      defaultValue = "10000",
-      paramLabel = "N",
-      description = "Connections (default: ${DEFAULT-VALUE}).")
-  int connections;
+  /** Opens 10000 connections unless {@code -c} says otherwise. */
+  public ConnectCommand() {
+    super(10000);
+  }
 
   @Option(
       names = "--warmup-connections",
@@ -40,15 +37,8 @@ public final class ConnectCommand extends ScenarioCommand {
   int warmupConnections;
 
   @Override
-  int connections() {
-    return connections;
-  }
-
-  @Override
   void check(LoadSettings load) {
-    if (warmupConnections < 0) {
-      throw new ParameterException(spec.commandLine(), "--warmup-connections must be 0 or more");
-    }
+    Checks.notNegative(spec, "--warmup-connections", warmupConnections);
   }
 
   @Override

@@ -9,6 +9,7 @@ import dev.pushwire.bench.internal.SizeConverter;
 import dev.pushwire.bench.internal.Summary;
 import java.time.Duration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bench echo}: messages per second and round-trip times against an echo server. */
@@ -25,12 +26,10 @@ import picocli.CommandLine.Option;
     footerHeading = "%nExample:%n",
     footer = "  bench echo --url ws://127.0.0.1:9876/ -c 100 -s 1024 --duration 10s")
 public final class EchoCommand extends ScenarioCommand {
-  @Option(
-      names = {"-c", "--connections"},
-      defaultValue = "100",
-      paramLabel = "N",
-      description = "Connections (default: ${DEFAULT-VALUE}).")
-  int connections;
+  /** Opens 100 connections unless {@code -c} says otherwise. */
+  public EchoCommand() {
+    super(100);
+  }
 
   @Option(
       names = {"-s", "--size"},
@@ -50,13 +49,7 @@ public final class EchoCommand extends ScenarioCommand {
   @Option(names = "--binary", description = "Send binary messages instead of text.")
   boolean binary;
 
-  @Option(
-      names = "--duration",
-      defaultValue = "10s",
-      paramLabel = "DURATION",
-      converter = DurationConverter.class,
-      description = "How long to measure, after the warm-up (default: ${DEFAULT-VALUE}).")
-  Duration duration;
+  @Mixin DurationOption measure;
 
   @Option(
       names = "--warmup",
@@ -75,17 +68,12 @@ public final class EchoCommand extends ScenarioCommand {
   Duration drain;
 
   @Override
-  int connections() {
-    return connections;
-  }
-
-  @Override
   void check(LoadSettings load) {
     Checks.positive(spec, "--size", size);
     Checks.atMost(spec, "--size", size, BenchClient.MAX_MESSAGE_SIZE, "16 MiB");
     Checks.positive(spec, "--pipeline", pipeline);
     Checks.atMost(spec, "--pipeline", pipeline, 1024, "more only fills buffers");
-    Checks.positive(spec, "--duration", duration);
+    measure.check(spec);
     Checks.notNegative(spec, "--warmup", warmup);
     Checks.notNegative(spec, "--drain", drain);
   }
@@ -93,7 +81,7 @@ public final class EchoCommand extends ScenarioCommand {
   @Override
   Summary run(LoadSettings load, BenchClient client, Progress progress) {
     return new EchoRun(
-            new EchoRun.Settings(load, size, pipeline, binary, warmup, duration, drain),
+            new EchoRun.Settings(load, size, pipeline, binary, warmup, measure.duration, drain),
             client,
             progress)
         .run();

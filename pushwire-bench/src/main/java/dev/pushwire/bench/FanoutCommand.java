@@ -12,6 +12,7 @@ import dev.pushwire.bench.internal.Summary;
 import java.time.Duration;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -45,12 +46,10 @@ import picocli.CommandLine.ParameterException;
       "      --publish http=http://127.0.0.1:9876/api/publish --api-key KEY"
     })
 public final class FanoutCommand extends ScenarioCommand {
-  @Option(
-      names = {"-c", "--connections"},
-      defaultValue = "100",
-      paramLabel = "N",
-      description = "Subscribers (default: ${DEFAULT-VALUE}).")
-  int connections;
+  /** Opens 100 connections unless {@code -c} says otherwise. */
+  public FanoutCommand() {
+    super(100);
+  }
 
   @Option(
       names = "--rate",
@@ -101,13 +100,7 @@ public final class FanoutCommand extends ScenarioCommand {
       description = "Connections of the http= publisher (default: ${DEFAULT-VALUE}).")
   int httpConnections;
 
-  @Option(
-      names = "--duration",
-      defaultValue = "10s",
-      paramLabel = "DURATION",
-      converter = DurationConverter.class,
-      description = "How long to measure, after the warm-up (default: ${DEFAULT-VALUE}).")
-  Duration duration;
+  @Mixin DurationOption measure;
 
   @Option(
       names = "--warmup",
@@ -135,11 +128,6 @@ public final class FanoutCommand extends ScenarioCommand {
               + " a message may take to reach everyone before the run counts as stalled"
               + " (default: 5s).")
   Duration drain;
-
-  @Override
-  int connections() {
-    return connections;
-  }
 
   /** The rate: messages per second, 0 for max. */
   int rate() {
@@ -184,10 +172,8 @@ public final class FanoutCommand extends ScenarioCommand {
     Checks.positive(spec, "--window", window);
     Checks.atMost(spec, "--window", window, 65_536, "a bigger window only hides queueing");
     Checks.positive(spec, "--http-connections", httpConnections);
-    if (messages < 0) {
-      throw new ParameterException(spec.commandLine(), "--messages must be 0 or more");
-    }
-    Checks.positive(spec, "--duration", duration);
+    Checks.notNegative(spec, "--messages", messages);
+    measure.check(spec);
     Checks.notNegative(spec, "--warmup", warmup);
     Checks.notNegative(spec, "--settle", settle);
     Checks.positive(spec, "--drain", drain);
@@ -206,7 +192,7 @@ public final class FanoutCommand extends ScenarioCommand {
                 window,
                 messages,
                 warmup,
-                duration,
+                measure.duration,
                 settle,
                 drain),
             client,

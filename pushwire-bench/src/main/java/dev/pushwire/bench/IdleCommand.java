@@ -25,12 +25,10 @@ import picocli.CommandLine.ParameterException;
     footerHeading = "%nExample:%n",
     footer = "  bench idle --url ws://127.0.0.1:9876/ -c 10000 --pid $(pgrep -f EchoServer)")
 public final class IdleCommand extends ScenarioCommand {
-  @Option(
-      names = {"-c", "--connections"},
-      defaultValue = "10000",
-      paramLabel = "N",
-      description = "Connections (default: ${DEFAULT-VALUE}).")
-  int connections;
+  /** Opens 10000 connections unless {@code -c} says otherwise. */
+  public IdleCommand() {
+    super(10000);
+  }
 
   @Option(
       names = "--settle",
@@ -59,19 +57,12 @@ public final class IdleCommand extends ScenarioCommand {
   int warmupConnections;
 
   @Override
-  int connections() {
-    return connections;
-  }
-
-  @Override
   void check(LoadSettings load) {
     if (load.serverPid() == 0) {
       throw new ParameterException(
           spec.commandLine(), "idle needs the server's process id: add --pid PID");
     }
-    if (warmupConnections < 0) {
-      throw new ParameterException(spec.commandLine(), "--warmup-connections must be 0 or more");
-    }
+    Checks.notNegative(spec, "--warmup-connections", warmupConnections);
     Checks.notNegative(spec, "--settle", settle);
     Checks.notNegative(spec, "--hold", hold);
   }

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -20,8 +21,17 @@ abstract class ScenarioCommand implements Callable<Integer> {
 
   @Mixin LoadOptions options;
 
-  /** The number of connections the command opens. */
-  abstract int connections();
+  // No defaultValue: the field's initial value, each command's own, is the default picocli shows.
+  @Option(
+      names = {"-c", "--connections"},
+      paramLabel = "N",
+      description = "Connections (default: ${DEFAULT-VALUE}).")
+  int connections;
+
+  /** A command that opens {@code connections} connections unless told otherwise. */
+  ScenarioCommand(int connections) {
+    this.connections = connections;
+  }
 
   /** Checks the command's own options; throws a ParameterException when one is wrong. */
   abstract void check(LoadSettings load);
@@ -31,7 +41,7 @@ abstract class ScenarioCommand implements Callable<Integer> {
 
   @Override
   public final Integer call() throws Exception {
-    LoadSettings load = options.settings(spec, connections());
+    LoadSettings load = options.settings(spec, connections);
     check(load);
     PrintWriter out = spec.commandLine().getOut();
     Progress progress = new Progress(options.quiet ? null : spec.commandLine().getErr());

@@ -87,10 +87,7 @@ public final class MemoryRegistry implements Registry {
     if (m == null) {
       return CompletableFuture.completedFuture(new PresenceStats(0, 0));
     }
-    List<PresenceEntry> entries = List.copyOf(m.values());
-    int users =
-        (int) entries.stream().map(PresenceEntry::user).filter(Objects::nonNull).distinct().count();
-    return CompletableFuture.completedFuture(new PresenceStats(entries.size(), users));
+    return CompletableFuture.completedFuture(PresenceStats.of(List.copyOf(m.values())));
   }
 
   @Override

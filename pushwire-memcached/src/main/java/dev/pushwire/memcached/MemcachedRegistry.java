@@ -7,8 +7,8 @@ import dev.pushwire.hub.HubException;
 import dev.pushwire.hub.PresenceEntry;
 import dev.pushwire.hub.PresenceStats;
 import dev.pushwire.hub.Registry;
+import dev.pushwire.hub.spi.RecordCodec;
 import dev.pushwire.memcached.internal.NodeIndex;
-import dev.pushwire.memcached.internal.RecordJson;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -256,7 +256,7 @@ public final class MemcachedRegistry implements Registry {
           readIndex().nodes().forEach((id, n) -> addBucketKeys(keys, id, n.buckets()));
           List<ConnectionRecord> out = new ArrayList<>();
           for (String json : getAll(keys).values()) {
-            out.addAll(RecordJson.readRecords(json));
+            out.addAll(RecordCodec.readRecords(json));
           }
           out.sort(BY_CONNECTED_AT);
           return out;
@@ -272,7 +272,7 @@ public final class MemcachedRegistry implements Registry {
           readIndex().nodes().keySet().forEach(id -> keys.add(metaKey(id)));
           int n = 0;
           for (String json : getAll(keys).values()) {
-            n += RecordJson.readMetaCount(json);
+            n += NodeIndex.readMetaCount(json);
           }
           return n;
         });
@@ -290,7 +290,7 @@ public final class MemcachedRegistry implements Registry {
               .forEach((id, n) -> keys.add(presenceKey(id, bucketOf(channel, n.buckets()))));
           List<PresenceEntry> out = new ArrayList<>();
           for (String json : getAll(keys).values()) {
-            out.addAll(RecordJson.readPresence(json, channel));
+            out.addAll(RecordCodec.readPresence(json, channel));
           }
           out.sort(BY_SUBSCRIBED_AT);
           return out;
@@ -299,17 +299,7 @@ public final class MemcachedRegistry implements Registry {
 
   @Override
   public CompletionStage<PresenceStats> presenceStats(String channel) {
-    return presence(channel)
-        .thenApply(
-            entries -> {
-              Set<String> users = new HashSet<>();
-              for (PresenceEntry e : entries) {
-                if (e.user() != null) {
-                  users.add(e.user());
-                }
-              }
-              return new PresenceStats(entries.size(), users.size());
-            });
+    return presence(channel).thenApply(PresenceStats::of);
   }
 
   // ---- health and lifecycle -----------------------------------------------------------------
@@ -402,7 +392,7 @@ public final class MemcachedRegistry implements Registry {
         if (bucket.isEmpty()) {
           client.delete(key);
         } else {
-          set(key, RecordJson.writeRecords(List.copyOf(bucket.values())));
+          set(key, RecordCodec.writeRecords(List.copyOf(bucket.values())));
         }
       } catch (Exception e) {
         s.dirtyConns.addAll(conns.subList(k, conns.size()));
@@ -418,7 +408,7 @@ public final class MemcachedRegistry implements Registry {
         if (bucket.isEmpty()) {
           client.delete(key);
         } else {
-          set(key, RecordJson.writePresence(bucket));
+          set(key, RecordCodec.writePresence(bucket));
         }
       } catch (Exception e) {
         s.dirtyPresence.addAll(presence.subList(k, presence.size()));
@@ -428,7 +418,7 @@ public final class MemcachedRegistry implements Registry {
     if (s.dirtyMeta) {
       s.dirtyMeta = false;
       try {
-        set(metaKey(s.nodeId), RecordJson.writeMeta(s.recordCount()));
+        set(metaKey(s.nodeId), NodeIndex.writeMeta(s.recordCount()));
       } catch (Exception e) {
         s.dirtyMeta = true;
         throw e;

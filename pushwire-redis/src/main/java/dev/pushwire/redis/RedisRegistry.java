@@ -8,8 +8,8 @@ import dev.pushwire.hub.HubException;
 import dev.pushwire.hub.PresenceEntry;
 import dev.pushwire.hub.PresenceStats;
 import dev.pushwire.hub.Registry;
+import dev.pushwire.hub.spi.RecordCodec;
 import dev.pushwire.redis.internal.LuaScript;
-import dev.pushwire.redis.internal.RecordJson;
 import dev.pushwire.redis.internal.RedisCalls;
 import dev.pushwire.redis.internal.RedisConnector;
 import io.lettuce.core.RedisChannelHandler;
@@ -184,7 +184,7 @@ public final class RedisRegistry implements Registry {
             ttl(),
             channel,
             entry.connectionId(),
-            RecordJson.write(entry))
+            RecordCodec.write(entry))
         .thenApply(r -> null);
   }
 
@@ -209,7 +209,7 @@ public final class RedisRegistry implements Registry {
             r -> {
               List<PresenceEntry> out = new ArrayList<>();
               for (Object o : (List<?>) r) {
-                out.add(RecordJson.readEntry(text(o)));
+                out.add(RecordCodec.readEntry(text(o)));
               }
               out.sort(BY_SUBSCRIBED_AT);
               return out;
@@ -238,7 +238,7 @@ public final class RedisRegistry implements Registry {
             r -> {
               List<ConnectionRecord> out = new ArrayList<>();
               for (Object o : (List<?>) r) {
-                out.add(RecordJson.readRecord(text(o)));
+                out.add(RecordCodec.readRecord(text(o)));
               }
               out.sort(BY_CONNECTED_AT);
               return out;
@@ -296,7 +296,7 @@ public final class RedisRegistry implements Registry {
     if (records == expectedRecords && entries == expectedEntries) {
       return CompletableFuture.completedFuture(null);
     }
-    ObjectNode state = RecordJson.object();
+    ObjectNode state = RecordCodec.object();
     ObjectNode recordsJson = state.putObject("records");
     mine.records.forEach((id, r) -> recordsJson.put(id, json(r)));
     ObjectNode presenceJson = state.putObject("presence");
@@ -304,7 +304,7 @@ public final class RedisRegistry implements Registry {
         (channel, m) -> {
           if (!m.isEmpty()) {
             ObjectNode c = presenceJson.putObject(channel);
-            m.forEach((id, e) -> c.put(id, RecordJson.write(e)));
+            m.forEach((id, e) -> c.put(id, RecordCodec.write(e)));
           }
         });
     return op("restore node " + node, "restore", node, ttl(), state.toString())
@@ -392,7 +392,7 @@ public final class RedisRegistry implements Registry {
   }
 
   private static String json(ConnectionRecord r) {
-    return RecordJson.write(r);
+    return RecordCodec.write(r);
   }
 
   private static String text(Object bulk) {

@@ -7,19 +7,13 @@ import dev.pushwire.server.internal.OperationsRoutes;
 import dev.pushwire.server.internal.PidFile;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code pushwire status}: whether the node its pid file names is running, with its pid and uptime,
@@ -37,30 +31,12 @@ import picocli.CommandLine.Spec;
     },
     footerHeading = "%nExamples:%n",
     footer = {"  pushwire status", "  pushwire status --pid-file /run/pushwire/pushwire.pid", ""})
-final class StatusCommand implements Callable<Integer> {
+final class StatusCommand extends PidFileCommand {
   private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(3);
 
-  @Spec CommandSpec spec;
-
-  @Option(
-      names = "--pid-file",
-      paramLabel = "FILE",
-      description = "The node's pid file (" + PidFile.DEFAULT + ").")
-  Path pidFile = Path.of(PidFile.DEFAULT);
-
   @Override
-  public Integer call() throws InterruptedException {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    PidFile pid = new PidFile(pidFile);
-    PidFile.Check check;
-    try {
-      check = pid.check();
-    } catch (UncheckedIOException e) {
-      err.println("error: " + e.getMessage());
-      err.flush();
-      return PushwireCommand.EXIT_FAILURE;
-    }
+  int run(PidFile pid, PidFile.Check check, PrintWriter out, PrintWriter err)
+      throws InterruptedException {
     if (check.state() == PidFile.State.MISSING) {
       out.println("stopped (no pid file " + pid.path() + ")");
       out.flush();

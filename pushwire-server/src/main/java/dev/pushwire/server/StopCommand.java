@@ -5,14 +5,9 @@ import dev.pushwire.server.internal.DurationText;
 import dev.pushwire.server.internal.PidFile;
 import dev.pushwire.server.internal.ShutdownSignals;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code pushwire stop}: sends SIGTERM to the node its pid file names and waits until the process
@@ -36,20 +31,12 @@ import picocli.CommandLine.Spec;
       "  pushwire stop --pid-file /run/pushwire/pushwire.pid --timeout 30s",
       ""
     })
-final class StopCommand implements Callable<Integer> {
+final class StopCommand extends PidFileCommand {
   /** SIGTERM's number on Linux (and every other Unix). */
   private static final int SIGTERM = 15;
 
   /** How often the process is checked while waiting. */
   private static final Duration POLL = Duration.ofMillis(50);
-
-  @Spec CommandSpec spec;
-
-  @Option(
-      names = "--pid-file",
-      paramLabel = "FILE",
-      description = "The node's pid file (" + PidFile.DEFAULT + ").")
-  Path pidFile = Path.of(PidFile.DEFAULT);
 
   @Option(
       names = "--timeout",
@@ -59,18 +46,8 @@ final class StopCommand implements Callable<Integer> {
   Duration timeout = Duration.ofSeconds(15);
 
   @Override
-  public Integer call() throws InterruptedException {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    PidFile pid = new PidFile(pidFile);
-    PidFile.Check check;
-    try {
-      check = pid.check();
-    } catch (UncheckedIOException e) {
-      err.println("error: " + e.getMessage());
-      err.flush();
-      return PushwireCommand.EXIT_FAILURE;
-    }
+  int run(PidFile pid, PidFile.Check check, PrintWriter out, PrintWriter err)
+      throws InterruptedException {
     switch (check.state()) {
       case MISSING:
         out.println("pushwire is not running (no pid file " + pid.path() + ")");

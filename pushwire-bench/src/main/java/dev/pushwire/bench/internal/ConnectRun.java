@@ -32,14 +32,7 @@ public final class ConnectRun {
     Connections connections = new Connections();
     DiscardSession session = new DiscardSession();
     ConnectionOpener opener =
-        new ConnectionOpener(
-            client,
-            load.target(),
-            load.headers(),
-            load.connections(),
-            load.concurrency(),
-            i -> session,
-            connections);
+        ConnectionOpener.of(client, load, load.connections(), i -> session, connections);
     CpuMeter cpu = new CpuMeter(load.serverPid());
     cpu.start();
     boolean finished =

@@ -3,10 +3,12 @@ package dev.pushwire.bench.internal;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /**
  * Opens {@code count} connections with at most {@code concurrency} handshakes in flight: each
@@ -33,7 +35,7 @@ public final class ConnectionOpener {
   private volatile long endNanos;
 
   /** An opener; {@code sessions} makes the session handler of connection i (0-based). */
-  public ConnectionOpener(
+  private ConnectionOpener(
       BenchClient client,
       Target target,
       HttpHeaders headers,
@@ -48,6 +50,35 @@ public final class ConnectionOpener {
     this.concurrency = Math.max(1, concurrency);
     this.sessions = sessions;
     this.connections = connections;
+  }
+
+  /**
+   * An opener of {@code count} connections to {@code load}'s target, with its headers and
+   * concurrency.
+   */
+  static ConnectionOpener of(
+      BenchClient client,
+      LoadSettings load,
+      int count,
+      IntFunction<ChannelHandler> sessions,
+      Connections connections) {
+    return new ConnectionOpener(
+        client, load.target(), load.headers(), count, load.concurrency(), sessions, connections);
+  }
+
+  /**
+   * Sessions made by {@code make}, each also added to {@code into}, which the caller reads under
+   * its lock: connections open on several event loops at once.
+   */
+  static <S extends ChannelHandler> IntFunction<ChannelHandler> collecting(
+      List<S> into, Supplier<S> make) {
+    return i -> {
+      S s = make.get();
+      synchronized (into) {
+        into.add(s);
+      }
+      return s;
+    };
   }
 
   /** Starts opening; the future completes when every attempt has ended. */

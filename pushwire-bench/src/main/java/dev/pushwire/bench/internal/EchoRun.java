@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
  * server that echoes them; measures echoed messages per second and round-trip times after a
  * warm-up.
  */
-public final class EchoRun {
+public final class EchoRun extends ScenarioRun<EchoRun.Settings> {
   /** What to run. */
   public record Settings(
       LoadSettings load,
@@ -31,17 +31,11 @@ public final class EchoRun {
   final LatencyRecorder latency = new LatencyRecorder();
   volatile boolean stopping;
 
-  private final Settings settings;
-  private final BenchClient client;
-  private final Progress progress;
-
   /**
    * A run of {@code settings} on {@code client}'s event loops, with progress to {@code progress}.
    */
   public EchoRun(Settings settings, BenchClient client, Progress progress) {
-    this.settings = settings;
-    this.client = client;
-    this.progress = progress;
+    super(settings, client, progress);
     byte[] body = new byte[settings.size()];
     Arrays.fill(body, (byte) 'e');
     byte[] tag = "pushwire-bench echo ".getBytes(StandardCharsets.US_ASCII);
@@ -54,24 +48,17 @@ public final class EchoRun {
   }
 
   /** Runs to the end and returns the summary. */
+  @Override
   public Summary run() {
     LoadSettings load = settings.load();
     Connections connections = new Connections();
     List<EchoSession> sessions = new ArrayList<>();
     ConnectionOpener opener =
-        new ConnectionOpener(
+        ConnectionOpener.of(
             client,
-            load.target(),
-            load.headers(),
+            load,
             load.connections(),
-            load.concurrency(),
-            i -> {
-              EchoSession s = new EchoSession(this, settings.pipeline());
-              synchronized (sessions) {
-                sessions.add(s);
-              }
-              return s;
-            },
+            ConnectionOpener.collecting(sessions, () -> new EchoSession(this, settings.pipeline())),
             connections);
     OpenPhase.run(opener, load.connections(), load.openTimeout(), progress, "connections");
 

@@ -11,7 +11,7 @@ import java.util.concurrent.locks.LockSupport;
  * window} messages on their way). Measures deliveries per second, publish-to-receive latency, and
  * per subscriber which messages were lost or arrived twice.
  */
-public final class FanoutRun {
+public final class FanoutRun extends ScenarioRun<FanoutRun.Settings> {
   /** What to run; {@code rate} 0 means as fast as delivered, {@code maxMessages} 0 no limit. */
   public record Settings(
       LoadSettings load,
@@ -27,9 +27,6 @@ public final class FanoutRun {
       Duration settle,
       Duration drain) {}
 
-  private final Settings settings;
-  private final BenchClient client;
-  private final Progress progress;
   private final FanoutStats stats = new FanoutStats();
 
   private volatile boolean publishing = true;
@@ -40,9 +37,7 @@ public final class FanoutRun {
    * A run of {@code settings} on {@code client}'s event loops, with progress to {@code progress}.
    */
   public FanoutRun(Settings settings, BenchClient client, Progress progress) {
-    this.settings = settings;
-    this.client = client;
-    this.progress = progress;
+    super(settings, client, progress);
   }
 
   /** The channel that HTTP publishing names: the subscribers' first {@code channel} parameter. */
@@ -71,24 +66,17 @@ public final class FanoutRun {
   }
 
   /** Runs to the end and returns the summary; throws when the publisher cannot connect. */
+  @Override
   public Summary run() throws Exception {
     LoadSettings load = settings.load();
     Connections connections = new Connections();
     List<SubscriberSession> sessions = new ArrayList<>();
     ConnectionOpener opener =
-        new ConnectionOpener(
+        ConnectionOpener.of(
             client,
-            load.target(),
-            load.headers(),
+            load,
             load.connections(),
-            load.concurrency(),
-            i -> {
-              SubscriberSession s = new SubscriberSession(stats);
-              synchronized (sessions) {
-                sessions.add(s);
-              }
-              return s;
-            },
+            ConnectionOpener.collecting(sessions, () -> new SubscriberSession(stats)),
             connections);
     OpenPhase.run(opener, load.connections(), load.openTimeout(), progress, "subscribers");
     int subscribers = (int) opener.opened();

@@ -9,25 +9,20 @@ import java.util.Locale;
  * server to settle, reads it again and reports the growth per connection. No garbage collection is
  * forced: what is measured is what the process holds.
  */
-public final class IdleRun {
+public final class IdleRun extends ScenarioRun<IdleRun.Settings> {
   /** What to run. */
   public record Settings(
       LoadSettings load, long pid, Duration settle, Duration hold, int warmupConnections) {}
-
-  private final Settings settings;
-  private final BenchClient client;
-  private final Progress progress;
 
   /**
    * A run of {@code settings} on {@code client}'s event loops, with progress to {@code progress}.
    */
   public IdleRun(Settings settings, BenchClient client, Progress progress) {
-    this.settings = settings;
-    this.client = client;
-    this.progress = progress;
+    super(settings, client, progress);
   }
 
   /** Runs to the end and returns the summary. */
+  @Override
   public Summary run() {
     LoadSettings load = settings.load();
     OpenPhase.warmUp(client, load, settings.warmupConnections(), progress);
@@ -36,14 +31,7 @@ public final class IdleRun {
     Connections connections = new Connections();
     DiscardSession session = new DiscardSession();
     ConnectionOpener opener =
-        new ConnectionOpener(
-            client,
-            load.target(),
-            load.headers(),
-            load.connections(),
-            load.concurrency(),
-            i -> session,
-            connections);
+        ConnectionOpener.of(client, load, load.connections(), i -> session, connections);
     boolean finished =
         OpenPhase.run(opener, load.connections(), load.openTimeout(), progress, "connections");
     double openSeconds = opener.seconds();

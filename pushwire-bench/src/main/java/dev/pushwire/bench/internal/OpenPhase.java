@@ -19,14 +19,7 @@ final class OpenPhase {
     }
     Connections warm = new Connections();
     ConnectionOpener opener =
-        new ConnectionOpener(
-            client,
-            load.target(),
-            load.headers(),
-            count,
-            load.concurrency(),
-            i -> new DiscardSession(),
-            warm);
+        ConnectionOpener.of(client, load, count, i -> new DiscardSession(), warm);
     run(opener, count, load.openTimeout(), progress, "warm-up");
     warm.closeAll(Duration.ofSeconds(5));
     Progress.sleepUntil(System.nanoTime() + 500_000_000L);

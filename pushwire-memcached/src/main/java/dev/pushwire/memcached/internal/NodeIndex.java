@@ -2,6 +2,7 @@ package dev.pushwire.memcached.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pushwire.hub.spi.RecordCodec;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -33,7 +34,7 @@ public final class NodeIndex {
     if (json != null) {
       JsonNode root;
       try {
-        root = RecordJson.parse(json);
+        root = RecordCodec.parse(json);
       } catch (IllegalArgumentException e) {
         return new NodeIndex(nodes);
       }
@@ -69,10 +70,20 @@ public final class NodeIndex {
 
   /** This index as JSON. */
   public String toJson() {
-    ObjectNode root = RecordJson.MAPPER.createObjectNode();
+    ObjectNode root = RecordCodec.object();
     nodes.forEach(
         (id, n) -> root.putObject(id).put("hb", n.heartbeat()).put("buckets", n.buckets()));
     return root.toString();
+  }
+
+  /** The connection count a node's meta value holds, {@code {"count":N}}. */
+  public static String writeMeta(int count) {
+    return RecordCodec.object().put("count", count).toString();
+  }
+
+  /** The count in a meta value; 0 if it has none. */
+  public static int readMetaCount(String json) {
+    return RecordCodec.parse(json).path("count").asInt(0);
   }
 
   @Override

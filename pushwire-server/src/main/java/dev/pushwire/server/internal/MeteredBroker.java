@@ -8,22 +8,20 @@ import dev.pushwire.hub.Publication;
 import dev.pushwire.hub.PublishOptions;
 import dev.pushwire.hub.PublishResult;
 import dev.pushwire.hub.StreamPosition;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 
 /**
  * A {@link Broker} that measures the one it wraps for {@link NodeMetrics}: publications accepted
  * and failed, each publication it hands to the hub for fan-out (with the time since it was
  * published), and failed calls. Everything else passes through unchanged.
  */
-final class MeteredBroker implements Broker {
-  private final Broker delegate;
-  private final NodeMetrics metrics;
-
+final class MeteredBroker extends MeteredBackend<Broker> implements Broker {
   MeteredBroker(Broker delegate, NodeMetrics metrics) {
-    this.delegate = delegate;
-    this.metrics = metrics;
+    super(
+        delegate,
+        metrics,
+        NodeMetrics.BROKER,
+        new Passthrough(delegate::isAvailable, delegate::lastError, delegate::close));
   }
 
   @Override
@@ -90,34 +88,5 @@ final class MeteredBroker implements Broker {
   @Override
   public long channelCount() {
     return delegate.channelCount();
-  }
-
-  @Override
-  public boolean isAvailable() {
-    return delegate.isAvailable();
-  }
-
-  @Override
-  public String lastError() {
-    return delegate.lastError();
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
-  }
-
-  /** The broker this one measures. */
-  Broker delegate() {
-    return delegate;
-  }
-
-  private <T> CompletableFuture<T> call(Supplier<CompletionStage<T>> call) {
-    return metrics.counted(NodeMetrics.BROKER, call);
-  }
-
-  @Override
-  public String toString() {
-    return delegate.toString();
   }
 }

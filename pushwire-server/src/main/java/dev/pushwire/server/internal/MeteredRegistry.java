@@ -5,21 +5,19 @@ import dev.pushwire.hub.PresenceEntry;
 import dev.pushwire.hub.PresenceStats;
 import dev.pushwire.hub.Registry;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 
 /**
  * A {@link Registry} that counts the failed calls of the one it wraps for {@link NodeMetrics}, and
  * otherwise passes everything through unchanged.
  */
-final class MeteredRegistry implements Registry {
-  private final Registry delegate;
-  private final NodeMetrics metrics;
-
+final class MeteredRegistry extends MeteredBackend<Registry> implements Registry {
   MeteredRegistry(Registry delegate, NodeMetrics metrics) {
-    this.delegate = delegate;
-    this.metrics = metrics;
+    super(
+        delegate,
+        metrics,
+        NodeMetrics.REGISTRY,
+        new Passthrough(delegate::isAvailable, delegate::lastError, delegate::close));
   }
 
   @Override
@@ -70,34 +68,5 @@ final class MeteredRegistry implements Registry {
   @Override
   public CompletionStage<Void> removeNode(String nodeId) {
     return call(() -> delegate.removeNode(nodeId));
-  }
-
-  @Override
-  public boolean isAvailable() {
-    return delegate.isAvailable();
-  }
-
-  @Override
-  public String lastError() {
-    return delegate.lastError();
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
-  }
-
-  /** The registry this one measures. */
-  Registry delegate() {
-    return delegate;
-  }
-
-  private <T> CompletableFuture<T> call(Supplier<CompletionStage<T>> call) {
-    return metrics.counted(NodeMetrics.REGISTRY, call);
-  }
-
-  @Override
-  public String toString() {
-    return delegate.toString();
   }
 }

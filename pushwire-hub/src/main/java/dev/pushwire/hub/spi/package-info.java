@@ -1,0 +1,6 @@
+/**
+ * What backend modules build on besides the {@link dev.pushwire.hub.Broker} and {@link
+ * dev.pushwire.hub.Registry} interfaces: the one JSON form in which every registry stores its
+ * records, so that the Redis and the Memcached registry cannot drift apart.
+ */
+package dev.pushwire.hub.spi;

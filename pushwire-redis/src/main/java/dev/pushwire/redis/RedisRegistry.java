@@ -21,7 +21,6 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -218,17 +217,7 @@ public final class RedisRegistry implements Registry {
 
   @Override
   public CompletionStage<PresenceStats> presenceStats(String channel) {
-    return presence(channel)
-        .thenApply(
-            entries -> {
-              Set<String> users = new HashSet<>();
-              for (PresenceEntry e : entries) {
-                if (e.user() != null) {
-                  users.add(e.user());
-                }
-              }
-              return new PresenceStats(entries.size(), users.size());
-            });
+    return presence(channel).thenApply(PresenceStats::of);
   }
 
   @Override

@@ -8,7 +8,7 @@ import dev.pushwire.core.WebSocketServer;
 import dev.pushwire.hub.ErrorCode;
 import dev.pushwire.hub.Hub;
 import dev.pushwire.hub.HubException;
-import dev.pushwire.hub.NodeMessageListener;
+import dev.pushwire.hub.spi.NodeMessageListener;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

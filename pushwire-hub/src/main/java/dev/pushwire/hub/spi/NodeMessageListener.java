@@ -1,4 +1,4 @@
-package dev.pushwire.hub;
+package dev.pushwire.hub.spi;
 
 /**
  * Receives what other nodes send to this node through a {@link NodeBus}, for example a push to one

@@ -1,5 +1,7 @@
-package dev.pushwire.hub;
+package dev.pushwire.hub.spi;
 
+import dev.pushwire.hub.Broker;
+import dev.pushwire.hub.ErrorCode;
 import java.util.concurrent.CompletionStage;
 
 /**

@@ -342,6 +342,15 @@ public final class NettyWebSocketServer implements WebSocketServer {
   }
 
   @Override
+  public int broadcastText(Collection<Long> ids, byte[] utf8) {
+    ByteBuf payload = Unpooled.wrappedBuffer(utf8);
+    if (!Utf8Checker.isWellFormed(payload)) {
+      throw new IllegalArgumentException("text to broadcast is not well-formed UTF-8");
+    }
+    return broadcastTo(ids, false, payload);
+  }
+
+  @Override
   public int broadcast(Collection<Long> ids, ByteBuffer data) {
     return broadcastTo(ids, true, Unpooled.wrappedBuffer(data.duplicate()));
   }

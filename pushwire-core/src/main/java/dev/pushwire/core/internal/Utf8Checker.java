@@ -22,6 +22,12 @@ final class Utf8Checker {
 
   private int upper = 0xBF;
 
+  /** Whether the readable bytes of {@code buf} are one whole UTF-8 text. */
+  static boolean isWellFormed(ByteBuf buf) {
+    Utf8Checker checker = new Utf8Checker();
+    return checker.accept(buf, buf.readerIndex(), buf.writerIndex()) && checker.complete();
+  }
+
   /** Starts a new message. */
   void reset() {
     needed = 0;

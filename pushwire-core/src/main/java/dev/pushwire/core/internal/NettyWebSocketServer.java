@@ -343,11 +343,7 @@ public final class NettyWebSocketServer implements WebSocketServer {
 
   @Override
   public int broadcastText(Collection<Long> ids, byte[] utf8) {
-    ByteBuf payload = Unpooled.wrappedBuffer(utf8);
-    if (!Utf8Checker.isWellFormed(payload)) {
-      throw new IllegalArgumentException("text to broadcast is not well-formed UTF-8");
-    }
-    return broadcastTo(ids, false, payload);
+    return broadcastTo(ids, false, Utf8Checker.requireWellFormed(Unpooled.wrappedBuffer(utf8)));
   }
 
   @Override

@@ -22,10 +22,17 @@ final class Utf8Checker {
 
   private int upper = 0xBF;
 
-  /** Whether the readable bytes of {@code buf} are one whole UTF-8 text. */
-  static boolean isWellFormed(ByteBuf buf) {
+  /**
+   * Returns {@code buf} if its readable bytes are one whole UTF-8 text, for text the server sends.
+   *
+   * @throws IllegalArgumentException if they are not
+   */
+  static ByteBuf requireWellFormed(ByteBuf buf) {
     Utf8Checker checker = new Utf8Checker();
-    return checker.accept(buf, buf.readerIndex(), buf.writerIndex()) && checker.complete();
+    if (!checker.accept(buf, buf.readerIndex(), buf.writerIndex()) || !checker.complete()) {
+      throw new IllegalArgumentException("text to send is not well-formed UTF-8");
+    }
+    return buf;
   }
 
   /** Starts a new message. */

@@ -88,7 +88,7 @@ class PushEnvelopeTextTest {
 
   /** What the server sends for {@code utf8}: the bytes, or what decoding made of them. */
   static byte[] onTheWire(byte[] utf8) {
-    return PushEncoder.JsonStrings.isUtf8(utf8, 0, utf8.length)
+    return JsonStringDecoder.isUtf8(utf8, 0, utf8.length)
         ? utf8
         : new String(utf8, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
   }

@@ -92,6 +92,16 @@ public interface WebSocketServer extends AutoCloseable {
   /** Queues a binary message to each of {@code connectionIds} that exists. */
   int broadcast(Collection<Long> connectionIds, byte[] data);
 
+  /**
+   * Queues a text message, given as its UTF-8 bytes, to each of {@code connectionIds} that exists:
+   * for text that is already UTF-8, which {@link #broadcast(Collection, String)} would decode and
+   * encode again. The array is only read during the call.
+   *
+   * @throws IllegalArgumentException if {@code utf8} is not well-formed UTF-8 (a text frame must
+   *     be, RFC 6455 section 8.1)
+   */
+  int broadcastText(Collection<Long> connectionIds, byte[] utf8);
+
   /** Queues a binary message to each of {@code connectionIds} that exists. */
   int broadcast(Collection<Long> connectionIds, ByteBuffer data);
 

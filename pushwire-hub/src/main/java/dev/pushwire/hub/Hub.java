@@ -1,5 +1,6 @@
 package dev.pushwire.hub;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushwire.core.CloseListener;
 import dev.pushwire.core.ConnectionInfo;
 import dev.pushwire.core.HandshakeDecision;
@@ -156,6 +157,14 @@ public interface Hub extends AutoCloseable {
    * clients receive the value in a push envelope.
    */
   CompletionStage<PublishResult> publish(String channel, String json);
+
+  /**
+   * Publishes {@code data}, a parsed JSON value (say, a field of a request that was read as a
+   * tree), like {@link #publish(String, String)} but without checking it again: it is written once,
+   * as compact UTF-8 JSON. A tree holding a {@code RawValue} is written unchecked. A missing node
+   * is refused as missing data.
+   */
+  CompletionStage<PublishResult> publish(String channel, JsonNode data);
 
   /** Publishes {@code text} as a JSON string: plain clients receive exactly {@code text}. */
   CompletionStage<PublishResult> publishText(String channel, String text);

@@ -80,6 +80,28 @@ class HubEndToEndTest {
   }
 
   @Test
+  void bytesThatAreNotUtf8FromAnotherPublisherArriveDecodedAsBefore() throws Exception {
+    JdkWebSocketClient plain = connect("/?channel=raw", null);
+    JdkWebSocketClient v1 = connect("/", Hub.SUBPROTOCOL);
+    v1.send("{\"id\":1,\"op\":\"subscribe\",\"channel\":\"raw\"}");
+    v1.nextText();
+    awaitTrue(() -> hub.subscribers("raw").size() == 2);
+
+    // Not what the hub writes: a publisher that used the broker directly, with a stray byte.
+    byte[] data = {'"', 'a', (byte) 0xFF, 'b', '"'};
+    hub.broker().publish("raw", data, PublishOptions.DEFAULT).toCompletableFuture().get();
+    hub.publish("raw", new ObjectMapper().readTree("{\"after\":\"caf\u00e9\"}"))
+        .toCompletableFuture()
+        .get();
+
+    assertThat(plain.nextText()).isEqualTo("a\uFFFDb");
+    assertThat(plain.nextText()).isEqualTo("{\"after\":\"caf\u00e9\"}");
+    assertThat(JSON.readTree(v1.nextText()).get("data").asText()).isEqualTo("a\uFFFDb");
+    assertThat(JSON.readTree(v1.nextText()).get("data").get("after").asText())
+        .isEqualTo("caf\u00e9");
+  }
+
+  @Test
   void plainClientWithoutChannelIsOnDefaultAndLeavesPresenceOnClose() throws Exception {
     JdkWebSocketClient a = connect("/", null);
     connect("/", null);

@@ -294,6 +294,29 @@ class HttpApiTest {
     }
 
     @Test
+    void publishedDataArrivesAsCompactJsonWrittenFromTheParsedBody() throws Exception {
+      try (JdkWebSocketClient c =
+          JdkWebSocketClient.connect(TestNodes.ws(node, "/?channel=forms"))) {
+        TestNodes.awaitSubscribers(node, "forms", 1);
+        String[][] cases = {
+          {
+            "{ \"s\" : \"caf\\u00e9\\n\", \"n\" : [ 2.50 , 1e2, -0, 0.0000001 ] }",
+            "{\"s\":\"caf\u00e9\\n\",\"n\":[2.50,1E+2,0,1E-7]}"
+          },
+          {"\"lone \\ud800 \\u00e9\"", "lone ? \u00e9"},
+          {" [\"\\ud83d\\ude00\"] ", "[\"\uD83D\uDE00\"]"}
+        };
+        for (String[] c1 : cases) {
+          var r =
+              TestNodes.api(
+                  node, "POST", "/api/publish", "{\"channel\":\"forms\",\"data\":" + c1[0] + "}");
+          assertThat(r.statusCode()).isEqualTo(200);
+        }
+        assertThat(c.take(3, WAIT)).containsExactly(cases[0][1], cases[1][1], cases[2][1]);
+      }
+    }
+
+    @Test
     void broadcastReachesEveryChannel() throws Exception {
       try (JdkWebSocketClient a = JdkWebSocketClient.connect(TestNodes.ws(node, "/?channel=ba"));
           JdkWebSocketClient b = JdkWebSocketClient.connect(TestNodes.ws(node, "/?channel=bb"))) {

@@ -342,6 +342,11 @@ public final class NettyWebSocketServer implements WebSocketServer {
   }
 
   @Override
+  public int broadcastText(Collection<Long> ids, byte[] utf8) {
+    return broadcastTo(ids, false, Utf8Checker.requireWellFormed(Unpooled.wrappedBuffer(utf8)));
+  }
+
+  @Override
   public int broadcast(Collection<Long> ids, ByteBuffer data) {
     return broadcastTo(ids, true, Unpooled.wrappedBuffer(data.duplicate()));
   }

@@ -22,6 +22,19 @@ final class Utf8Checker {
 
   private int upper = 0xBF;
 
+  /**
+   * Returns {@code buf} if its readable bytes are one whole UTF-8 text, for text the server sends.
+   *
+   * @throws IllegalArgumentException if they are not
+   */
+  static ByteBuf requireWellFormed(ByteBuf buf) {
+    Utf8Checker checker = new Utf8Checker();
+    if (!checker.accept(buf, buf.readerIndex(), buf.writerIndex()) || !checker.complete()) {
+      throw new IllegalArgumentException("text to send is not well-formed UTF-8");
+    }
+    return buf;
+  }
+
   /** Starts a new message. */
   void reset() {
     needed = 0;

@@ -1,11 +1,13 @@
 package dev.pushwire.core.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pushwire.core.HttpResponse;
 import dev.pushwire.core.TimerHandle;
 import dev.pushwire.core.WebSocketServer;
 import dev.pushwire.core.testing.JdkWebSocketClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,6 +131,40 @@ class ServerOperationsTest {
     assertThat((byte[]) clients.get(0).nextMessage()).containsExactly(7, 7);
     assertThat((byte[]) clients.get(2).nextMessage()).containsExactly(7, 7);
     assertThat(clients.get(1).nextMessage()).isEqualTo("marker");
+  }
+
+  @Test
+  void broadcastTextSendsUtf8BytesAsATextMessage() throws Exception {
+    WebSocketServer server = start();
+    JdkWebSocketClient a = connect(server);
+    long idA = nextOpened();
+    JdkWebSocketClient b = connect(server);
+    long idB = nextOpened();
+
+    int sent =
+        server.broadcastText(
+            List.of(idA, idB, 999_999L), "caf\u00e9 \uD83D\uDE00".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(sent).isEqualTo(2);
+    assertThat(a.nextMessage()).isEqualTo("caf\u00e9 \uD83D\uDE00");
+    assertThat(b.nextMessage()).isEqualTo("caf\u00e9 \uD83D\uDE00");
+  }
+
+  @Test
+  void broadcastTextRefusesBytesThatAreNotUtf8() throws Exception {
+    WebSocketServer server = start();
+    JdkWebSocketClient a = connect(server);
+    long id = nextOpened();
+
+    // A lone continuation byte, and a UTF-8-encoded surrogate (not allowed in UTF-8).
+    for (byte[] bad :
+        List.of(
+            new byte[] {'a', (byte) 0x80}, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80})) {
+      assertThatThrownBy(() -> server.broadcastText(List.of(id), bad))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    server.push(id, "still open");
+    assertThat(a.nextMessage()).isEqualTo("still open");
   }
 
   @Test

@@ -12,10 +12,12 @@ import java.util.Collection;
 public interface Delivery {
 
   /**
-   * Queues {@code text} to each of {@code connectionIds} that exists, framing it once. The
-   * collection is only read during the call.
+   * Queues a text message, given as its UTF-8 bytes, to each of {@code connectionIds} that exists,
+   * framing it once. The collection and the array are only read during the call. Bytes that are not
+   * well-formed UTF-8 (data another publisher wrote to the broker) go as {@code new String(utf8,
+   * UTF_8)} makes them, malformed sequences replaced by U+FFFD.
    */
-  void deliver(Collection<Long> connectionIds, String text);
+  void deliver(Collection<Long> connectionIds, byte[] utf8);
 
   /** Queues {@code text} to one connection; false if it does not exist. */
   boolean send(long connectionId, String text);

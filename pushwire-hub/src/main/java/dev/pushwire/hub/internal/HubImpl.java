@@ -1,5 +1,6 @@
 package dev.pushwire.hub.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushwire.core.CloseCodes;
 import dev.pushwire.core.CloseEvent;
 import dev.pushwire.core.CloseListener;
@@ -608,6 +609,19 @@ public final class HubImpl implements Hub {
   }
 
   @Override
+  public CompletionStage<PublishResult> publish(String channel, JsonNode data) {
+    try {
+      ChannelName.requireValid(channel);
+      if (data == null || data.isMissingNode()) {
+        throw new HubException(ErrorCode.BAD_REQUEST, "data is missing (expected a JSON value)");
+      }
+      return publishData(channel, Json.writeBytes(data));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(Futures.toHubException(e, "publish"));
+    }
+  }
+
+  @Override
   public CompletionStage<PublishResult> publishText(String channel, String text) {
     try {
       ChannelName.requireValid(channel);
@@ -620,8 +634,15 @@ public final class HubImpl implements Hub {
 
   /** Publishes JSON text already known to be valid to an already checked channel. */
   CompletableFuture<PublishResult> publishJson(String channel, String json) {
-    // A new array that nothing here touches again: the broker may keep it without a copy.
-    byte[] data = json.getBytes(StandardCharsets.UTF_8);
+    return publishData(channel, json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Publishes {@code data}, UTF-8 JSON already known to be valid, to an already checked channel.
+   * The array is handed over: nothing may touch it afterwards, so the broker may keep it without a
+   * copy.
+   */
+  CompletableFuture<PublishResult> publishData(String channel, byte[] data) {
     CompletableFuture<PublishResult> published =
         Futures.call(
             () -> broker.publishOwned(channel, data, config.publishOptions(channel)),

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.pushwire.hub.ErrorCode;
 import dev.pushwire.hub.HubException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /** The hub's JSON settings and the few helpers it needs. */
 final class Json {
@@ -161,6 +162,28 @@ final class Json {
       // A tree built from parsed input always serialises; this is a bug if it happens.
       throw new IllegalStateException("cannot write JSON", e);
     }
+  }
+
+  /**
+   * Compact JSON of {@code node} in UTF-8: the bytes of {@link #write}, without the {@code String}.
+   * Jackson's UTF-8 writer escapes a lone surrogate ({@code \\uD800}) where the text writer passes
+   * it on and {@link String#getBytes} then makes it {@code ?}; such rare text takes the text way,
+   * so that subscribers receive the same bytes either way.
+   */
+  static byte[] writeBytes(JsonNode node) {
+    byte[] out;
+    try {
+      out = MAPPER.writeValueAsBytes(node);
+    } catch (JsonProcessingException e) {
+      // A tree built from parsed input always serialises; this is a bug if it happens.
+      throw new IllegalStateException("cannot write JSON", e);
+    }
+    for (int i = 0; i + 2 < out.length; i++) {
+      if (out[i] == '\\' && out[i + 1] == 'u' && (out[i + 2] == 'D' || out[i + 2] == 'd')) {
+        return write(node).getBytes(StandardCharsets.UTF_8);
+      }
+    }
+    return out;
   }
 
   /** Jackson's message without the source excerpt, cut to a readable length. */

@@ -2,13 +2,14 @@ package dev.pushwire.hub.internal;
 
 import dev.pushwire.core.TimerHandle;
 import dev.pushwire.core.WebSocketServer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Objects;
 
 /**
  * {@link Delivery} on a {@link WebSocketServer}: publications go through the server's fan-out path
- * ({@link WebSocketServer#broadcast(Collection, String)}), which frames each message once and
+ * ({@link WebSocketServer#broadcastText(Collection, byte[])}), which frames each message once and
  * writes it per event loop.
  *
  * <p>Ordering: every write the server makes, from any thread including the target loop, is queued
@@ -23,10 +24,16 @@ final class ServerDelivery implements Delivery {
   }
 
   @Override
-  public void deliver(Collection<Long> connectionIds, String text) {
+  public void deliver(Collection<Long> connectionIds, byte[] utf8) {
     // The hub passes its live subscriber sets; broadcast reads them while grouping the ids by
     // event loop, before it returns, so no copy is needed.
-    server.broadcast(connectionIds, text);
+    try {
+      server.broadcastText(connectionIds, utf8);
+    } catch (IllegalArgumentException notUtf8) {
+      // Only data that another publisher wrote to the broker can be malformed, and it is rare: it
+      // goes as decoding made it when the hub built its messages as strings.
+      server.broadcast(connectionIds, new String(utf8, StandardCharsets.UTF_8));
+    }
   }
 
   @Override

@@ -312,7 +312,7 @@ final class V1ProtocolHandler {
     answer(
         c,
         cmd,
-        hub.publishJson(channel, Json.write(cmd.data())),
+        hub.publishData(channel, Json.writeBytes(cmd.data())),
         r -> {
           ObjectNode result = Json.MAPPER.createObjectNode();
           result.put("offset", r.offset());

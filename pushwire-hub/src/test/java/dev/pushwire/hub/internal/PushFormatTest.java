@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushwire.hub.ErrorCode;
 import dev.pushwire.hub.HubException;
 import dev.pushwire.hub.PublishResult;
+import java.math.BigDecimal;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +54,27 @@ class PushFormatTest {
         .endsWith(",\"data\":{\"price\": 1.50, \"tags\": [\"a\"]}}");
     assertThat(f.json(v1).get(1).get("data").asInt()).isEqualTo(42);
     assertThat(f.json(v1).get(2).get("data").isNull()).isTrue();
+  }
+
+  @Test
+  void aTreeIsPublishedAsItsCompactJsonWithoutAnotherCheck() throws Exception {
+    long plain = f.openPlain("news");
+    long v1 = subscribedV1("news");
+    ObjectNode tree = Json.MAPPER.createObjectNode().put("price", new BigDecimal("2.50"));
+    tree.putArray("tags").add("a");
+    join(f.hub.publish("news", tree));
+    join(f.hub.publish("news", Json.readTree("\"caf\\u00e9\"")));
+
+    assertThat(f.delivery.messages(plain))
+        .containsExactly("{\"price\":2.50,\"tags\":[\"a\"]}", "caf\u00e9");
+    assertThat(f.delivery.messages(v1).get(0))
+        .endsWith(",\"data\":{\"price\":2.50,\"tags\":[\"a\"]}}");
+    assertFailsWith(
+        () -> f.hub.publish("news", MissingNode.getInstance()).toCompletableFuture().get(),
+        ErrorCode.BAD_REQUEST);
+    assertFailsWith(
+        () -> f.hub.publish("news", (JsonNode) null).toCompletableFuture().get(),
+        ErrorCode.BAD_REQUEST);
   }
 
   @Test

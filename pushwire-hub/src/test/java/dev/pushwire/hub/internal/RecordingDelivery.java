@@ -1,6 +1,7 @@
 package dev.pushwire.hub.internal;
 
 import dev.pushwire.core.TimerHandle;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,7 +25,9 @@ final class RecordingDelivery implements Delivery {
   final AtomicInteger timers = new AtomicInteger();
 
   @Override
-  public void deliver(Collection<Long> connectionIds, String text) {
+  public void deliver(Collection<Long> connectionIds, byte[] utf8) {
+    // As the server's fallback decodes bytes that are not UTF-8 (see ServerDelivery).
+    String text = new String(utf8, StandardCharsets.UTF_8);
     fanOuts.add(text);
     for (Long id : connectionIds) {
       inbox(id).add(text);

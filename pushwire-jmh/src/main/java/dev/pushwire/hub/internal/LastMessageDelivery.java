@@ -13,7 +13,7 @@ import java.util.Collection;
 final class LastMessageDelivery implements Delivery {
 
   private static final class Slot {
-    String text;
+    Object text;
     Collection<Long> targets;
     long deliveries;
   }
@@ -21,9 +21,9 @@ final class LastMessageDelivery implements Delivery {
   private final ThreadLocal<Slot> slots = ThreadLocal.withInitial(Slot::new);
 
   @Override
-  public void deliver(Collection<Long> connectionIds, String text) {
+  public void deliver(Collection<Long> connectionIds, byte[] utf8) {
     Slot s = slots.get();
-    s.text = text;
+    s.text = utf8;
     s.targets = connectionIds;
     s.deliveries++;
   }

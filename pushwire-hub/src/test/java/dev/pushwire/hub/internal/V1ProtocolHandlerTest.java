@@ -97,6 +97,24 @@ class V1ProtocolHandlerTest {
   }
 
   @Test
+  void publishedDecimalsArriveAsWritten() {
+    f.hub.accessPolicy(
+        new AccessPolicy() {
+          @Override
+          public boolean canPublish(ConnectionInfo connection, String channel) {
+            return true;
+          }
+        });
+    long listener = f.openPlain("prices");
+    f.send(
+        id,
+        "{\"id\":1,\"op\":\"publish\",\"channel\":\"prices\",\"data\":{\"price\":2.50,\"fee\":1.0E+2}}");
+    assertThat(f.last(id).has("result")).as(f.last(id).toString()).isTrue();
+    // As the HTTP API does: a client that published 2.50 must not see 2.5.
+    assertThat(f.delivery.messages(listener)).containsExactly("{\"price\":2.50,\"fee\":1.0E+2}");
+  }
+
+  @Test
   void historyReturnsPublicationsWithTheirData() {
     PublishResult r = join(f.hub.publishText("news", "a"));
     join(f.hub.publish("news", "[1,2]"));

@@ -317,8 +317,16 @@ public final class HubImpl implements Hub {
 
   private void startRefreshTimer() {
     if (refreshStarted.compareAndSet(false, true)) {
-      refreshTimer =
-          delivery.every(config.registryRefreshInterval(), () -> registryWrite(registry::refresh));
+      try {
+        refreshTimer =
+            delivery.every(
+                config.registryRefreshInterval(), () -> registryWrite(registry::refresh));
+      } catch (IllegalStateException e) {
+        // The server began to stop as this first connection opened: it closes the connection
+        // with 1001 itself, and there is nothing left to refresh.
+        refreshStarted.set(false);
+        log.debug("Registry refresh not started: {}", e.getMessage());
+      }
     }
   }
 

@@ -50,6 +50,16 @@ class PlainClientTest {
   }
 
   @Test
+  void aConnectionThatOpensWhileTheServerStopsIsLeftToTheServersGoingAway() {
+    // The upgrade completed as the server began to stop: the server closes the connection with
+    // 1001 itself; the hub must not close it first with 1011 because no timer can start now.
+    f.delivery.stopping = true;
+    long id = f.openPlain("feed");
+    assertThat(f.delivery.closeOf(id)).isNull();
+    assertThat(f.hub.subscriptions(id)).containsExactly("feed");
+  }
+
+  @Test
   void aBadChannelNameClosesWith1008() {
     long id = f.openPlain("ok", "not ok");
     assertThat(f.delivery.closeOf(id))

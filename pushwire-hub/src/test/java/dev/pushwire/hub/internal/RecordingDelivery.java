@@ -24,6 +24,9 @@ final class RecordingDelivery implements Delivery {
   private final List<String> fanOuts = Collections.synchronizedList(new ArrayList<>());
   final AtomicInteger timers = new AtomicInteger();
 
+  /** Set to play a server that is stopping: it refuses new timers, as the real one does. */
+  volatile boolean stopping;
+
   @Override
   public void deliver(Collection<Long> connectionIds, byte[] utf8) {
     // As the server's fallback decodes bytes that are not UTF-8 (see ServerDelivery).
@@ -52,6 +55,9 @@ final class RecordingDelivery implements Delivery {
 
   @Override
   public TimerHandle every(Duration period, Runnable task) {
+    if (stopping) {
+      throw new IllegalStateException("the server is not running");
+    }
     timers.incrementAndGet();
     return new TimerHandle() {
       @Override

@@ -3,11 +3,7 @@ package dev.pushwire.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.pushwire.core.ServerSettings;
-import dev.pushwire.core.WebSocketServer;
 import dev.pushwire.hub.Hub;
-import dev.pushwire.hub.HubConfig;
-import dev.pushwire.hub.MemoryRegistry;
 import dev.pushwire.hub.PublishResult;
 import dev.pushwire.hub.StreamPosition;
 import dev.pushwire.hub.testing.TcpProxy;
@@ -77,7 +73,7 @@ class DeliveryUnderBrokerFaultsTest {
     assertThat(s.clients)
         .allSatisfy(c -> assertThat(c.signals()).anyMatch(x -> x.startsWith("unsubscribed")));
     assertThat(s.clients).allSatisfy(c -> assertThat(c.lostReported()).isPositive());
-    assertThat(s.nodeA.hub.deliverySignals()).containsKey("stream_gap");
+    assertThat(s.nodeA.hub().deliverySignals()).containsKey("stream_gap");
     s.print("cut 3 s, history 100");
   }
 
@@ -112,14 +108,14 @@ class DeliveryUnderBrokerFaultsTest {
     Scenario s =
         new Scenario(node("a", proxy.port(), historySize), node("b", redis.port(), historySize));
     s.subscribe();
-    startPublishing(s.nodeB.hub);
+    startPublishing(s.nodeB.hub());
     s.awaitPublished(100);
     proxy.cut();
-    await().atMost(DEADLINE).until(() -> !s.nodeA.broker.isAvailable());
+    await().atMost(DEADLINE).until(() -> !s.nodeA.broker().isAvailable());
     int before = accepted.size();
     await().atMost(DEADLINE).until(() -> accepted.size() >= before + 3 * RATE);
     proxy.restore();
-    await().atMost(DEADLINE).until(s.nodeA.broker::isAvailable);
+    await().atMost(DEADLINE).until(s.nodeA.broker()::isAvailable);
     int afterRestore = accepted.size();
     await().atMost(DEADLINE).until(() -> accepted.size() >= afterRestore + RATE);
     s.finish();
@@ -131,10 +127,10 @@ class DeliveryUnderBrokerFaultsTest {
     Scenario s =
         new Scenario(node("a", server.port(), historySize), node("b", server.port(), historySize));
     s.subscribe();
-    startPublishing(s.nodeB.hub);
+    startPublishing(s.nodeB.hub());
     s.awaitPublished(100);
     server.restart();
-    await().atMost(DEADLINE).until(() -> s.nodeA.broker.isAvailable());
+    await().atMost(DEADLINE).until(() -> s.nodeA.broker().isAvailable());
     int afterRestart = accepted.size();
     await().atMost(DEADLINE).until(() -> accepted.size() >= afterRestart + 2 * RATE);
     s.finish();
@@ -162,19 +158,19 @@ class DeliveryUnderBrokerFaultsTest {
 
   /** Nodes, subscribers, and the exact accounting of one run. */
   private final class Scenario {
-    final Node nodeA;
-    final Node nodeB;
+    final HubNode nodeA;
+    final HubNode nodeB;
     final List<V1TestClient> clients = new ArrayList<>();
     final PlainReader plain = new PlainReader();
     StreamPosition firstLive;
 
-    Scenario(Node nodeA, Node nodeB) {
+    Scenario(HubNode nodeA, HubNode nodeB) {
       this.nodeA = nodeA;
       this.nodeB = nodeB;
     }
 
     void subscribe() throws Exception {
-      URI uri = URI.create("ws://127.0.0.1:" + nodeA.server.port() + "/");
+      URI uri = URI.create("ws://127.0.0.1:" + nodeA.server().port() + "/");
       for (int i = 0; i < 3; i++) {
         V1TestClient c = new V1TestClient(() -> uri, CHANNEL);
         resources.add(c);
@@ -187,7 +183,7 @@ class DeliveryUnderBrokerFaultsTest {
               .get(20, TimeUnit.SECONDS);
       resources.add(ws::abort);
       await().atMost(DEADLINE).until(() -> clients.stream().allMatch(V1TestClient::subscribed));
-      await().atMost(DEADLINE).until(() -> nodeA.hub.subscribers(CHANNEL).size() == 4);
+      await().atMost(DEADLINE).until(() -> nodeA.hub().subscribers(CHANNEL).size() == 4);
     }
 
     void awaitPublished(int n) {
@@ -244,7 +240,7 @@ class DeliveryUnderBrokerFaultsTest {
           name,
           accepted.size(),
           rejected.get(),
-          nodeA.hub.deliverySignals(),
+          nodeA.hub().deliverySignals(),
           plain.received.size(),
           String.join("\n  ", perClient));
     }
@@ -252,38 +248,8 @@ class DeliveryUnderBrokerFaultsTest {
 
   // ---- nodes ----
 
-  private record Node(WebSocketServer server, Hub hub, RedisBroker broker) {}
-
-  private Node node(String id, int redisPort, int historySize) {
-    WebSocketServer server =
-        WebSocketServer.create(
-            ServerSettings.newBuilder()
-                .host("127.0.0.1")
-                .port(0)
-                .ioThreads(2)
-                .subprotocols(Hub.SUBPROTOCOL)
-                .build());
-    RedisBroker broker =
-        RedisBroker.connect(
-            RedisConfig.newBuilder("redis://127.0.0.1:" + redisPort)
-                .nodeId(id)
-                .commandTimeout(Duration.ofSeconds(2))
-                .maxReconnectDelay(Duration.ofMillis(200))
-                .build());
-    HubConfig config =
-        HubConfig.newBuilder()
-            .nodeId(id)
-            .historySize(historySize)
-            .historyTtl(Duration.ofMinutes(10))
-            .build();
-    MemoryRegistry registry = new MemoryRegistry();
-    Hub hub = Hub.create(server, config, broker, registry);
-    server.start();
-    resources.add(() -> server.stop(Duration.ofSeconds(1)));
-    resources.add(registry::close);
-    resources.add(broker::close);
-    resources.add(hub::close);
-    return new Node(server, hub, broker);
+  private HubNode node(String id, int redisPort, int historySize) {
+    return HubNode.start(id, "redis://127.0.0.1:" + redisPort, historySize, resources);
   }
 
   /** A plain subscriber: its messages are the payloads, "tick N", in publishing order. */

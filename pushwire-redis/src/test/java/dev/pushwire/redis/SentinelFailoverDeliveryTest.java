@@ -3,11 +3,7 @@ package dev.pushwire.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.pushwire.core.ServerSettings;
-import dev.pushwire.core.WebSocketServer;
 import dev.pushwire.hub.Hub;
-import dev.pushwire.hub.HubConfig;
-import dev.pushwire.hub.MemoryRegistry;
 import dev.pushwire.hub.PublishResult;
 import dev.pushwire.hub.StreamPosition;
 import dev.pushwire.hub.testing.V1TestClient;
@@ -66,11 +62,11 @@ class SentinelFailoverDeliveryTest {
   void afterTheMasterIsKilledPublishingResumesAndNoAcceptedPublicationIsLostSilently()
       throws Exception {
     group.flushAll();
-    Node a = node("a");
-    Node b = node("b");
+    HubNode a = node("a");
+    HubNode b = node("b");
     List<V1TestClient> clients = new ArrayList<>();
-    for (Node n : List.of(a, b)) {
-      URI uri = URI.create("ws://127.0.0.1:" + n.server.port() + "/");
+    for (HubNode n : List.of(a, b)) {
+      URI uri = URI.create("ws://127.0.0.1:" + n.server().port() + "/");
       for (int i = 0; i < 2; i++) {
         V1TestClient c = new V1TestClient(() -> uri, CHANNEL);
         resources.add(c);
@@ -78,13 +74,13 @@ class SentinelFailoverDeliveryTest {
       }
     }
     await().atMost(DEADLINE).until(() -> clients.stream().allMatch(V1TestClient::subscribed));
-    await().atMost(DEADLINE).until(() -> a.hub.subscribers(CHANNEL).size() == 2);
-    await().atMost(DEADLINE).until(() -> b.hub.subscribers(CHANNEL).size() == 2);
+    await().atMost(DEADLINE).until(() -> a.hub().subscribers(CHANNEL).size() == 2);
+    await().atMost(DEADLINE).until(() -> b.hub().subscribers(CHANNEL).size() == 2);
 
     // The publishing node has no subscriber: it cannot know which offsets the others saw, so the
     // broker must tell from Redis alone that the stream may have lost publications.
-    Node publishing = node("p");
-    startPublishing(publishing.hub);
+    HubNode publishing = node("p");
+    startPublishing(publishing.hub());
     await().atMost(DEADLINE).until(() -> accepted.size() >= RATE);
     // The replica stops following: what the master accepts from now on, the promoted replica
     // will not have, though subscribers got it live.
@@ -217,37 +213,7 @@ class SentinelFailoverDeliveryTest {
         TimeUnit.MICROSECONDS);
   }
 
-  private record Node(WebSocketServer server, Hub hub, RedisBroker broker) {}
-
-  private Node node(String id) {
-    WebSocketServer server =
-        WebSocketServer.create(
-            ServerSettings.newBuilder()
-                .host("127.0.0.1")
-                .port(0)
-                .ioThreads(2)
-                .subprotocols(Hub.SUBPROTOCOL)
-                .build());
-    RedisBroker broker =
-        RedisBroker.connect(
-            RedisConfig.newBuilder(group.uri())
-                .nodeId(id)
-                .commandTimeout(Duration.ofSeconds(2))
-                .maxReconnectDelay(Duration.ofMillis(200))
-                .build());
-    HubConfig config =
-        HubConfig.newBuilder()
-            .nodeId(id)
-            .historySize(1000)
-            .historyTtl(Duration.ofMinutes(10))
-            .build();
-    MemoryRegistry registry = new MemoryRegistry();
-    Hub hub = Hub.create(server, config, broker, registry);
-    server.start();
-    resources.add(() -> server.stop(Duration.ofSeconds(1)));
-    resources.add(registry::close);
-    resources.add(broker::close);
-    resources.add(hub::close);
-    return new Node(server, hub, broker);
+  private HubNode node(String id) {
+    return HubNode.start(id, group.uri(), 1000, resources);
   }
 }

@@ -41,6 +41,18 @@ class NodesThroughRedisSentinelTest {
     JdkWebSocketClient onB = JdkWebSocketClient.connect(TestNodes.ws(b, "/?channel=news"));
     closing.add(onB);
     TestNodes.awaitSubscribers(b, "news", 1);
+    // B counts its subscriber before Redis has answered B's SUBSCRIBE, and a plain client gets a
+    // publication at most once: publish once Redis has B's subscription.
+    await("node b subscribed in Redis")
+        .atMost(JdkWebSocketClient.WAIT)
+        .ignoreExceptions()
+        .until(
+            () ->
+                Long.parseLong(
+                        ((List<?>) group.master().command("PUBSUB", "NUMSUB", "pushwire:ch:news"))
+                            .get(1)
+                            .toString())
+                    >= 1);
 
     assertThat(publish(a, "one")).isEqualTo(200);
     assertThat(onB.nextText()).isEqualTo("one");

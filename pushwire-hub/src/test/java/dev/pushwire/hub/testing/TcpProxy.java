@@ -44,12 +44,14 @@ public final class TcpProxy implements AutoCloseable {
 
   /** Drops every connection through the proxy and refuses new ones until {@link #restore()}. */
   public void cut() {
-    cut = true;
-    cuts.incrementAndGet();
-    for (Socket s : open) {
-      closeQuietly(s);
+    synchronized (open) {
+      cut = true;
+      cuts.incrementAndGet();
+      for (Socket s : open) {
+        closeQuietly(s);
+      }
+      open.clear();
     }
-    open.clear();
   }
 
   /** Forwards new connections again. */
@@ -79,8 +81,17 @@ public final class TcpProxy implements AutoCloseable {
         server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 5000);
         client.setTcpNoDelay(true);
         server.setTcpNoDelay(true);
-        open.add(client);
-        open.add(server);
+        // A cut() while this pair was being connected must not miss it: check and register
+        // under the same lock cut() holds, so a pair is either cut or registered before the cut.
+        synchronized (open) {
+          if (cut) {
+            closeQuietly(client);
+            closeQuietly(server);
+            continue;
+          }
+          open.add(client);
+          open.add(server);
+        }
         pipe(client, server, "up");
         pipe(server, client, "down");
       } catch (IOException e) {

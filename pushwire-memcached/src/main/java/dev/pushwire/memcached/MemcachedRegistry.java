@@ -1,43 +1,26 @@
 package dev.pushwire.memcached;
 
-import dev.pushwire.hub.BackendHealth;
 import dev.pushwire.hub.ConnectionRecord;
 import dev.pushwire.hub.ErrorCode;
 import dev.pushwire.hub.HubException;
 import dev.pushwire.hub.PresenceEntry;
 import dev.pushwire.hub.PresenceStats;
 import dev.pushwire.hub.Registry;
-import dev.pushwire.hub.spi.RecordCodec;
-import dev.pushwire.memcached.internal.NodeIndex;
+import dev.pushwire.memcached.internal.KeepAlive;
+import dev.pushwire.memcached.internal.Listing;
+import dev.pushwire.memcached.internal.MemcachedStore;
+import dev.pushwire.memcached.internal.NodeWriter;
+import dev.pushwire.memcached.internal.ReconnectListener;
+import dev.pushwire.memcached.internal.RegistryHealth;
+import dev.pushwire.memcached.internal.RegistryThreads;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import net.rubyeye.xmemcached.GetsResponse;
-import net.rubyeye.xmemcached.MemcachedClient;
-import net.rubyeye.xmemcached.MemcachedClientStateListener;
-import net.rubyeye.xmemcached.XMemcachedClientBuilder;
-import net.rubyeye.xmemcached.exception.MemcachedException;
-import net.rubyeye.xmemcached.impl.KetamaMemcachedSessionLocator;
-import net.rubyeye.xmemcached.transcoders.StringTranscoder;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * Only node N writes its own keys, so they need no CAS: the registry keeps a copy of what it wrote
- * and rewrites a whole bucket from it, on one writer thread. Writes are coalesced: a burst of
+ * and rewrites a whole bucket from it, one write at a time. Writes are coalesced: a burst of
  * connections costs one write per changed bucket. Every key of node N expires after {@link
  * MemcachedConfig#ttl()} unless {@link #refresh()} touches it, so a dead node's records vanish by
  * themselves; {@link #removeNode} deletes exactly node N's keys and index entry.
@@ -79,61 +62,44 @@ import org.slf4j.LoggerFactory;
  * once per {@link MemcachedConfig#errorLogInterval()}, and {@link #isAvailable()} says so. What
  * could not be written stays marked; when Memcached is back (a reconnect, or the next {@link
  * #refresh()}), every key that is missing or unwritten is written again from the local copy.
+ *
+ * <h2>Threads</h2>
+ *
+ * Memcached calls block, so they run on a scheduled pool: at most one write and two reads at a
+ * time, and the refreshes after a reconnect. A pool passed to {@link #connect(MemcachedConfig,
+ * Clock, ScheduledExecutorService)} is the caller's, which {@link #close()} leaves running; without
+ * one, the registry makes its own and shuts it down on close. XMemcached's own I/O threads belong
+ * to the client, which the registry always makes and closes.
  */
 public final class MemcachedRegistry implements Registry {
   private static final Logger log = LoggerFactory.getLogger(MemcachedRegistry.class);
-  private static final int CAS_ATTEMPTS = 64;
-  private static final int RECONNECT_REFRESH_ATTEMPTS = 10;
-  private static final Comparator<ConnectionRecord> BY_CONNECTED_AT =
-      Comparator.comparing(ConnectionRecord::connectedAt).thenComparing(ConnectionRecord::id);
-  private static final Comparator<PresenceEntry> BY_SUBSCRIBED_AT =
-      Comparator.comparing(PresenceEntry::subscribedAt).thenComparing(PresenceEntry::connectionId);
-  private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private final MemcachedConfig config;
-  private final Clock clock;
-  private final MemcachedClient client;
-  private final BackendHealth health;
-  private final ExecutorService writer;
-  private final ExecutorService readers;
-  private final int ttlSeconds;
-  private final String indexKey;
-  private final ConcurrentHashMap<String, NodeState> nodes = new ConcurrentHashMap<>();
-  private final Object flushLock = new Object();
-  private List<CompletableFuture<Void>> waiting = new ArrayList<>();
-  private boolean flushScheduled;
-  private volatile boolean closed;
+  private final RegistryHealth health;
+  private final RegistryThreads threads;
+  private final MemcachedStore store;
+  private final NodeWriter writer;
+  private final KeepAlive keepAlive;
+  private final Listing listing;
 
-  private MemcachedRegistry(MemcachedConfig config, Clock clock) throws IOException {
+  private MemcachedRegistry(
+      MemcachedConfig config, Clock clock, Function<RegistryHealth, RegistryThreads> threadsFor)
+      throws IOException {
     this.config = config;
-    this.clock = clock;
-    this.ttlSeconds = (int) config.ttl().toSeconds();
-    this.indexKey = config.keyPrefix() + "nodes";
-    this.health =
-        new BackendHealth(
-            log,
-            "Memcached registry of node " + config.nodeId() + " at " + config.address(),
-            config.errorLogInterval(),
-            this::allServersConnected);
-    List<InetSocketAddress> servers = new ArrayList<>();
-    for (InetSocketAddress s : config.servers()) {
-      servers.add(new InetSocketAddress(s.getHostString(), s.getPort()));
+    this.health = new RegistryHealth(log, config, this::allServersConnected);
+    this.threads = threadsFor.apply(health);
+    try {
+      this.store =
+          MemcachedStore.connect(
+              config,
+              new ReconnectListener(health, config.reconnectInterval(), threads, this::refresh));
+    } catch (IOException | RuntimeException e) {
+      threads.close(Duration.ZERO);
+      throw e;
     }
-    XMemcachedClientBuilder builder = new XMemcachedClientBuilder(servers);
-    builder.setName("pushwire-" + config.nodeId());
-    builder.setSessionLocator(new KetamaMemcachedSessionLocator());
-    builder.setTranscoder(new StringTranscoder());
-    builder.setOpTimeout(config.operationTimeout().toMillis());
-    builder.setConnectTimeout(config.operationTimeout().toMillis());
-    builder.setEnableHealSession(true);
-    builder.setHealSessionInterval(config.reconnectInterval().toMillis());
-    builder.setConnectionPoolSize(1);
-    builder.setFailureMode(false);
-    builder.addStateListener(new ConnectionLog());
-    this.client = builder.build();
-    int n = INSTANCES.incrementAndGet();
-    this.writer = Executors.newSingleThreadExecutor(daemon("pushwire-memcached-writer-" + n));
-    this.readers = Executors.newFixedThreadPool(2, daemon("pushwire-memcached-reader-" + n));
+    this.writer = new NodeWriter(config.buckets(), clock, store, health, threads);
+    this.keepAlive = new KeepAlive(log, config, clock, store, health, writer);
+    this.listing = new Listing(store, health);
   }
 
   /**
@@ -154,8 +120,29 @@ public final class MemcachedRegistry implements Registry {
   public static MemcachedRegistry connect(MemcachedConfig config, Clock clock) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(clock, "clock");
+    return connect(config, clock, RegistryThreads::owned);
+  }
+
+  /**
+   * A registry on the servers in {@code config} that runs its Memcached calls on {@code executor},
+   * which stays the caller's: {@link #close()} does not shut it down. At most three of its threads
+   * are busy with this registry at a time.
+   *
+   * @param executor must not be {@code null}; shut it down after closing the registry
+   * @throws HubException with {@code UNAVAILABLE} if the client cannot be set up
+   */
+  public static MemcachedRegistry connect(
+      MemcachedConfig config, Clock clock, ScheduledExecutorService executor) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(executor, "executor");
+    return connect(config, clock, h -> RegistryThreads.shared(executor, h));
+  }
+
+  private static MemcachedRegistry connect(
+      MemcachedConfig config, Clock clock, Function<RegistryHealth, RegistryThreads> threads) {
     try {
-      return new MemcachedRegistry(config, clock);
+      return new MemcachedRegistry(config, clock, threads);
     } catch (IOException e) {
       throw new HubException(
           ErrorCode.UNAVAILABLE,
@@ -164,44 +151,32 @@ public final class MemcachedRegistry implements Registry {
     }
   }
 
-  // ---- writes: change the local copy, mark the bucket, flush on the writer thread ------------
+  // ---- writes: change the local copy, mark the bucket, flush on the writer ------------------
 
   @Override
   public CompletionStage<Void> register(ConnectionRecord record) {
     Objects.requireNonNull(record, "record");
-    NodeState s = state(record.nodeId());
-    s.putRecord(record);
-    return flush();
+    return writer.register(record);
   }
 
   @Override
   public CompletionStage<Void> unregister(ConnectionRecord record) {
     Objects.requireNonNull(record, "record");
-    NodeState s = nodes.get(record.nodeId());
-    if (s == null) {
-      return CompletableFuture.completedFuture(null);
-    }
-    s.removeRecord(record.id());
-    return flush();
+    return writer.unregister(record);
   }
 
   @Override
   public CompletionStage<Void> addPresence(String channel, PresenceEntry entry) {
     Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(entry, "entry");
-    state(entry.nodeId()).addPresence(channel, entry);
-    return flush();
+    return writer.addPresence(channel, entry);
   }
 
   @Override
   public CompletionStage<Void> removePresence(String channel, String connectionId) {
     Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(connectionId, "connectionId");
-    NodeState s = nodes.get(nodeOf(connectionId));
-    if (s == null || !s.removePresence(channel, connectionId)) {
-      return CompletableFuture.completedFuture(null);
-    }
-    return flush();
+    return writer.removePresence(channel, connectionId);
   }
 
   /**
@@ -212,10 +187,10 @@ public final class MemcachedRegistry implements Registry {
    */
   @Override
   public CompletionStage<Void> refresh() {
-    return onWriter(
+    return threads.onWriter(
         "refresh",
         () -> {
-          refreshNow();
+          keepAlive.refresh();
           return null;
         });
   }
@@ -223,24 +198,10 @@ public final class MemcachedRegistry implements Registry {
   @Override
   public CompletionStage<Void> removeNode(String nodeId) {
     Objects.requireNonNull(nodeId, "nodeId");
-    return onWriter(
+    return threads.onWriter(
         "remove node " + nodeId,
         () -> {
-          NodeState mine = nodes.remove(nodeId);
-          int[] buckets = {mine != null ? mine.buckets : config.buckets()};
-          updateIndex(
-              index -> {
-                NodeIndex.Node n = index.nodes().get(nodeId);
-                if (n != null) {
-                  buckets[0] = n.buckets();
-                }
-                return index.remove(nodeId);
-              });
-          for (int i = 0; i < buckets[0]; i++) {
-            client.delete(connsKey(nodeId, i));
-            client.delete(presenceKey(nodeId, i));
-          }
-          client.delete(metaKey(nodeId));
+          writer.removeNode(nodeId);
           return null;
         });
   }
@@ -249,52 +210,18 @@ public final class MemcachedRegistry implements Registry {
 
   @Override
   public CompletionStage<List<ConnectionRecord>> connections() {
-    return onReader(
-        "list connections",
-        () -> {
-          List<String> keys = new ArrayList<>();
-          readIndex().nodes().forEach((id, n) -> addBucketKeys(keys, id, n.buckets()));
-          List<ConnectionRecord> out = new ArrayList<>();
-          for (String json : getAll(keys).values()) {
-            out.addAll(RecordCodec.readRecords(json));
-          }
-          out.sort(BY_CONNECTED_AT);
-          return out;
-        });
+    return threads.onReader("list connections", listing::connections);
   }
 
   @Override
   public CompletionStage<Integer> connectionCount() {
-    return onReader(
-        "count connections",
-        () -> {
-          List<String> keys = new ArrayList<>();
-          readIndex().nodes().keySet().forEach(id -> keys.add(metaKey(id)));
-          int n = 0;
-          for (String json : getAll(keys).values()) {
-            n += NodeIndex.readMetaCount(json);
-          }
-          return n;
-        });
+    return threads.onReader("count connections", listing::connectionCount);
   }
 
   @Override
   public CompletionStage<List<PresenceEntry>> presence(String channel) {
     Objects.requireNonNull(channel, "channel");
-    return onReader(
-        "read presence of " + channel,
-        () -> {
-          List<String> keys = new ArrayList<>();
-          readIndex()
-              .nodes()
-              .forEach((id, n) -> keys.add(presenceKey(id, bucketOf(channel, n.buckets()))));
-          List<PresenceEntry> out = new ArrayList<>();
-          for (String json : getAll(keys).values()) {
-            out.addAll(RecordCodec.readPresence(json, channel));
-          }
-          out.sort(BY_SUBSCRIBED_AT);
-          return out;
-        });
+    return threads.onReader("read presence of " + channel, () -> listing.presence(channel));
   }
 
   @Override
@@ -306,7 +233,7 @@ public final class MemcachedRegistry implements Registry {
 
   /** Whether every server is connected and no call failed in the last seconds. */
   public boolean isAvailable() {
-    return !closed && health.isAvailable();
+    return !threads.isClosed() && health.isAvailable();
   }
 
   /** The last error talking to Memcached, or {@code null} if there was none. */
@@ -314,23 +241,18 @@ public final class MemcachedRegistry implements Registry {
     return health.lastError();
   }
 
+  /**
+   * Lets the pending writes finish for at most the operation timeout, then closes the client, and
+   * the thread pool if the registry made it.
+   */
   @Override
   public void close() {
-    if (closed) {
+    if (threads.isClosed()) {
       return;
     }
-    closed = true;
-    writer.shutdown();
-    readers.shutdown();
+    threads.close(config.operationTimeout());
     try {
-      writer.awaitTermination(config.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    writer.shutdownNow();
-    readers.shutdownNow();
-    try {
-      client.shutdown();
+      store.shutdown();
     } catch (IOException e) {
       log.debug("Closing the Memcached client failed", e);
     }
@@ -341,486 +263,7 @@ public final class MemcachedRegistry implements Registry {
     return "MemcachedRegistry{" + config.address() + ", node=" + config.nodeId() + '}';
   }
 
-  // ---- the writer thread --------------------------------------------------------------------
-
-  /** A flush that includes every change made before this call. */
-  private CompletableFuture<Void> flush() {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    synchronized (flushLock) {
-      waiting.add(done);
-      if (!flushScheduled) {
-        flushScheduled = true;
-        try {
-          writer.execute(this::flushNow);
-        } catch (RejectedExecutionException e) {
-          flushScheduled = false;
-          waiting.remove(done);
-          done.completeExceptionally(closedException());
-        }
-      }
-    }
-    return done;
-  }
-
-  private void flushNow() {
-    List<CompletableFuture<Void>> batch;
-    synchronized (flushLock) {
-      batch = waiting;
-      waiting = new ArrayList<>();
-      flushScheduled = false;
-    }
-    try {
-      for (NodeState s : nodes.values()) {
-        writeDirty(s);
-      }
-      health.succeeded();
-      batch.forEach(f -> f.complete(null));
-    } catch (Exception e) {
-      HubException h = failure(e, "write records");
-      batch.forEach(f -> f.completeExceptionally(h));
-    }
-  }
-
-  /** On the writer thread: writes what changed for node {@code s}; leaves it marked on failure. */
-  private void writeDirty(NodeState s) throws Exception {
-    List<Integer> conns = s.takeDirtyConns();
-    for (int k = 0; k < conns.size(); k++) {
-      int i = conns.get(k);
-      try {
-        String key = connsKey(s.nodeId, i);
-        Map<String, ConnectionRecord> bucket = s.records.get(i);
-        if (bucket.isEmpty()) {
-          client.delete(key);
-        } else {
-          set(key, RecordCodec.writeRecords(List.copyOf(bucket.values())));
-        }
-      } catch (Exception e) {
-        s.dirtyConns.addAll(conns.subList(k, conns.size()));
-        throw e;
-      }
-    }
-    List<Integer> presence = s.takeDirtyPresence();
-    for (int k = 0; k < presence.size(); k++) {
-      int j = presence.get(k);
-      try {
-        String key = presenceKey(s.nodeId, j);
-        Map<String, List<PresenceEntry>> bucket = s.presenceBucket(j);
-        if (bucket.isEmpty()) {
-          client.delete(key);
-        } else {
-          set(key, RecordCodec.writePresence(bucket));
-        }
-      } catch (Exception e) {
-        s.dirtyPresence.addAll(presence.subList(k, presence.size()));
-        throw e;
-      }
-    }
-    if (s.dirtyMeta) {
-      s.dirtyMeta = false;
-      try {
-        set(metaKey(s.nodeId), NodeIndex.writeMeta(s.recordCount()));
-      } catch (Exception e) {
-        s.dirtyMeta = true;
-        throw e;
-      }
-    }
-    if (!s.indexed) {
-      long now = clock.millis();
-      updateIndex(
-          index -> {
-            index.put(s.nodeId, now, s.buckets);
-            return true;
-          });
-      s.indexed = true;
-    }
-  }
-
-  /** On the writer thread: heartbeat, touch, and write again whatever Memcached lost. */
-  private void refreshNow() throws Exception {
-    if (nodes.isEmpty()) {
-      return;
-    }
-    try {
-      long now = clock.millis();
-      updateIndex(
-          index -> {
-            for (NodeState s : nodes.values()) {
-              index.put(s.nodeId, now, s.buckets);
-            }
-            index.prune(now - 2 * config.ttl().toMillis());
-            return true;
-          });
-      for (NodeState s : nodes.values()) {
-        s.indexed = true;
-        int lost = 0;
-        for (int i = 0; i < s.buckets; i++) {
-          if (!s.records.get(i).isEmpty() && !s.dirtyConns.contains(i)) {
-            if (!client.touch(connsKey(s.nodeId, i), ttlSeconds)) {
-              s.dirtyConns.add(i);
-              lost++;
-            }
-          }
-        }
-        for (int j : s.presenceBuckets()) {
-          if (!s.dirtyPresence.contains(j) && !client.touch(presenceKey(s.nodeId, j), ttlSeconds)) {
-            s.dirtyPresence.add(j);
-            lost++;
-          }
-        }
-        if (!s.dirtyMeta && !client.touch(metaKey(s.nodeId), ttlSeconds)) {
-          s.dirtyMeta = true;
-          lost++;
-        }
-        int rewrite = s.dirtyConns.size() + s.dirtyPresence.size() + (s.dirtyMeta ? 1 : 0);
-        writeDirty(s);
-        if (lost > 0) {
-          log.warn(
-              "Memcached registry at {}: {} keys of node {} were missing (Memcached restarted or"
-                  + " evicted them); wrote {} keys again, with its {} connections",
-              config.address(),
-              lost,
-              s.nodeId,
-              rewrite,
-              s.recordCount());
-        }
-      }
-      health.succeeded();
-    } catch (Exception e) {
-      throw failure(e, "refresh");
-    }
-  }
-
-  /**
-   * On the writer thread: applies {@code change} to the index with a gets/cas loop; {@code change}
-   * returns whether it changed anything.
-   */
-  private void updateIndex(java.util.function.Predicate<NodeIndex> change) throws Exception {
-    for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      GetsResponse<String> current = client.gets(indexKey);
-      NodeIndex index = NodeIndex.parse(current == null ? null : current.getValue());
-      if (!change.test(index)) {
-        return;
-      }
-      boolean written =
-          current == null
-              ? client.add(indexKey, 0, index.toJson())
-              : client.cas(indexKey, 0, index.toJson(), current.getCas());
-      if (written) {
-        return;
-      }
-      // Another node wrote in between: read again, after a short random pause.
-      Thread.sleep(ThreadLocalRandom.current().nextInt(1, 2 + Math.min(attempt, 20)));
-    }
-    throw new HubException(
-        ErrorCode.UNAVAILABLE,
-        "could not update the node index in Memcached at "
-            + config.address()
-            + " after "
-            + CAS_ATTEMPTS
-            + " attempts: too many nodes writing it at once");
-  }
-
-  private void set(String key, String value) throws Exception {
-    if (!client.set(key, ttlSeconds, value)) {
-      throw new MemcachedException("Memcached did not store " + key);
-    }
-  }
-
-  private <T> CompletableFuture<T> onWriter(String what, Task<T> task) {
-    return submit(writer, what, task);
-  }
-
-  private <T> CompletableFuture<T> onReader(String what, Task<T> task) {
-    return submit(readers, what, task);
-  }
-
-  private <T> CompletableFuture<T> submit(ExecutorService executor, String what, Task<T> task) {
-    if (closed) {
-      return CompletableFuture.failedFuture(closedException());
-    }
-    CompletableFuture<T> result = new CompletableFuture<>();
-    try {
-      executor.execute(
-          () -> {
-            try {
-              result.complete(task.run());
-            } catch (Exception e) {
-              result.completeExceptionally(failure(e, what));
-            }
-          });
-    } catch (RejectedExecutionException e) {
-      result.completeExceptionally(closedException());
-    }
-    return result;
-  }
-
-  /** {@code e} as a {@link HubException}; an outage is recorded in the health (and logged). */
-  private HubException failure(Exception e, String what) {
-    HubException h;
-    if (e instanceof HubException already) {
-      h = already;
-    } else if (e instanceof TimeoutException) {
-      h =
-          new HubException(
-              ErrorCode.UNAVAILABLE,
-              "Memcached at "
-                  + config.address()
-                  + " did not answer within "
-                  + config.operationTimeout().toMillis()
-                  + " ms",
-              e);
-    } else if (e instanceof InterruptedException) {
-      Thread.currentThread().interrupt();
-      h = new HubException(ErrorCode.UNAVAILABLE, "interrupted talking to Memcached", e);
-    } else if (e instanceof MemcachedException || e instanceof IOException) {
-      h =
-          new HubException(
-              ErrorCode.UNAVAILABLE,
-              "Memcached at " + config.address() + " is unreachable: " + e.getMessage(),
-              e);
-    } else {
-      h =
-          new HubException(
-              ErrorCode.INTERNAL, "the Memcached registry failed to " + what + ": " + e, e);
-    }
-    if (h.code() == ErrorCode.UNAVAILABLE) {
-      health.failed(h);
-    }
-    return h;
-  }
-
-  private HubException closedException() {
-    return new HubException(ErrorCode.UNAVAILABLE, "the Memcached registry is closed");
-  }
-
-  private NodeIndex readIndex() throws Exception {
-    return NodeIndex.parse(client.get(indexKey));
-  }
-
-  private Map<String, String> getAll(List<String> keys) throws Exception {
-    if (keys.isEmpty()) {
-      return Map.of();
-    }
-    Map<String, String> values = client.get(keys);
-    health.succeeded();
-    return values == null ? Map.of() : values;
-  }
-
-  private void addBucketKeys(List<String> keys, String nodeId, int buckets) {
-    for (int i = 0; i < buckets; i++) {
-      keys.add(connsKey(nodeId, i));
-    }
-  }
-
   private boolean allServersConnected() {
-    return client.getAvailableServers().size() >= config.servers().size();
-  }
-
-  private NodeState state(String nodeId) {
-    return nodes.computeIfAbsent(nodeId, id -> new NodeState(id, config.buckets()));
-  }
-
-  private String connsKey(String nodeId, int bucket) {
-    return config.keyPrefix() + "node:" + nodeId + ":conns:" + bucket;
-  }
-
-  private String presenceKey(String nodeId, int bucket) {
-    return config.keyPrefix() + "node:" + nodeId + ":presence:" + bucket;
-  }
-
-  private String metaKey(String nodeId) {
-    return config.keyPrefix() + "node:" + nodeId + ":meta";
-  }
-
-  /** The bucket of a record id or channel name; the same in every JVM (String.hashCode). */
-  static int bucketOf(String s, int buckets) {
-    return Math.floorMod(s.hashCode(), buckets);
-  }
-
-  /** The node of a cluster-wide connection id {@code nodeId:connectionId}. */
-  private static String nodeOf(String connectionId) {
-    int i = connectionId.lastIndexOf(':');
-    if (i <= 0) {
-      throw new IllegalArgumentException(
-          "not a cluster-wide connection id (nodeId:connectionId): " + connectionId);
-    }
-    return connectionId.substring(0, i);
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
-  }
-
-  /** A blocking Memcached task. */
-  @FunctionalInterface
-  private interface Task<T> {
-    T run() throws Exception;
-  }
-
-  /** Logs lost and restored connections; a restored one triggers a refresh that re-registers. */
-  private final class ConnectionLog implements MemcachedClientStateListener {
-    private final Set<InetSocketAddress> lost = ConcurrentHashMap.newKeySet();
-
-    @Override
-    public void onStarted(MemcachedClient c) {
-      // Deliberately empty: nothing to report.
-    }
-
-    @Override
-    public void onShutDown(MemcachedClient c) {
-      // Deliberately empty: close() shut it down.
-    }
-
-    @Override
-    public void onConnected(MemcachedClient c, InetSocketAddress address) {
-      health.reconnected(address);
-      if (lost.remove(address) && !closed) {
-        // Memcached may have restarted empty: write this node's records again now, not at the
-        // next refresh. The client makes the connection usable just after this call, so wait a
-        // moment, and try again a few times if the refresh still fails.
-        refreshAfterReconnect(1);
-      }
-    }
-
-    private void refreshAfterReconnect(int attempt) {
-      Executor later =
-          CompletableFuture.delayedExecutor(
-              config.reconnectInterval().toMillis() * attempt, TimeUnit.MILLISECONDS);
-      CompletableFuture.runAsync(() -> {}, later)
-          .thenCompose(v -> refresh())
-          .whenComplete(
-              (v, e) -> {
-                if (e != null && attempt < RECONNECT_REFRESH_ATTEMPTS && !closed) {
-                  refreshAfterReconnect(attempt + 1);
-                }
-              });
-    }
-
-    @Override
-    public void onDisconnected(MemcachedClient c, InetSocketAddress address) {
-      if (!closed) {
-        lost.add(address);
-        health.disconnected(address);
-      }
-    }
-
-    @Override
-    public void onException(MemcachedClient c, Throwable error) {
-      // Deliberately empty: failed calls report their own errors.
-    }
-  }
-
-  /** What this registry wrote for one node: the copy it rewrites buckets from. */
-  private static final class NodeState {
-    final String nodeId;
-    final int buckets;
-    final List<ConcurrentHashMap<String, ConnectionRecord>> records;
-    // channel -> (connection id -> entry); inner maps change only inside the outer compute.
-    final ConcurrentHashMap<String, Map<String, PresenceEntry>> presence =
-        new ConcurrentHashMap<>();
-    final Set<Integer> dirtyConns = ConcurrentHashMap.newKeySet();
-    final Set<Integer> dirtyPresence = ConcurrentHashMap.newKeySet();
-    volatile boolean dirtyMeta = true; // written with the node's first flush, then on changes
-    volatile boolean indexed;
-
-    NodeState(String nodeId, int buckets) {
-      this.nodeId = nodeId;
-      this.buckets = buckets;
-      List<ConcurrentHashMap<String, ConnectionRecord>> r = new ArrayList<>(buckets);
-      for (int i = 0; i < buckets; i++) {
-        r.add(new ConcurrentHashMap<>());
-      }
-      this.records = List.copyOf(r);
-    }
-
-    void putRecord(ConnectionRecord r) {
-      int i = bucketOf(r.id(), buckets);
-      records.get(i).put(r.id(), r);
-      dirtyConns.add(i);
-      dirtyMeta = true;
-    }
-
-    void removeRecord(String id) {
-      int i = bucketOf(id, buckets);
-      records.get(i).remove(id);
-      dirtyConns.add(i);
-      dirtyMeta = true;
-      for (String channel : presence.keySet()) {
-        removePresence(channel, id);
-      }
-    }
-
-    void addPresence(String channel, PresenceEntry entry) {
-      presence.compute(
-          channel,
-          (k, m) -> {
-            Map<String, PresenceEntry> entries = m == null ? new ConcurrentHashMap<>() : m;
-            entries.put(entry.connectionId(), entry);
-            return entries;
-          });
-      dirtyPresence.add(bucketOf(channel, buckets));
-    }
-
-    boolean removePresence(String channel, String connectionId) {
-      boolean[] removed = {false};
-      presence.computeIfPresent(
-          channel,
-          (k, m) -> {
-            removed[0] = m.remove(connectionId) != null;
-            return m.isEmpty() ? null : m;
-          });
-      if (removed[0]) {
-        dirtyPresence.add(bucketOf(channel, buckets));
-      }
-      return removed[0];
-    }
-
-    int recordCount() {
-      int n = 0;
-      for (var m : records) {
-        n += m.size();
-      }
-      return n;
-    }
-
-    Map<String, List<PresenceEntry>> presenceBucket(int j) {
-      Map<String, List<PresenceEntry>> out = new LinkedHashMap<>();
-      presence.forEach(
-          (channel, m) -> {
-            if (bucketOf(channel, buckets) == j && !m.isEmpty()) {
-              out.put(channel, List.copyOf(m.values()));
-            }
-          });
-      return out;
-    }
-
-    Set<Integer> presenceBuckets() {
-      Set<Integer> out = new HashSet<>();
-      presence.forEach(
-          (channel, m) -> {
-            if (!m.isEmpty()) {
-              out.add(bucketOf(channel, buckets));
-            }
-          });
-      return out;
-    }
-
-    List<Integer> takeDirtyConns() {
-      return take(dirtyConns);
-    }
-
-    List<Integer> takeDirtyPresence() {
-      return take(dirtyPresence);
-    }
-
-    private static List<Integer> take(Set<Integer> dirty) {
-      List<Integer> taken = new ArrayList<>(dirty);
-      dirty.removeAll(taken);
-      return taken;
-    }
+    return store.allServersConnected();
   }
 }

@@ -1,2 +1,5 @@
-/** How the Memcached registry stores and indexes records inside. Not API. */
+/**
+ * How the Memcached registry stores, indexes, writes and reads records, and the threads it runs on.
+ * Not API.
+ */
 package dev.pushwire.memcached.internal;

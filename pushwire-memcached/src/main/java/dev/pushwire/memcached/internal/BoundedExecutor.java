@@ -56,9 +56,14 @@ final class BoundedExecutor implements Executor {
       try {
         task.run();
       } catch (RuntimeException | Error e) {
+        // Hand the queue to a fresh runner, so one failed task does not strand those after it.
         Runnable rest = next();
         if (rest != null) {
-          start(rest);
+          try {
+            start(rest);
+          } catch (RejectedExecutionException r) {
+            e.addSuppressed(r);
+          }
         }
         throw e;
       }

@@ -1,5 +1,7 @@
 package dev.pushwire.hub;
 
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.util.Objects;
 
 /**
@@ -26,6 +28,28 @@ public class HubException extends RuntimeException {
   /** The machine-readable reason. */
   public ErrorCode code() {
     return code;
+  }
+
+  /**
+   * A limit of the parser's, in this project's words: Jackson's own text names its internal methods
+   * ({@code StreamReadConstraints.getMaxNestingDepth()}), which means nothing to a client. Here so
+   * that the hub's errors and the HTTP API's answers word it the same.
+   */
+  public static String limitDetail(StreamConstraintsException e, StreamReadConstraints limits) {
+    String m = String.valueOf(e.getOriginalMessage());
+    if (m.contains("NestingDepth")) {
+      return "JSON nested more than " + limits.getMaxNestingDepth() + " levels deep";
+    }
+    if (m.contains("NumberLength")) {
+      return "a number longer than " + limits.getMaxNumberLength() + " characters";
+    }
+    if (m.contains("StringLength")) {
+      return "a string longer than " + limits.getMaxStringLength() + " characters";
+    }
+    if (m.contains("NameLength")) {
+      return "a field name longer than " + limits.getMaxNameLength() + " characters";
+    }
+    return "JSON larger or deeper than this server reads";
   }
 
   @Override

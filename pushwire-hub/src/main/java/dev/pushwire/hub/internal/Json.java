@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
@@ -136,27 +135,6 @@ final class Json {
     }
   }
 
-  /**
-   * A limit of the parser's, in this project's words: Jackson's own text names its internal methods
-   * ({@code StreamReadConstraints.getMaxNestingDepth()}), which means nothing to a client.
-   */
-  static String limitDetail(StreamConstraintsException e, StreamReadConstraints limits) {
-    String m = String.valueOf(e.getOriginalMessage());
-    if (m.contains("NestingDepth")) {
-      return "JSON nested more than " + limits.getMaxNestingDepth() + " levels deep";
-    }
-    if (m.contains("NumberLength")) {
-      return "a number longer than " + limits.getMaxNumberLength() + " characters";
-    }
-    if (m.contains("StringLength")) {
-      return "a string longer than " + limits.getMaxStringLength() + " characters";
-    }
-    if (m.contains("NameLength")) {
-      return "a field name longer than " + limits.getMaxNameLength() + " characters";
-    }
-    return "JSON larger or deeper than this server reads";
-  }
-
   /** Compact JSON text of {@code node}. */
   static String write(JsonNode node) {
     try {
@@ -192,7 +170,7 @@ final class Json {
   /** Jackson's message without the source excerpt, cut to a readable length. */
   static String detail(JsonProcessingException e) {
     if (e instanceof StreamConstraintsException limit) {
-      return limitDetail(limit, MAPPER.getFactory().streamReadConstraints());
+      return HubException.limitDetail(limit, MAPPER.getFactory().streamReadConstraints());
     }
     String m = e.getOriginalMessage();
     if (m == null) {

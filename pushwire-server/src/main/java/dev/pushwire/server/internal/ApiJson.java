@@ -2,7 +2,6 @@ package dev.pushwire.server.internal;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -12,6 +11,7 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pushwire.core.HttpResponse;
+import dev.pushwire.hub.HubException;
 import java.io.IOException;
 
 /** The HTTP API's JSON: one strict mapper, and responses built from trees. */
@@ -90,31 +90,10 @@ public final class ApiJson {
     return body;
   }
 
-  /**
-   * A limit of the parser's, in this project's words: Jackson's own text names its internal methods
-   * ({@code StreamReadConstraints.getMaxNestingDepth()}), which means nothing to a client.
-   */
-  static String limitDetail(StreamConstraintsException e, StreamReadConstraints limits) {
-    String m = String.valueOf(e.getOriginalMessage());
-    if (m.contains("NestingDepth")) {
-      return "JSON nested more than " + limits.getMaxNestingDepth() + " levels deep";
-    }
-    if (m.contains("NumberLength")) {
-      return "a number longer than " + limits.getMaxNumberLength() + " characters";
-    }
-    if (m.contains("StringLength")) {
-      return "a string longer than " + limits.getMaxStringLength() + " characters";
-    }
-    if (m.contains("NameLength")) {
-      return "a field name longer than " + limits.getMaxNameLength() + " characters";
-    }
-    return "JSON larger or deeper than this server reads";
-  }
-
   /** Jackson's message without the source excerpt, with where it went wrong, cut to size. */
   public static String detail(JsonProcessingException e) {
     if (e instanceof StreamConstraintsException limit) {
-      return limitDetail(limit, MAPPER.getFactory().streamReadConstraints());
+      return HubException.limitDetail(limit, MAPPER.getFactory().streamReadConstraints());
     }
     String m = e.getOriginalMessage();
     if (m == null) {

@@ -42,15 +42,15 @@ public final class ApiRouter implements RequestListener {
     this.keys = keys;
     this.maxBodySize = maxBodySize;
     this.counters = counters;
-    routes.put("/api/publish", new Route("POST", api::publish));
-    routes.put("/api/broadcast", new Route("POST", api::broadcast));
-    routes.put("/api/history", new Route("GET", api::history));
-    routes.put("/api/presence", new Route("GET", api::presence));
-    routes.put("/api/channels", new Route("GET", api::channels));
-    routes.put("/api/connections", new Route("GET", api::connections));
-    routes.put("/api/disconnect", new Route("POST", api::disconnect));
-    routes.put("/api/push", new Route("POST", api::push));
-    routes.put("/api/stats", new Route("GET", api::stats));
+    routes.put("/api/publish", new Route("POST", api.publishing::publish));
+    routes.put("/api/broadcast", new Route("POST", api.publishing::broadcast));
+    routes.put("/api/history", new Route("GET", api.channels::history));
+    routes.put("/api/presence", new Route("GET", api.channels::presence));
+    routes.put("/api/channels", new Route("GET", api.channels::channels));
+    routes.put("/api/connections", new Route("GET", api.connections::connections));
+    routes.put("/api/disconnect", new Route("POST", api.connections::disconnect));
+    routes.put("/api/push", new Route("POST", api.connections::push));
+    routes.put("/api/stats", new Route("GET", api.stats::stats));
   }
 
   @Override

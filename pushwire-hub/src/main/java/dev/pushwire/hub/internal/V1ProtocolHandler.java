@@ -43,11 +43,20 @@ final class V1ProtocolHandler {
   static final String RATE_CLOSE_REASON = "command rate limit exceeded";
 
   private final HubImpl hub;
+  private final Subscriptions subscriptions;
+  private final Publisher publisher;
   private final Delivery delivery;
   private final HubConfig config;
 
-  V1ProtocolHandler(HubImpl hub, Delivery delivery, HubConfig config) {
+  V1ProtocolHandler(
+      HubImpl hub,
+      Subscriptions subscriptions,
+      Publisher publisher,
+      Delivery delivery,
+      HubConfig config) {
     this.hub = hub;
+    this.subscriptions = subscriptions;
+    this.publisher = publisher;
     this.delivery = delivery;
     this.config = config;
   }
@@ -276,7 +285,8 @@ final class V1ProtocolHandler {
       throw forbidden("subscribing to " + channel + " is not allowed");
     }
     // The reply goes out under the channel's lock, before any missed or live publication.
-    hub.subscribe(c.id, channel, cmd.since(), r -> reply(c, cmd.id(), subscribed(r)))
+    subscriptions
+        .subscribe(c.id, channel, cmd.since(), r -> reply(c, cmd.id(), subscribed(r)))
         .whenComplete(
             (r, e) -> {
               if (e != null) {
@@ -301,7 +311,7 @@ final class V1ProtocolHandler {
 
   private void unsubscribe(LocalConnection c, Command cmd) {
     String channel = ChannelName.requireValid(cmd.channel());
-    answer(c, cmd, hub.unsubscribe(c.id, channel), v -> Json.MAPPER.createObjectNode());
+    answer(c, cmd, subscriptions.unsubscribe(c.id, channel), v -> Json.MAPPER.createObjectNode());
   }
 
   private void publish(LocalConnection c, Command cmd) {
@@ -312,7 +322,7 @@ final class V1ProtocolHandler {
     answer(
         c,
         cmd,
-        hub.publishData(channel, Json.writeBytes(cmd.data())),
+        publisher.publishData(channel, Json.writeBytes(cmd.data())),
         r -> {
           ObjectNode result = Json.MAPPER.createObjectNode();
           result.put("offset", r.offset());

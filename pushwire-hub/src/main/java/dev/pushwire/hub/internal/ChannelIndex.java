@@ -5,12 +5,10 @@ import dev.pushwire.hub.ErrorCode;
 import dev.pushwire.hub.HistoryOptions;
 import dev.pushwire.hub.HistoryResult;
 import dev.pushwire.hub.HubException;
-import dev.pushwire.hub.OffsetRange;
 import dev.pushwire.hub.Publication;
 import dev.pushwire.hub.StreamPosition;
 import dev.pushwire.hub.SubscribeResult;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -86,11 +84,11 @@ final class ChannelIndex {
         st.pending.put(sub.connection.id, sub);
         sub.state = st;
         if (first) {
-          chainInterest(st, true);
+          st.chainInterest(broker, true);
         }
         interest = st.interest;
       }
-      runBrokerCalls(st);
+      st.runBrokerCalls();
       return interest;
     }
   }
@@ -134,7 +132,7 @@ final class ChannelIndex {
         releaseIfEmpty(st);
       }
     }
-    runBrokerCalls(st);
+    st.runBrokerCalls();
   }
 
   /** Delivers a publication from the broker to this node's subscribers of {@code channel}. */
@@ -151,7 +149,7 @@ final class ChannelIndex {
         st.lastLiveOffset = p.offset();
         st.lastLiveEpoch = p.epoch();
         if (!st.catchingUp.isEmpty()) {
-          catchUp(st, p);
+          st.catchUp(p);
         }
         if (!st.plain.isEmpty()) {
           delivery.deliver(st.plain, PushEncoder.plain(p));
@@ -205,7 +203,7 @@ final class ChannelIndex {
       plain = st.plain.size();
       releaseIfEmpty(st);
     }
-    runBrokerCalls(st);
+    st.runBrokerCalls();
     log.warn(
         "Channel {}: the broker lost publications after {} and could not read them from history;"
             + " {} pushwire.v1 subscriptions told to resubscribe, {} plain subscribers carry on",
@@ -253,28 +251,7 @@ final class ChannelIndex {
     if (st == null) {
       return Set.of();
     }
-    Set<Long> out = new HashSet<>(st.plain);
-    out.addAll(st.v1);
-    out.addAll(st.pending.keySet());
-    out.addAll(st.catchingUp.keySet());
-    return Set.copyOf(out);
-  }
-
-  /**
-   * Under the channel's lock, before {@code p} is delivered: each catching-up subscriber that does
-   * not have {@code p} yet joins the live subscribers, so it gets {@code p} and what follows with
-   * them; the others keep waiting.
-   */
-  private static void catchUp(ChannelState st, Publication p) {
-    for (Iterator<Map.Entry<Long, ChannelState.CatchUp>> it = st.catchingUp.entrySet().iterator();
-        it.hasNext(); ) {
-      Map.Entry<Long, ChannelState.CatchUp> e = it.next();
-      ChannelState.CatchUp c = e.getValue();
-      if (!c.has(p)) {
-        it.remove();
-        (c.v1() ? st.v1 : st.plain).add(e.getKey());
-      }
-    }
+    return st.members();
   }
 
   private void finish(
@@ -286,7 +263,7 @@ final class ChannelIndex {
     try {
       finishUnderLock(st, sub, history, error, result);
     } finally {
-      runBrokerCalls(st);
+      st.runBrokerCalls();
     }
   }
 
@@ -333,33 +310,16 @@ final class ChannelIndex {
    * does not go live.
    */
   private SubscribeResult goLive(ChannelState st, Subscription sub, HistoryResult history) {
-    StreamPosition since = sub.since;
-    boolean recovered = since != null && history.recoverable();
-    List<Publication> missed = List.of();
-    OffsetRange lost = null;
-    if (recovered) {
-      missed = history.publications();
-    } else if (since != null
-        && since.epoch().equals(history.epoch())
-        && since.offset() < history.offset()) {
-      // Same epoch, but history no longer holds all of it: send what it holds, name what it lost.
-      missed = history.publications();
-      long firstKept = missed.isEmpty() ? history.offset() + 1 : missed.get(0).offset();
-      if (firstKept > since.offset() + 1) {
-        lost = new OffsetRange(since.offset() + 1, firstKept - 1);
-      }
-    } else if (since != null && !since.epoch().equals(history.epoch())) {
-      // The client's epoch ended (its history was lost): whatever followed in it is unknown, but
-      // the new epoch is all after it. Send what history holds of it, from its first offset.
-      missed = history.publications();
-      long firstKept = missed.isEmpty() ? history.offset() + 1 : missed.get(0).offset();
-      if (firstKept > 1) {
-        lost = new OffsetRange(1, firstKept - 1);
-      }
-    }
+    Recovery recovery = Recovery.of(sub.since, history);
+    List<Publication> missed = recovery.missed();
     SubscribeResult r =
         new SubscribeResult(
-            sub.channel, recovered, history.offset(), history.epoch(), missed.size(), lost);
+            sub.channel,
+            recovery.recovered(),
+            history.offset(),
+            history.epoch(),
+            missed.size(),
+            recovery.lost());
     try {
       sub.beforeLive.accept(r);
     } catch (RuntimeException e) {
@@ -403,7 +363,7 @@ final class ChannelIndex {
     if (st.size() != 0) {
       return;
     }
-    CompletableFuture<Void> f = chainInterest(st, false);
+    CompletableFuture<Void> f = st.chainInterest(broker, false);
     f.whenComplete(
         (v, e) -> {
           if (e != null) {
@@ -416,48 +376,5 @@ final class ChannelIndex {
             }
           }
         });
-  }
-
-  /**
-   * Under the channel's lock: queues a broker (un)subscribe after the previous one. The call itself
-   * is made by {@link #runBrokerCalls} once the lock is released: the broker may hold its own locks
-   * while it delivers to {@link #onPublication}, which takes this one, so calling it under this
-   * lock could deadlock (the {@code BrokerListener} contract).
-   */
-  private CompletableFuture<Void> chainInterest(ChannelState st, boolean subscribe) {
-    String channel = st.name;
-    CompletableFuture<Void> previous = st.interest;
-    CompletableFuture<Void> next = new CompletableFuture<>();
-    st.interest = next;
-    st.brokerCalls.add(
-        () ->
-            previous
-                .handle((v, e) -> null)
-                .thenCompose(
-                    v -> subscribe ? broker.subscribe(channel) : broker.unsubscribe(channel))
-                .whenComplete(
-                    (v, e) -> {
-                      if (e == null) {
-                        next.complete(null);
-                      } else {
-                        next.completeExceptionally(e);
-                      }
-                    }));
-    return next;
-  }
-
-  /** Makes the broker calls queued on {@code st}, without holding its lock. */
-  private static void runBrokerCalls(ChannelState st) {
-    List<Runnable> calls;
-    synchronized (st) {
-      if (st.brokerCalls.isEmpty()) {
-        return;
-      }
-      calls = new ArrayList<>(st.brokerCalls);
-      st.brokerCalls.clear();
-    }
-    for (Runnable call : calls) {
-      call.run();
-    }
   }
 }

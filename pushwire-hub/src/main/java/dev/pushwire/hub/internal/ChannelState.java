@@ -1,7 +1,10 @@
 package dev.pushwire.hub.internal;
 
+import dev.pushwire.hub.Broker;
 import dev.pushwire.hub.Publication;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -9,10 +12,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * This node's subscribers of one channel. Membership changes and deliveries happen under this
- * object's monitor, which orders every push to a connection: nothing is delivered twice or skipped
- * while a subscription goes from pending to live. The sets themselves are concurrent so that counts
- * can be read without the lock.
+ * This node's subscribers of one channel, and the node's subscription to it in the broker.
+ * Membership changes and deliveries happen under this object's monitor, which orders every push to
+ * a connection: nothing is delivered twice or skipped while a subscription goes from pending to
+ * live. The sets themselves are concurrent so that counts can be read without the lock.
  */
 final class ChannelState {
   final String name;
@@ -66,6 +69,74 @@ final class ChannelState {
 
   int size() {
     return plain.size() + v1.size() + pending.size() + catchingUp.size();
+  }
+
+  /** The connections subscribed, live or pending. */
+  Set<Long> members() {
+    Set<Long> out = new HashSet<>(plain);
+    out.addAll(v1);
+    out.addAll(pending.keySet());
+    out.addAll(catchingUp.keySet());
+    return Set.copyOf(out);
+  }
+
+  /**
+   * Under this lock, before {@code p} is delivered: each catching-up subscriber that does not have
+   * {@code p} yet joins the live subscribers, so it gets {@code p} and what follows with them; the
+   * others keep waiting.
+   */
+  void catchUp(Publication p) {
+    for (Iterator<Map.Entry<Long, CatchUp>> it = catchingUp.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Long, CatchUp> e = it.next();
+      CatchUp c = e.getValue();
+      if (!c.has(p)) {
+        it.remove();
+        (c.v1() ? v1 : plain).add(e.getKey());
+      }
+    }
+  }
+
+  /**
+   * Under this lock: queues a broker (un)subscribe after the previous one. The call itself is made
+   * by {@link #runBrokerCalls} once the lock is released: the broker may hold its own locks while
+   * it delivers to {@link ChannelIndex#onPublication}, which takes this one, so calling it under
+   * this lock could deadlock (the {@code BrokerListener} contract).
+   */
+  CompletableFuture<Void> chainInterest(Broker broker, boolean subscribe) {
+    String channel = name;
+    CompletableFuture<Void> previous = interest;
+    CompletableFuture<Void> next = new CompletableFuture<>();
+    interest = next;
+    brokerCalls.add(
+        () ->
+            previous
+                .handle((v, e) -> null)
+                .thenCompose(
+                    v -> subscribe ? broker.subscribe(channel) : broker.unsubscribe(channel))
+                .whenComplete(
+                    (v, e) -> {
+                      if (e == null) {
+                        next.complete(null);
+                      } else {
+                        next.completeExceptionally(e);
+                      }
+                    }));
+    return next;
+  }
+
+  /** Makes the broker calls queued here, without holding this lock. */
+  void runBrokerCalls() {
+    List<Runnable> calls;
+    synchronized (this) {
+      if (brokerCalls.isEmpty()) {
+        return;
+      }
+      calls = new ArrayList<>(brokerCalls);
+      brokerCalls.clear();
+    }
+    for (Runnable call : calls) {
+      call.run();
+    }
   }
 
   /**

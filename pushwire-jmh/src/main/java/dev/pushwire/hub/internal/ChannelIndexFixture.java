@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A real {@link ChannelIndex} over a {@link MemoryBroker}, filled the way {@link HubImpl} fills it:
- * subscriptions attach, read history and go live. Thread-safe as far as the index is.
+ * A real {@link ChannelIndex} over a {@link MemoryBroker}, filled the way {@link Subscriptions}
+ * fills it: subscriptions attach, read history and go live. Thread-safe as far as the index is.
  */
 final class ChannelIndexFixture {
   /** What each fixture publication carries; the encoder's cost by size is its own benchmark. */
@@ -69,15 +69,15 @@ final class ChannelIndexFixture {
   }
 
   /**
-   * A subscription from the top (no recovery), not yet attached. HubImpl makes a fresh one for
-   * every subscribe, so the benchmarks do too.
+   * A subscription from the top (no recovery), not yet attached. Subscriptions makes a fresh one
+   * for every subscribe, so the benchmarks do too.
    */
   Subscription newSubscription(LocalConnection connection, String channel) {
     return new Subscription(connection, channel, null, SUBSCRIBED_AT, r -> {});
   }
 
   /**
-   * Subscribes as HubImpl does, minus the registry: attach, read history, go live. The memory
+   * Subscribes as Subscriptions does, minus the registry: attach, read history, go live. The memory
    * broker answers at once, so the result is complete on return.
    */
   SubscribeResult subscribe(Subscription sub) {
@@ -86,8 +86,8 @@ final class ChannelIndexFixture {
 
   /** Subscribes and then unsubscribes {@code connection}: one round of churn. */
   SubscribeResult churn(LocalConnection connection, String channel) {
-    // HubImpl holds the connection's monitor around attach and leave; uncontended here, so left
-    // out to keep the figure the index's own.
+    // Subscriptions holds the connection's monitor around attach and leave; uncontended here, so
+    // left out to keep the figure the index's own.
     Subscription sub = newSubscription(connection, channel);
     SubscribeResult r = subscribe(sub);
     index.leave(sub);

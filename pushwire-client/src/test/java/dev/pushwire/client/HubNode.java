@@ -2,6 +2,7 @@ package dev.pushwire.client;
 
 import dev.pushwire.core.HandshakeDecision;
 import dev.pushwire.core.ServerSettings;
+import dev.pushwire.core.ServerSettingsBuilder;
 import dev.pushwire.core.WebSocketServer;
 import dev.pushwire.hub.Broker;
 import dev.pushwire.hub.Hub;
@@ -48,7 +49,7 @@ final class HubNode implements AutoCloseable {
   }
 
   /** Server settings on 127.0.0.1, any free port, with the {@code pushwire.v1} subprotocol. */
-  static ServerSettings.Builder settings() {
+  static ServerSettingsBuilder settings() {
     return ServerSettings.newBuilder().host("127.0.0.1").port(0).subprotocols(Hub.SUBPROTOCOL);
   }
 

@@ -1,12 +1,8 @@
 package dev.pushwire.core;
 
-import static dev.pushwire.core.internal.Checks.check;
-import static dev.pushwire.core.internal.Checks.isToken;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Immutable settings of a {@link WebSocketServer}. Build with {@link #newBuilder()}; derive with
@@ -66,7 +62,7 @@ public final class ServerSettings {
   private final int maxHeaderSize;
   private final boolean nativeTransport;
 
-  private ServerSettings(Builder b) {
+  ServerSettings(ServerSettingsBuilder b) {
     this.host = b.host;
     this.port = b.port;
     this.paths = b.paths;
@@ -101,13 +97,13 @@ public final class ServerSettings {
   }
 
   /** A builder holding the defaults. */
-  public static Builder newBuilder() {
-    return new Builder();
+  public static ServerSettingsBuilder newBuilder() {
+    return new ServerSettingsBuilder();
   }
 
   /** A builder holding these settings. */
-  public Builder toBuilder() {
-    return new Builder(this);
+  public ServerSettingsBuilder toBuilder() {
+    return new ServerSettingsBuilder(this);
   }
 
   /** The address to bind; {@code 0.0.0.0} for all interfaces. */
@@ -340,289 +336,5 @@ public final class ServerSettings {
         + ", nativeTransport="
         + nativeTransport
         + '}';
-  }
-
-  /** Builds {@link ServerSettings}; {@link #build()} checks every value. */
-  public static final class Builder {
-    private String host = DEFAULT_HOST;
-    private int port = DEFAULT_PORT;
-    private List<String> paths = List.of("/");
-    private List<String> subprotocols = List.of();
-    private List<String> allowedOrigins = List.of();
-    private int maxFrameSize;
-    private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
-    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
-    private Duration pingInterval = DEFAULT_PING_INTERVAL;
-    private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
-    private boolean compression = true;
-    private int compressionLevel = DEFAULT_COMPRESSION_LEVEL;
-    private int compressionMinSize = DEFAULT_COMPRESSION_MIN_SIZE;
-    private boolean compressionContextTakeover;
-    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
-    private int maxConnectionsPerIp = DEFAULT_MAX_CONNECTIONS_PER_IP;
-    private int ioThreads;
-    private boolean reusePort;
-    private Path tlsCertificate;
-    private Path tlsPrivateKey;
-    private int writeBufferLowWaterMark = DEFAULT_WRITE_BUFFER_LOW;
-    private int writeBufferHighWaterMark = DEFAULT_WRITE_BUFFER_HIGH;
-    private SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.DROP;
-    private Duration slowConsumerTimeout = DEFAULT_SLOW_CONSUMER_TIMEOUT;
-    private int slowConsumerMaxPending;
-    private int maxHttpBodySize = DEFAULT_MAX_HTTP_BODY_SIZE;
-    private int maxHeaderSize = DEFAULT_MAX_HEADER_SIZE;
-    private boolean nativeTransport = true;
-
-    private Builder() {}
-
-    private Builder(ServerSettings s) {
-      host = s.host;
-      port = s.port;
-      paths = s.paths;
-      subprotocols = s.subprotocols;
-      allowedOrigins = s.allowedOrigins;
-      maxFrameSize = s.maxFrameSize;
-      maxMessageSize = s.maxMessageSize;
-      idleTimeout = s.idleTimeout;
-      pingInterval = s.pingInterval;
-      handshakeTimeout = s.handshakeTimeout;
-      compression = s.compression;
-      compressionLevel = s.compressionLevel;
-      compressionMinSize = s.compressionMinSize;
-      compressionContextTakeover = s.compressionContextTakeover;
-      maxConnections = s.maxConnections;
-      maxConnectionsPerIp = s.maxConnectionsPerIp;
-      ioThreads = s.ioThreads;
-      reusePort = s.reusePort;
-      tlsCertificate = s.tlsCertificate;
-      tlsPrivateKey = s.tlsPrivateKey;
-      writeBufferLowWaterMark = s.writeBufferLowWaterMark;
-      writeBufferHighWaterMark = s.writeBufferHighWaterMark;
-      slowConsumerPolicy = s.slowConsumerPolicy;
-      slowConsumerTimeout = s.slowConsumerTimeout;
-      slowConsumerMaxPending = s.slowConsumerMaxPending;
-      maxHttpBodySize = s.maxHttpBodySize;
-      maxHeaderSize = s.maxHeaderSize;
-      nativeTransport = s.nativeTransport;
-    }
-
-    public Builder host(String host) {
-      this.host = Objects.requireNonNull(host, "host");
-      return this;
-    }
-
-    public Builder port(int port) {
-      this.port = port;
-      return this;
-    }
-
-    public Builder paths(List<String> paths) {
-      this.paths = List.copyOf(paths);
-      return this;
-    }
-
-    public Builder paths(String... paths) {
-      return paths(List.of(paths));
-    }
-
-    public Builder subprotocols(List<String> subprotocols) {
-      this.subprotocols = List.copyOf(subprotocols);
-      return this;
-    }
-
-    public Builder subprotocols(String... subprotocols) {
-      return subprotocols(List.of(subprotocols));
-    }
-
-    public Builder allowedOrigins(List<String> origins) {
-      this.allowedOrigins = List.copyOf(origins);
-      return this;
-    }
-
-    public Builder allowedOrigins(String... origins) {
-      return allowedOrigins(List.of(origins));
-    }
-
-    /** 0 (the default) means the same as the maximum message size. */
-    public Builder maxFrameSize(int bytes) {
-      this.maxFrameSize = bytes;
-      return this;
-    }
-
-    public Builder maxMessageSize(int bytes) {
-      this.maxMessageSize = bytes;
-      return this;
-    }
-
-    public Builder idleTimeout(Duration timeout) {
-      this.idleTimeout = Objects.requireNonNull(timeout, "idleTimeout");
-      return this;
-    }
-
-    public Builder pingInterval(Duration interval) {
-      this.pingInterval = Objects.requireNonNull(interval, "pingInterval");
-      return this;
-    }
-
-    public Builder handshakeTimeout(Duration timeout) {
-      this.handshakeTimeout = Objects.requireNonNull(timeout, "handshakeTimeout");
-      return this;
-    }
-
-    public Builder compression(boolean on) {
-      this.compression = on;
-      return this;
-    }
-
-    public Builder compressionLevel(int level) {
-      this.compressionLevel = level;
-      return this;
-    }
-
-    public Builder compressionMinSize(int bytes) {
-      this.compressionMinSize = bytes;
-      return this;
-    }
-
-    public Builder compressionContextTakeover(boolean on) {
-      this.compressionContextTakeover = on;
-      return this;
-    }
-
-    public Builder maxConnections(int max) {
-      this.maxConnections = max;
-      return this;
-    }
-
-    /** 0 (the default) means no per-address limit. */
-    public Builder maxConnectionsPerIp(int max) {
-      this.maxConnectionsPerIp = max;
-      return this;
-    }
-
-    public Builder ioThreads(int threads) {
-      this.ioThreads = threads;
-      return this;
-    }
-
-    public Builder reusePort(boolean on) {
-      this.reusePort = on;
-      return this;
-    }
-
-    /** TLS from PEM files; both {@code null} turns TLS off. */
-    public Builder tls(Path certificateChain, Path privateKey) {
-      this.tlsCertificate = certificateChain;
-      this.tlsPrivateKey = privateKey;
-      return this;
-    }
-
-    public Builder writeBufferWaterMarks(int low, int high) {
-      this.writeBufferLowWaterMark = low;
-      this.writeBufferHighWaterMark = high;
-      return this;
-    }
-
-    public Builder slowConsumerPolicy(SlowConsumerPolicy policy) {
-      this.slowConsumerPolicy = Objects.requireNonNull(policy, "slowConsumerPolicy");
-      return this;
-    }
-
-    public Builder slowConsumerTimeout(Duration timeout) {
-      this.slowConsumerTimeout = Objects.requireNonNull(timeout, "slowConsumerTimeout");
-      return this;
-    }
-
-    /** 0 (the default) for 4 MiB or twice the high water mark, whichever is more. */
-    public Builder slowConsumerMaxPending(int bytes) {
-      this.slowConsumerMaxPending = bytes;
-      return this;
-    }
-
-    public Builder maxHttpBodySize(int bytes) {
-      this.maxHttpBodySize = bytes;
-      return this;
-    }
-
-    public Builder maxHeaderSize(int bytes) {
-      this.maxHeaderSize = bytes;
-      return this;
-    }
-
-    public Builder nativeTransport(boolean on) {
-      this.nativeTransport = on;
-      return this;
-    }
-
-    /**
-     * Checks every value and builds; throws {@link IllegalArgumentException} naming the bad one.
-     */
-    public ServerSettings build() {
-      check(port >= 0 && port <= 65535, "port", port, "0-65535");
-      check(!host.isBlank(), "host", host, "a host name or address");
-      check(!paths.isEmpty(), "paths", paths, "at least one path");
-      for (String p : paths) {
-        check(p.startsWith("/"), "paths", p, "a path starting with /");
-      }
-      for (String s : subprotocols) {
-        check(isToken(s), "subprotocols", s, "an HTTP token");
-      }
-      for (String o : allowedOrigins) {
-        check(
-            o.equals("*") || o.contains("://"),
-            "allowedOrigins",
-            o,
-            "an origin such as https://example.com or https://*.example.com");
-      }
-      check(maxMessageSize > 0, "maxMessageSize", maxMessageSize, "a positive number of bytes");
-      check(
-          maxFrameSize >= 0 && maxFrameSize <= Math.max(maxMessageSize, 125),
-          "maxFrameSize",
-          maxFrameSize,
-          "0 (same as maxMessageSize) or a positive size not above maxMessageSize");
-      check(!idleTimeout.isNegative(), "idleTimeout", idleTimeout, "zero (off) or positive");
-      check(!pingInterval.isNegative(), "pingInterval", pingInterval, "zero (off) or positive");
-      check(
-          handshakeTimeout.compareTo(Duration.ofMillis(1)) >= 0,
-          "handshakeTimeout",
-          handshakeTimeout,
-          "a positive duration");
-      check(
-          compressionLevel >= 1 && compressionLevel <= 9,
-          "compressionLevel",
-          compressionLevel,
-          "1-9");
-      check(compressionMinSize >= 0, "compressionMinSize", compressionMinSize, "0 or more bytes");
-      check(maxConnections > 0, "maxConnections", maxConnections, "a positive number");
-      check(
-          maxConnectionsPerIp >= 0,
-          "maxConnectionsPerIp",
-          maxConnectionsPerIp,
-          "0 (no limit) or a positive number");
-      check(ioThreads >= 0, "ioThreads", ioThreads, "0 (one per processor) or more");
-      check(
-          (tlsCertificate == null) == (tlsPrivateKey == null),
-          "tls",
-          tlsCertificate + ", " + tlsPrivateKey,
-          "both a certificate and a key, or neither");
-      check(
-          writeBufferLowWaterMark > 0 && writeBufferLowWaterMark <= writeBufferHighWaterMark,
-          "writeBufferWaterMarks",
-          writeBufferLowWaterMark + "/" + writeBufferHighWaterMark,
-          "0 < low <= high");
-      check(
-          slowConsumerTimeout.compareTo(Duration.ofMillis(10)) >= 0,
-          "slowConsumerTimeout",
-          slowConsumerTimeout,
-          "10 ms or more");
-      check(
-          slowConsumerMaxPending == 0 || slowConsumerMaxPending >= writeBufferHighWaterMark,
-          "slowConsumerMaxPending",
-          slowConsumerMaxPending,
-          "0 (default) or at least the high water mark (" + writeBufferHighWaterMark + ")");
-      check(maxHttpBodySize >= 0, "maxHttpBodySize", maxHttpBodySize, "0 or more bytes");
-      check(maxHeaderSize >= 256, "maxHeaderSize", maxHeaderSize, "256 bytes or more");
-      return new ServerSettings(this);
-    }
   }
 }

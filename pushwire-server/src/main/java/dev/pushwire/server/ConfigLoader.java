@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.pushwire.server.internal.ConfigKey;
 import dev.pushwire.server.internal.ConfigSchema;
+import dev.pushwire.server.internal.NameSuggestions;
 import dev.pushwire.server.internal.ValueType;
 import dev.pushwire.server.internal.YamlSyntax;
 import java.io.IOException;
@@ -76,7 +77,7 @@ public final class ConfigLoader {
     }
     readEnv(values);
     readFlags(flags, values);
-    ServerConfig.Builder builder = ServerConfig.newBuilder();
+    ServerConfigBuilder builder = ServerConfig.newBuilder();
     for (Map.Entry<String, Object> e : values.entrySet()) {
       ConfigSchema.key(e.getKey()).apply(builder, e.getValue());
     }
@@ -141,7 +142,7 @@ public final class ConfigLoader {
               "a section with the keys " + String.join(", ", ConfigSchema.namesIn(name)));
         }
       } else {
-        String suggestion = ConfigSchema.suggest(field.getKey(), ConfigSchema.namesIn(section));
+        String suggestion = NameSuggestions.closest(field.getKey(), ConfigSchema.namesIn(section));
         throw new ConfigException(
             name
                 + ": unknown key"
@@ -188,7 +189,7 @@ public final class ConfigLoader {
       }
       ConfigKey<?> key = ConfigSchema.keyForEnv(variable);
       if (key == null) {
-        String suggestion = ConfigSchema.suggest(variable, ConfigSchema.envNames());
+        String suggestion = NameSuggestions.closest(variable, ConfigSchema.envNames());
         throw new ConfigException(
             variable
                 + ": unknown variable"

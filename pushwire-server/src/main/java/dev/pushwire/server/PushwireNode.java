@@ -51,8 +51,8 @@ import org.slf4j.LoggerFactory;
  *   <li>the timer ({@link ServerConfig#tickPeriod()}), which needs no client at all.
  * </ul>
  *
- * Subscribers connect to {@link ServerConfig#paths()}: plain clients receive raw payloads of the
- * channels named in their URL, {@code pushwire.v1} clients speak the JSON protocol.
+ * Subscribers connect to {@code paths} of {@link ServerConfig#core()}: plain clients receive raw
+ * payloads of the channels named in their URL, {@code pushwire.v1} clients speak the JSON protocol.
  *
  * <pre>{@code
  * try (PushwireNode node = PushwireNode.create(ServerConfig.newBuilder().port(0).build())) {
@@ -99,7 +99,7 @@ public final class PushwireNode implements AutoCloseable {
             apiKeys, config.adminSecret() == null ? List.of() : List.of(config.adminSecret()));
     this.server = WebSocketServer.create(serverSettings(config));
     HubConfig hubConfig = hubConfig(config);
-    this.backends = Backends.open(config, hubConfig.nodeId());
+    this.backends = Backends.open(config.backends(), hubConfig.nodeId());
     this.readiness = new Readiness(backends::problems);
     try {
       this.hub =
@@ -161,8 +161,9 @@ public final class PushwireNode implements AutoCloseable {
             new DashboardRoutes(
                 DashboardAccess.of(config),
                 StaticAssets.load(),
-                config.paths(),
-                new ApiRouter(keys, config.maxBodySize(), new ApiRoutes(context), counters))));
+                config.core().paths(),
+                new ApiRouter(
+                    keys, config.core().maxHttpBodySize(), new ApiRoutes(context), counters))));
   }
 
   /** A subscriber's handshake: its token first (401), then its channels (400). */
@@ -205,7 +206,7 @@ public final class PushwireNode implements AutoCloseable {
     log.info(
         "node {} ready: subscribers at {}, publishers at {}, HTTP API at /api/{}",
         hub.nodeId(),
-        config.paths(),
+        config.core().paths(),
         config.publisherPath(),
         config.tickPeriod().isZero()
             ? ""
@@ -370,47 +371,20 @@ public final class PushwireNode implements AutoCloseable {
     stop(DEFAULT_GRACE);
   }
 
-  /** The WebSocket server's settings for {@code config}. */
+  /**
+   * The WebSocket server's settings: the config's {@link ServerConfig#core()}, which the node
+   * extends with what it serves itself: the publisher socket's path and the {@code pushwire.v1}
+   * subprotocol.
+   */
   static ServerSettings serverSettings(ServerConfig config) {
-    List<String> paths = new ArrayList<>(config.paths());
+    List<String> paths = new ArrayList<>(config.core().paths());
     paths.add(config.publisherPath());
-    return ServerSettings.newBuilder()
-        .host(config.host())
-        .port(config.port())
-        .paths(paths)
-        .subprotocols(Hub.SUBPROTOCOL)
-        .allowedOrigins(config.allowedOrigins())
-        .maxConnections(config.maxConnections())
-        .maxConnectionsPerIp(config.maxConnectionsPerIp())
-        .maxMessageSize(config.maxMessageSize())
-        .pingInterval(config.pingInterval())
-        .idleTimeout(config.idleTimeout())
-        .compression(config.compression())
-        .slowConsumerPolicy(config.slowConsumerPolicy())
-        .slowConsumerTimeout(config.slowConsumerTimeout())
-        .slowConsumerMaxPending(config.slowConsumerMaxPending())
-        // The engine refuses a larger body before reading it all, with a JSON 413 that names the
-        // limit, so the limit is api.max-body-size itself (the API's own check is a backstop).
-        .maxHttpBodySize(config.maxBodySize())
-        .build();
+    return config.core().toBuilder().paths(paths).subprotocols(Hub.SUBPROTOCOL).build();
   }
 
-  /** The hub's settings for {@code config}. */
+  /** The hub's settings: the config's {@link ServerConfig#hub()}. */
   static HubConfig hubConfig(ServerConfig config) {
-    Duration metaTtl =
-        config.historyTtl().compareTo(HubConfig.DEFAULT_HISTORY_META_TTL) > 0
-            ? config.historyTtl()
-            : HubConfig.DEFAULT_HISTORY_META_TTL;
-    return HubConfig.newBuilder()
-        .nodeId(config.nodeId())
-        .historySize(config.historySize())
-        .historyTtl(config.historyTtl())
-        .historyMetaTtl(metaTtl)
-        .maxSubscriptionsPerConnection(config.maxSubscriptions())
-        .commandRate(config.commandRate())
-        .commandBurst(config.commandBurst())
-        .maxRateLimitedCommands(config.maxRateLimitedCommands())
-        .registryRefreshInterval(Backends.refreshInterval(config))
-        .build();
+    // Without a node-id each node picks its own, so that two nodes from one config never share one.
+    return config.nodeId() == null ? config.hub().toBuilder().nodeId(null).build() : config.hub();
   }
 }

@@ -2,6 +2,8 @@ package dev.pushwire.server;
 
 import dev.pushwire.server.ConfigLoader.Flag;
 import dev.pushwire.server.internal.BuildInfo;
+import dev.pushwire.server.internal.ConfigKey;
+import dev.pushwire.server.internal.ConfigSchema;
 import dev.pushwire.server.internal.ConfigYaml;
 import dev.pushwire.server.internal.DaemonLauncher;
 import dev.pushwire.server.internal.DurationText;
@@ -19,7 +21,9 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -27,8 +31,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code pushwire serve}: runs a {@link PushwireNode} until the process is told to stop. The config
  * comes from {@code --config FILE} (or {@code PUSHWIRE_CONFIG}), then {@code PUSHWIRE_*} variables,
- * then the flags below, each winning over the one before. Flags are taken as text and read by
- * {@link ConfigLoader}, so a bad value gets the same one-line error whatever its source.
+ * then the flags below, each winning over the one before. The flags that set config keys come from
+ * {@link ConfigSchema}, like the keys of the file and the environment.
  */
 @Command(
     name = "serve",
@@ -42,6 +46,7 @@ import picocli.CommandLine.Spec;
           + " generated and printed at start-up.",
       ""
     },
+    modelTransformer = ServeCommand.ConfigFlags.class,
     footerHeading = "%nEnvironment:%n",
     footer = {
       "  Every config key has a variable: PUSHWIRE_ and the key in upper case,",
@@ -70,199 +75,23 @@ final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @ParentCommand PushwireCommand parent;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "YAML config file.")
+  /** Where the config keys' flags go in {@code --help}: after these two, before the rest. */
+  private static final int FIRST_CONFIG_FLAG = 10;
+
+  private static final int AFTER_CONFIG_FLAGS = 1000;
+
+  @Option(names = "--config", order = 1, paramLabel = "FILE", description = "YAML config file.")
   Path config;
 
-  @Option(names = "--check", description = "Check the config, print the values in force, exit.")
+  @Option(
+      names = "--check",
+      order = 2,
+      description = "Check the config, print the values in force, exit.")
   boolean check;
-
-  @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to bind (0.0.0.0).")
-  String host;
-
-  @Option(names = "--port", paramLabel = "PORT", description = "Port, 0 for any free one (9876).")
-  String port;
-
-  @Option(
-      names = "--path",
-      paramLabel = "PATH",
-      description = "Subscriber path; repeat for more (/ and /ws).")
-  List<String> paths = new ArrayList<>();
-
-  @Option(
-      names = "--api-key",
-      paramLabel = "KEY",
-      description = "API key for the HTTP API and publisher socket; repeat for more.")
-  List<String> apiKeys = new ArrayList<>();
-
-  @Option(
-      names = "--publisher-path",
-      paramLabel = "PATH",
-      description = "Path of the publisher socket (/publish).")
-  String publisherPath;
-
-  @Option(
-      names = "--tick",
-      paramLabel = "PERIOD",
-      description = "Publish every PERIOD, e.g. 1s, with no publisher (off).")
-  String tick;
-
-  @Option(
-      names = "--tick-channel",
-      paramLabel = "CHANNEL",
-      description = "Channel of the --tick messages (default).")
-  String tickChannel;
-
-  @Option(
-      names = "--tick-data",
-      paramLabel = "TEXT",
-      description = "Text of the --tick messages ({\"seq\":N,\"time\":...}).")
-  String tickData;
-
-  @Option(
-      names = "--history-size",
-      paramLabel = "N",
-      description = "Publications kept per channel (100).")
-  String historySize;
-
-  @Option(
-      names = "--history-ttl",
-      paramLabel = "DURATION",
-      description = "How long they are kept (5m).")
-  String historyTtl;
-
-  @Option(
-      names = "--max-subscriptions",
-      paramLabel = "N",
-      description = "Channels per connection (128).")
-  String maxSubscriptions;
-
-  @Option(
-      names = "--max-message-size",
-      paramLabel = "SIZE",
-      description = "Largest client message, e.g. 64KiB (64KiB).")
-  String maxMessageSize;
-
-  @Option(
-      names = "--max-body-size",
-      paramLabel = "SIZE",
-      description = "Largest HTTP API body (1MiB).")
-  String maxBodySize;
-
-  @Option(
-      names = "--max-connections",
-      paramLabel = "N",
-      description = "Open connections allowed (100000).")
-  String maxConnections;
-
-  @Option(
-      names = "--ping-interval",
-      paramLabel = "DURATION",
-      description = "Ping each connection this often; 0 is off (25s).")
-  String pingInterval;
-
-  @Option(
-      names = "--idle-timeout",
-      paramLabel = "DURATION",
-      description = "Close connections silent this long; 0 is off (60s).")
-  String idleTimeout;
-
-  @Option(names = "--compression", negatable = true, description = "Offer permessage-deflate (on).")
-  Boolean compression;
-
-  @Option(
-      names = "--allowed-origin",
-      paramLabel = "ORIGIN",
-      description = "Browser origin allowed to connect; repeat for more (all).")
-  List<String> allowedOrigins = new ArrayList<>();
-
-  @Option(
-      names = "--slow-consumer-policy",
-      paramLabel = "POLICY",
-      description = "drop or close (drop).")
-  String slowConsumerPolicy;
-
-  @Option(
-      names = "--slow-consumer-timeout",
-      paramLabel = "DURATION",
-      description = "How long a connection may stay behind before it is a slow consumer (3s).")
-  String slowConsumerTimeout;
-
-  @Option(
-      names = "--slow-consumer-max-pending",
-      paramLabel = "SIZE",
-      description = "Bytes queued for one connection that make it a slow consumer at once (4MiB).")
-  String slowConsumerMaxPending;
-
-  @Option(
-      names = "--client-publish",
-      negatable = true,
-      description = "Let pushwire.v1 clients publish (off).")
-  Boolean clientPublish;
-
-  @Option(names = "--node-id", paramLabel = "ID", description = "This node's id (random).")
-  String nodeId;
-
-  @Option(
-      names = "--broker",
-      paramLabel = "URI",
-      description =
-          "memory, or redis://HOST:PORT[/DB] or redis-sentinel://HOST:PORT[,HOST:PORT]#MASTER"
-              + " shared by every node (memory).")
-  String broker;
-
-  @Option(
-      names = "--registry",
-      paramLabel = "URI",
-      description =
-          "memory, redis://HOST:PORT[/DB], redis-sentinel://HOST:PORT[,HOST:PORT]#MASTER or"
-              + " memcached://HOST:PORT[,HOST:PORT] (memory).")
-  String registry;
-
-  @Option(
-      names = "--registry-ttl",
-      paramLabel = "DURATION",
-      description = "How long a dead node's records stay in the registry (30s).")
-  String registryTtl;
-
-  @Option(
-      names = "--dashboard",
-      negatable = true,
-      description = "Serve the dashboard at / (on; loopback clients only without --admin-secret).")
-  Boolean dashboard;
-
-  @Option(
-      names = "--admin-secret",
-      paramLabel = "SECRET",
-      description = "Secret to open the dashboard from other machines (none).")
-  String adminSecret;
-
-  @Option(
-      names = "--log-level",
-      paramLabel = "LEVEL",
-      description = "off, error, warn, info, debug or trace (info).")
-  String logLevel;
-
-  @Option(
-      names = "--log-format",
-      paramLabel = "FORMAT",
-      description = "text (one readable line per event) or json (one JSON object per line) (text).")
-  String logFormat;
-
-  @Option(
-      names = "--drain-timeout",
-      paramLabel = "DURATION",
-      description = "How long a graceful stop (SIGTERM, SIGINT, pushwire stop) may take (10s).")
-  String drainTimeout;
-
-  @Option(
-      names = "--drain-notice",
-      paramLabel = "DURATION",
-      description =
-          "How long /readyz says draining before a graceful stop closes the listener (2s; 0: none).")
-  String drainNotice;
 
   @Option(
       names = DaemonLauncher.DAEMON_FLAG,
+      order = AFTER_CONFIG_FLAGS,
       description =
           "Run in the background: return once the node listens, log to --log-file, write"
               + " --pid-file.")
@@ -270,6 +99,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--pid-file",
+      order = AFTER_CONFIG_FLAGS + 1,
       paramLabel = "FILE",
       description =
           "Write the process id here once listening, remove it on exit; refuse to start while it"
@@ -280,6 +110,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--log-file",
+      order = AFTER_CONFIG_FLAGS + 2,
       paramLabel = "FILE",
       description =
           "With --daemon: append the output and the logs here (" + DEFAULT_LOG_FILE + ").")
@@ -415,7 +246,7 @@ final class ServeCommand implements Callable<Integer> {
 
   /** Where this machine reaches the node's HTTP port. */
   static String localUrl(ServerConfig cfg, int port) {
-    String host = cfg.host();
+    String host = cfg.core().host();
     if (host.equals("0.0.0.0")) {
       host = "127.0.0.1";
     } else if (host.equals("::") || host.equals("[::]")) {
@@ -439,51 +270,57 @@ final class ServeCommand implements Callable<Integer> {
     return fromEnv == null || fromEnv.isBlank() ? null : Path.of(fromEnv);
   }
 
-  /** The flags given, as config keys, in a fixed order. */
+  /** The flags given, as config keys, in the order of the keys. */
   List<Flag> flags() {
     List<Flag> flags = new ArrayList<>();
-    add(flags, "host", "--host", host);
-    add(flags, "port", "--port", port);
-    paths.forEach(p -> add(flags, "paths", "--path", p));
-    apiKeys.forEach(k -> add(flags, "api.keys", "--api-key", k));
-    add(flags, "publisher.path", "--publisher-path", publisherPath);
-    add(flags, "tick.period", "--tick", tick);
-    add(flags, "tick.channel", "--tick-channel", tickChannel);
-    add(flags, "tick.data", "--tick-data", tickData);
-    add(flags, "history.size", "--history-size", historySize);
-    add(flags, "history.ttl", "--history-ttl", historyTtl);
-    add(flags, "max-subscriptions", "--max-subscriptions", maxSubscriptions);
-    add(flags, "max-message-size", "--max-message-size", maxMessageSize);
-    add(flags, "api.max-body-size", "--max-body-size", maxBodySize);
-    add(flags, "max-connections", "--max-connections", maxConnections);
-    add(flags, "ping-interval", "--ping-interval", pingInterval);
-    add(flags, "idle-timeout", "--idle-timeout", idleTimeout);
-    add(flags, "compression", "--compression", compression == null ? null : compression.toString());
-    allowedOrigins.forEach(o -> add(flags, "allowed-origins", "--allowed-origin", o));
-    add(flags, "slow-consumer-policy", "--slow-consumer-policy", slowConsumerPolicy);
-    add(flags, "slow-consumer-timeout", "--slow-consumer-timeout", slowConsumerTimeout);
-    add(flags, "slow-consumer-max-pending", "--slow-consumer-max-pending", slowConsumerMaxPending);
-    add(
-        flags,
-        "client-publish",
-        "--client-publish",
-        clientPublish == null ? null : clientPublish.toString());
-    add(flags, "node-id", "--node-id", nodeId);
-    add(flags, "broker", "--broker", broker);
-    add(flags, "registry", "--registry", registry);
-    add(flags, "registry-ttl", "--registry-ttl", registryTtl);
-    add(flags, "dashboard.enabled", "--dashboard", dashboard == null ? null : dashboard.toString());
-    add(flags, "admin.secret", "--admin-secret", adminSecret);
-    add(flags, "log-level", "--log-level", logLevel);
-    add(flags, "log-format", "--log-format", logFormat);
-    add(flags, "drain-timeout", "--drain-timeout", drainTimeout);
-    add(flags, "drain-notice", "--drain-notice", drainNotice);
+    for (ConfigKey<?> key : ConfigSchema.keys()) {
+      if (key.flag() == null) {
+        continue;
+      }
+      Object value = spec.findOption(key.flag().name()).getValue();
+      if (value instanceof List<?> list) {
+        list.forEach(v -> flags.add(new Flag(key.name(), key.flag().name(), v.toString())));
+      } else if (value != null) {
+        flags.add(new Flag(key.name(), key.flag().name(), value.toString()));
+      }
+    }
     return flags;
   }
 
-  private static void add(List<Flag> flags, String key, String flag, String value) {
-    if (value != null) {
-      flags.add(new Flag(key, flag, value));
+  /**
+   * Adds a flag for every config key that has one, between {@code --check} and {@code --daemon} in
+   * {@code --help}. Each takes its value as text for {@link ConfigLoader} to read, so a bad value
+   * gets the same one-line error whatever its source.
+   */
+  static final class ConfigFlags implements IModelTransformer {
+    @Override
+    public CommandSpec transform(CommandSpec serve) {
+      int order = FIRST_CONFIG_FLAG;
+      for (ConfigKey<?> key : ConfigSchema.keys()) {
+        ConfigKey.Flag flag = key.flag();
+        if (flag == null) {
+          continue;
+        }
+        OptionSpec.Builder option =
+            OptionSpec.builder(flag.name()).description(flag.description()).order(order++);
+        if (key.type().isList()) {
+          option.type(List.class).auxiliaryTypes(String.class).paramLabel(flag.label());
+        } else if (flag.label() == null) {
+          option.type(Boolean.class).arity("0").negatable(true);
+        } else {
+          option.type(String.class).paramLabel(flag.label());
+        }
+        serve.addOption(option.build());
+      }
+      // Ordered options list --help and --version first unless these come last too.
+      for (String name : List.of("--help", "--version")) {
+        OptionSpec standard = serve.findOption(name);
+        if (standard != null) {
+          serve.remove(standard);
+          serve.addOption(standard.toBuilder().order(AFTER_CONFIG_FLAGS + 10).build());
+        }
+      }
+      return serve;
     }
   }
 
@@ -508,7 +345,9 @@ final class ServeCommand implements Callable<Integer> {
   private static void printBanner(PushwireNode node, int port, PrintWriter out) {
     ServerConfig cfg = node.config();
     String host =
-        cfg.host().equals("0.0.0.0") || cfg.host().equals("::") ? "127.0.0.1" : cfg.host();
+        cfg.core().host().equals("0.0.0.0") || cfg.core().host().equals("::")
+            ? "127.0.0.1"
+            : cfg.core().host();
     String base = host + ":" + port;
     out.println(
         "pushwire "
@@ -516,11 +355,14 @@ final class ServeCommand implements Callable<Integer> {
             + ": node "
             + node.hub().nodeId()
             + " listening on "
-            + cfg.host()
+            + cfg.core().host()
             + ":"
             + port);
     out.println(
-        "  subscribe: ws://" + base + cfg.paths().get(0) + "   (?channel=NAME; default: default)");
+        "  subscribe: ws://"
+            + base
+            + cfg.core().paths().get(0)
+            + "   (?channel=NAME; default: default)");
     out.println(
         "  publish:   ws://"
             + base

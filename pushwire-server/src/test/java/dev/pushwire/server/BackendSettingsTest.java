@@ -29,9 +29,9 @@ class BackendSettingsTest {
 
   @Test
   void theDefaultsAreTheMemoryBackendsAndA30sTtl() {
-    assertThat(ServerConfig.DEFAULT.broker()).isEqualTo("memory");
-    assertThat(ServerConfig.DEFAULT.registry()).isEqualTo("memory");
-    assertThat(ServerConfig.DEFAULT.registryTtl()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(ServerConfig.DEFAULT.backends().broker()).isEqualTo("memory");
+    assertThat(ServerConfig.DEFAULT.backends().registry()).isEqualTo("memory");
+    assertThat(ServerConfig.DEFAULT.backends().registryTtl()).isEqualTo(Duration.ofSeconds(30));
   }
 
   @Test
@@ -40,9 +40,9 @@ class BackendSettingsTest {
     Files.writeString(
         file, "broker: redis://10.0.0.5:6379/2\nregistry: memcached://a:1,b\nregistry-ttl: 9s\n");
     ServerConfig fromFile = new ConfigLoader(Map.of()).load(file, List.of());
-    assertThat(fromFile.broker()).isEqualTo("redis://10.0.0.5:6379/2");
-    assertThat(fromFile.registry()).isEqualTo("memcached://a:1,b");
-    assertThat(fromFile.registryTtl()).isEqualTo(Duration.ofSeconds(9));
+    assertThat(fromFile.backends().broker()).isEqualTo("redis://10.0.0.5:6379/2");
+    assertThat(fromFile.backends().registry()).isEqualTo("memcached://a:1,b");
+    assertThat(fromFile.backends().registryTtl()).isEqualTo(Duration.ofSeconds(9));
 
     ServerConfig fromEnv =
         new ConfigLoader(
@@ -51,9 +51,9 @@ class BackendSettingsTest {
                     "PUSHWIRE_REGISTRY", "redis://redis.example",
                     "PUSHWIRE_REGISTRY_TTL", "1m"))
             .load(file, List.of());
-    assertThat(fromEnv.broker()).isEqualTo("rediss://:pw@redis.example:6380");
-    assertThat(fromEnv.registry()).isEqualTo("redis://redis.example");
-    assertThat(fromEnv.registryTtl()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(fromEnv.backends().broker()).isEqualTo("rediss://:pw@redis.example:6380");
+    assertThat(fromEnv.backends().registry()).isEqualTo("redis://redis.example");
+    assertThat(fromEnv.backends().registryTtl()).isEqualTo(Duration.ofMinutes(1));
 
     ServerConfig fromFlags =
         new ConfigLoader(Map.of("PUSHWIRE_BROKER", "redis://x:1"))
@@ -63,9 +63,9 @@ class BackendSettingsTest {
                     new Flag("broker", "--broker", "memory"),
                     new Flag("registry", "--registry", "memory"),
                     new Flag("registry-ttl", "--registry-ttl", "3s")));
-    assertThat(fromFlags.broker()).isEqualTo("memory");
-    assertThat(fromFlags.registry()).isEqualTo("memory");
-    assertThat(fromFlags.registryTtl()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(fromFlags.backends().broker()).isEqualTo("memory");
+    assertThat(fromFlags.backends().registry()).isEqualTo("memory");
+    assertThat(fromFlags.backends().registryTtl()).isEqualTo(Duration.ofSeconds(3));
   }
 
   @ParameterizedTest

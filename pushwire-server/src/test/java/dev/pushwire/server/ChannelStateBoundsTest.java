@@ -110,10 +110,10 @@ class ChannelStateBoundsTest {
 
   @Test
   void theLimitIsAConfigKeyWithASafeDefault() throws Exception {
-    assertThat(ServerConfig.DEFAULT.maxChannels()).isEqualTo(100_000);
+    assertThat(ServerConfig.DEFAULT.backends().maxChannels()).isEqualTo(100_000);
     ServerConfig c =
         new ConfigLoader(Map.of("PUSHWIRE_LIMITS_MAX_CHANNELS", "42")).load(null, List.of());
-    assertThat(c.maxChannels()).isEqualTo(42);
+    assertThat(c.backends().maxChannels()).isEqualTo(42);
     assertThatThrownBy(() -> ServerConfig.newBuilder().maxChannels(0).build())
         .hasMessageContaining("limits.max-channels");
   }

@@ -26,8 +26,8 @@ class ConfigPrecedenceTest {
   void nothingGivenIsTheDefaults() throws Exception {
     ServerConfig c = new ConfigLoader(Map.of()).load(null, List.of());
     assertThat(c.toString()).isEqualTo(ServerConfig.DEFAULT.toString());
-    assertThat(c.port()).isEqualTo(9876);
-    assertThat(c.paths()).containsExactly("/", "/ws");
+    assertThat(c.core().port()).isEqualTo(9876);
+    assertThat(c.core().paths()).containsExactly("/", "/ws");
     assertThat(c.publisherPath()).isEqualTo("/publish");
     assertThat(c.clientPublish()).isFalse();
   }
@@ -55,10 +55,10 @@ class ConfigPrecedenceTest {
 
     ServerConfig c = new ConfigLoader(env).load(f, flags);
 
-    assertThat(c.port()).as("flag over env over file").isEqualTo(3000);
-    assertThat(c.historySize()).as("env over file").isEqualTo(20);
+    assertThat(c.core().port()).as("flag over env over file").isEqualTo(3000);
+    assertThat(c.hub().historySize()).as("env over file").isEqualTo(20);
     assertThat(c.tickChannel()).as("env over file").isEqualTo("from-env");
-    assertThat(c.historyTtl()).as("file only").isEqualTo(Duration.ofMinutes(1));
+    assertThat(c.hub().historyTtl()).as("file only").isEqualTo(Duration.ofMinutes(1));
     assertThat(c.tickPeriod()).as("file only").isEqualTo(Duration.ofSeconds(2));
     assertThat(c.apiKeys()).as("file only").containsExactly("file-key");
   }
@@ -67,8 +67,8 @@ class ConfigPrecedenceTest {
   void listsFromEnvironmentAreCommaSeparatedAndReplaceTheFile() throws Exception {
     Path f = file("paths: [/a]\nallowed-origins: [https://a.example]\n");
     ServerConfig c = new ConfigLoader(Map.of("PUSHWIRE_PATHS", "/b, /c")).load(f, List.of());
-    assertThat(c.paths()).containsExactly("/b", "/c");
-    assertThat(c.allowedOrigins()).containsExactly("https://a.example");
+    assertThat(c.core().paths()).containsExactly("/b", "/c");
+    assertThat(c.core().allowedOrigins()).containsExactly("https://a.example");
   }
 
   @Test
@@ -109,19 +109,19 @@ class ConfigPrecedenceTest {
                 + "client-publish: yes\n"
                 + "port:\n");
     ServerConfig c = new ConfigLoader(Map.of()).load(f, List.of());
-    assertThat(c.host()).isEqualTo("127.0.0.1");
-    assertThat(c.maxMessageSize()).isEqualTo(1024 * 1024);
-    assertThat(c.pingInterval()).isZero();
-    assertThat(c.idleTimeout()).isEqualTo(Duration.ofSeconds(90));
-    assertThat(c.compression()).isFalse();
-    assertThat(c.slowConsumerPolicy()).isEqualTo(SlowConsumerPolicy.CLOSE);
+    assertThat(c.core().host()).isEqualTo("127.0.0.1");
+    assertThat(c.core().maxMessageSize()).isEqualTo(1024 * 1024);
+    assertThat(c.core().pingInterval()).isZero();
+    assertThat(c.core().idleTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(c.core().compression()).isFalse();
+    assertThat(c.core().slowConsumerPolicy()).isEqualTo(SlowConsumerPolicy.CLOSE);
     assertThat(c.logLevel()).isEqualTo(LogLevel.DEBUG);
     assertThat(c.nodeId()).isEqualTo("n-1");
     assertThat(c.publisherPath()).isEqualTo("/trigger");
     assertThat(c.tickData()).isEqualTo("hello");
-    assertThat(c.maxSubscriptions()).isEqualTo(5);
+    assertThat(c.hub().maxSubscriptionsPerConnection()).isEqualTo(5);
     assertThat(c.clientPublish()).isTrue();
-    assertThat(c.port()).as("an empty value keeps the default").isEqualTo(9876);
+    assertThat(c.core().port()).as("an empty value keeps the default").isEqualTo(9876);
   }
 
   @Test
@@ -131,9 +131,9 @@ class ConfigPrecedenceTest {
     var parsed = cmd.parseArgs("serve", "--config", f.toString(), "--history-ttl", "2m");
     ServeCommand serve = parsed.subcommand().commandSpec().commandLine().getCommand();
     ServerConfig c = serve.loadConfig();
-    assertThat(c.port()).isEqualTo(1000);
-    assertThat(c.historySize()).isEqualTo(20);
-    assertThat(c.historyTtl()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(c.core().port()).isEqualTo(1000);
+    assertThat(c.hub().historySize()).isEqualTo(20);
+    assertThat(c.hub().historyTtl()).isEqualTo(Duration.ofMinutes(2));
   }
 
   @Test
@@ -142,6 +142,6 @@ class ConfigPrecedenceTest {
     var cmd = PushwireCommand.commandLine(Map.of("PUSHWIRE_CONFIG", f.toString()), System.in);
     ServeCommand serve =
         cmd.parseArgs("serve").subcommand().commandSpec().commandLine().getCommand();
-    assertThat(serve.loadConfig().port()).isEqualTo(1234);
+    assertThat(serve.loadConfig().core().port()).isEqualTo(1234);
   }
 }

@@ -15,7 +15,7 @@ final class TestNodes {
   private TestNodes() {}
 
   /** A config on 127.0.0.1, any free port, with {@link #KEY}. */
-  static ServerConfig.Builder config() {
+  static ServerConfigBuilder config() {
     return ServerConfig.newBuilder()
         .host("127.0.0.1")
         .port(0)

@@ -3,6 +3,7 @@ package dev.pushwire.core.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pushwire.core.ServerSettings;
+import dev.pushwire.core.ServerSettingsBuilder;
 import dev.pushwire.core.WebSocketServer;
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +39,7 @@ class PermessageDeflateWithNodeWsTest {
   }
 
   /** An echo server on 127.0.0.1 with messages up to 1 MiB; returns its URL. */
-  private String startEchoServer(ServerSettings.Builder settings) {
+  private String startEchoServer(ServerSettingsBuilder settings) {
     server =
         WebSocketServer.create(
             settings.host("127.0.0.1").port(0).maxMessageSize(1024 * 1024).build());

@@ -8,7 +8,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
-import dev.pushwire.core.ServerSettings;
+import dev.pushwire.core.ServerSettingsBuilder;
 import dev.pushwire.core.WebSocketServer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -56,7 +56,7 @@ final class HostileInputGuard implements AutoCloseable {
   private final List<String> normalClientProblems = new ArrayList<>();
   private final Thread normalClient;
 
-  HostileInputGuard(ServerSettings.Builder settings) {
+  HostileInputGuard(ServerSettingsBuilder settings) {
     System.setProperty("io.netty.leakDetection.level", "paranoid");
     ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);

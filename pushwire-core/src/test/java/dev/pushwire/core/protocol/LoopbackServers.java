@@ -1,6 +1,7 @@
 package dev.pushwire.core.protocol;
 
 import dev.pushwire.core.ServerSettings;
+import dev.pushwire.core.ServerSettingsBuilder;
 import dev.pushwire.core.WebSocketServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +16,7 @@ final class LoopbackServers implements AutoCloseable {
   private final List<WebSocketServer> started = new ArrayList<>();
 
   /** The defaults on loopback, port 0, two I/O threads. */
-  static ServerSettings.Builder settings() {
+  static ServerSettingsBuilder settings() {
     return ServerSettings.newBuilder().host("127.0.0.1").port(0).ioThreads(2);
   }
 

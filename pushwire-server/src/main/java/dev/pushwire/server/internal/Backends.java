@@ -13,7 +13,7 @@ import dev.pushwire.memcached.MemcachedRegistry;
 import dev.pushwire.redis.RedisBroker;
 import dev.pushwire.redis.RedisConfig;
 import dev.pushwire.redis.RedisRegistry;
-import dev.pushwire.server.ServerConfig;
+import dev.pushwire.server.BackendSettings;
 import dev.pushwire.server.internal.BackendUri.Kind;
 import java.time.Clock;
 import java.time.Duration;
@@ -84,7 +84,7 @@ public final class Backends implements AutoCloseable {
   private volatile NodeMessageListener nodeListener;
   private volatile boolean closed;
 
-  private Backends(ServerConfig config, String nodeId) {
+  private Backends(BackendSettings config, String nodeId) {
     this.nodeId = nodeId;
     this.brokerKind = BackendUri.kind(config.broker());
     this.registryKind = BackendUri.kind(config.registry());
@@ -156,18 +156,8 @@ public final class Backends implements AutoCloseable {
    * The backends {@code config} names, for node {@code nodeId}. Never fails because a backend
    * cannot be reached: see the class comment.
    */
-  public static Backends open(ServerConfig config, String nodeId) {
+  public static Backends open(BackendSettings config, String nodeId) {
     return new Backends(Objects.requireNonNull(config, "config"), nodeId);
-  }
-
-  /**
-   * How often the hub refreshes this node's registry records: a third of {@code registry-ttl}, at
-   * most 10 seconds, so that a record outlives two missed refreshes.
-   */
-  public static Duration refreshInterval(ServerConfig config) {
-    Duration third = config.registryTtl().dividedBy(3);
-    Duration max = Duration.ofSeconds(10);
-    return third.compareTo(max) > 0 ? max : third;
   }
 
   /** The broker to give the hub. */
@@ -283,7 +273,7 @@ public final class Backends implements AutoCloseable {
 
   // ---- internals ----------------------------------------------------------------------------
 
-  private RedisConfig redisConfig(String uri, ServerConfig config) {
+  private RedisConfig redisConfig(String uri, BackendSettings config) {
     return RedisConfig.newBuilder(uri).nodeId(nodeId).registryTtl(config.registryTtl()).build();
   }
 

@@ -25,9 +25,7 @@ public final class ConfigYaml {
   public static String write(ServerConfig config) {
     ObjectNode root = YAML.createObjectNode();
     for (ConfigKey<?> key : ConfigSchema.keys()) {
-      if (key.name().equals("api.keys")
-          || key.name().equals("admin.secret")
-          || key.name().equals("auth.hmac-secret")) {
+      if (key.secret()) {
         continue;
       }
       Object value = key.getter().apply(config);

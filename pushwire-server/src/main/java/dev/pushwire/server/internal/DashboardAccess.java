@@ -49,7 +49,7 @@ public final class DashboardAccess {
   /** The access rules of {@code config}; resolves its host name once, here. */
   public static DashboardAccess of(ServerConfig config) {
     return new DashboardAccess(
-        config.dashboardEnabled(), config.host(), config.adminSecret() != null);
+        config.dashboardEnabled(), config.core().host(), config.adminSecret() != null);
   }
 
   /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pushwire.server.LogLevel;
 import dev.pushwire.server.PushwireNode;
 import dev.pushwire.server.ServerConfig;
+import dev.pushwire.server.ServerConfigBuilder;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,7 +37,7 @@ final class LoopbackNode implements AutoCloseable {
    * A node on {@code port} (0: any), with {@code tweak} applied to the config. Binding a port that
    * a node just released is retried for a few seconds.
    */
-  static LoopbackNode start(int port, UnaryOperator<ServerConfig.Builder> tweak) {
+  static LoopbackNode start(int port, UnaryOperator<ServerConfigBuilder> tweak) {
     ServerConfig config =
         tweak
             .apply(

@@ -1,11 +1,17 @@
 package dev.pushwire.client.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import static dev.pushwire.client.internal.ClientErrors.badResponse;
+import static dev.pushwire.client.internal.ClientErrors.isCode;
+import static dev.pushwire.client.internal.ClientErrors.message;
+import static dev.pushwire.client.internal.ClientErrors.unwrap;
+import static dev.pushwire.client.internal.FrameCodec.abbreviate;
+import static dev.pushwire.client.internal.FrameCodec.channelFields;
+import static dev.pushwire.client.internal.FrameCodec.errorOf;
+import static dev.pushwire.client.internal.FrameCodec.position;
+import static dev.pushwire.client.internal.FrameCodec.positionNode;
+import static dev.pushwire.client.internal.FrameCodec.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.pushwire.client.ClientConfig;
@@ -35,38 +41,22 @@ import dev.pushwire.core.CloseEvent;
 import dev.pushwire.core.Message;
 import dev.pushwire.core.ReconnectPolicy;
 import dev.pushwire.core.WebSocketClient;
-import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@link PushwireClient}: a state machine (disconnected, connecting, open, reconnecting,
@@ -81,41 +71,18 @@ import org.slf4j.LoggerFactory;
  * becomes ready, before the queued commands.
  */
 public final class PushwireClientImpl implements PushwireClient {
-  private static final Logger log = LoggerFactory.getLogger(PushwireClientImpl.class);
-
-  /**
-   * Publications arrive exactly as published: decimals keep their digits ({@code 2.50} stays {@code
-   * 2.50}), and a message with trailing text is not half-read.
-   */
-  private static final ObjectMapper JSON =
-      JsonMapper.builder()
-          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-          .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .build();
-
   /** Sent when the client gives up on a connection that no longer answers. */
   private static final int UNRESPONSIVE_CLOSE = 4000;
 
   private static final int NORMAL_CLOSE = 1000;
   private static final long CLOSE_SLACK_MILLIS = 1000;
-  private static final long GROUP_SHUTDOWN_SECONDS = 5;
 
   private final Supplier<URI> uris;
   private final ClientConfig config;
-  private final EventLoopGroup group;
-  private final EventLoop loop;
+  private final ClientLoop loop;
   private final Map<String, ChannelSubscription> subscriptions = new ConcurrentHashMap<>();
-  private final AtomicBoolean closeStarted = new AtomicBoolean();
 
-  private volatile EventListener<ConnectedEvent> connectedListener = e -> {};
-  private volatile EventListener<DisconnectedEvent> disconnectedListener = e -> {};
-  private volatile EventListener<ReconnectingEvent> reconnectingListener = e -> {};
-  private volatile EventListener<SubscribedEvent> subscribedListener = e -> {};
-  private volatile EventListener<ResubscribingEvent> resubscribingListener = e -> {};
-  private volatile EventListener<LostEvent> lostListener = e -> {};
-  private volatile EventListener<DirectMessage> messageListener = e -> {};
-  private volatile EventListener<ErrorEvent> errorListener = PushwireClientImpl::logError;
+  private final ClientListeners listeners = new ClientListeners();
 
   private volatile ConnectionState state = ConnectionState.DISCONNECTED;
   private volatile URI connectedUri;
@@ -138,24 +105,12 @@ public final class PushwireClientImpl implements PushwireClient {
   private PushwireClientImpl(Supplier<URI> uris, ClientConfig config) {
     this.uris = Objects.requireNonNull(uris, "uris");
     this.config = Objects.requireNonNull(config, "config");
-    // One daemon thread: a client holds one connection, and, like the JDK's HttpClient, an idle
-    // client does not keep the JVM alive.
-    this.group =
-        new MultiThreadIoEventLoopGroup(
-            1, new DefaultThreadFactory("pushwire-client", true), NioIoHandler.newFactory());
-    this.loop = group.next();
+    this.loop = new ClientLoop();
   }
 
   /** A client of {@code uris}, tried in turn. */
   public static PushwireClient create(List<URI> uris, ClientConfig config) {
-    Objects.requireNonNull(uris, "uris");
-    if (uris.isEmpty()) {
-      throw new IllegalArgumentException(
-          "uris: bad value '[]' (expected at least one ws:// or wss:// URI)");
-    }
-    List<URI> copy = List.copyOf(uris);
-    copy.forEach(PushwireClientImpl::checkUri);
-    return new PushwireClientImpl(new UriRotation(copy), config);
+    return new PushwireClientImpl(NodeUris.rotation(Objects.requireNonNull(uris, "uris")), config);
   }
 
   /** A client that asks {@code uris} before each attempt. */
@@ -167,49 +122,49 @@ public final class PushwireClientImpl implements PushwireClient {
 
   @Override
   public PushwireClient onConnected(EventListener<ConnectedEvent> listener) {
-    this.connectedListener = Objects.requireNonNull(listener, "listener");
+    listeners.onConnected = Objects.requireNonNull(listener, "listener");
     return this;
   }
 
   @Override
   public PushwireClient onDisconnected(EventListener<DisconnectedEvent> listener) {
-    this.disconnectedListener = Objects.requireNonNull(listener, "listener");
+    listeners.onDisconnected = Objects.requireNonNull(listener, "listener");
     return this;
   }
 
   @Override
   public PushwireClient onReconnecting(EventListener<ReconnectingEvent> listener) {
-    this.reconnectingListener = Objects.requireNonNull(listener, "listener");
+    listeners.onReconnecting = Objects.requireNonNull(listener, "listener");
     return this;
   }
 
   @Override
   public PushwireClient onSubscribed(EventListener<SubscribedEvent> listener) {
-    this.subscribedListener = Objects.requireNonNull(listener, "listener");
+    listeners.onSubscribed = Objects.requireNonNull(listener, "listener");
     return this;
   }
 
   @Override
   public PushwireClient onResubscribing(EventListener<ResubscribingEvent> listener) {
-    this.resubscribingListener = Objects.requireNonNull(listener, "listener");
+    listeners.onResubscribing = Objects.requireNonNull(listener, "listener");
     return this;
   }
 
   @Override
   public PushwireClient onLost(EventListener<LostEvent> listener) {
-    this.lostListener = Objects.requireNonNull(listener, "listener");
+    listeners.onLost = Objects.requireNonNull(listener, "listener");
     return this;
   }
 
   @Override
   public PushwireClient onMessage(EventListener<DirectMessage> listener) {
-    this.messageListener = Objects.requireNonNull(listener, "listener");
+    listeners.onMessage = Objects.requireNonNull(listener, "listener");
     return this;
   }
 
   @Override
   public PushwireClient onError(EventListener<ErrorEvent> listener) {
-    this.errorListener = Objects.requireNonNull(listener, "listener");
+    listeners.onError = Objects.requireNonNull(listener, "listener");
     return this;
   }
 
@@ -218,11 +173,11 @@ public final class PushwireClientImpl implements PushwireClient {
   @Override
   public CompletionStage<Void> connect() {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    onLoop(
+    loop.execute(
         done,
         () -> {
           switch (state) {
-            case CLOSED -> done.completeExceptionally(closedError());
+            case CLOSED -> done.completeExceptionally(ClientErrors.closed());
             case OPEN -> done.complete(null);
             case CONNECTING, RECONNECTING -> connectWaiters.add(done);
             case DISCONNECTED -> {
@@ -249,18 +204,18 @@ public final class PushwireClientImpl implements PushwireClient {
       throw new IllegalStateException(
           "already subscribed to " + channel + " (unsubscribe that subscription first)");
     }
-    if (closeStarted.get()) {
+    if (loop.closing()) {
       // The loop may be gone already: end it here, quietly, as close() ends the others.
       subscriptions.remove(channel, sub);
       sub.ended = true;
-      sub.ready.completeExceptionally(closedError());
+      sub.ready.completeExceptionally(ClientErrors.closed());
       return sub;
     }
-    onLoop(
+    loop.execute(
         sub.ready,
         () -> {
           if (state == ConnectionState.CLOSED) {
-            end(sub, closedError());
+            end(sub, ClientErrors.closed());
           } else if (ready && !sub.ended && sub.inFlight == 0 && !sub.live) {
             sendSubscribe(sub);
           }
@@ -277,7 +232,7 @@ public final class PushwireClientImpl implements PushwireClient {
   public CompletionStage<Position> publish(String channel, JsonNode data) {
     Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(data, "data");
-    ObjectNode fields = JSON.createObjectNode().put("channel", channel);
+    ObjectNode fields = FrameCodec.fields().put("channel", channel);
     fields.set("data", data);
     return call("publish", fields).thenApply(r -> position(r, "publish"));
   }
@@ -285,17 +240,7 @@ public final class PushwireClientImpl implements PushwireClient {
   @Override
   public CompletionStage<Position> publishJson(String channel, String json) {
     Objects.requireNonNull(json, "json");
-    JsonNode data;
-    try {
-      data = JSON.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(
-          "json: bad value (expected one JSON value): " + e.getOriginalMessage(), e);
-    }
-    if (data == null || data.isMissingNode()) {
-      throw new IllegalArgumentException("json: bad value '' (expected one JSON value)");
-    }
-    return publish(channel, data);
+    return publish(channel, FrameCodec.value(json));
   }
 
   @Override
@@ -307,42 +252,35 @@ public final class PushwireClientImpl implements PushwireClient {
   public CompletionStage<HistoryResult> history(String channel, HistoryOptions options) {
     Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(options, "options");
-    ObjectNode fields = JSON.createObjectNode().put("channel", channel);
+    ObjectNode fields = FrameCodec.fields().put("channel", channel);
     if (options.limit() >= 0) {
       fields.put("limit", options.limit());
     }
     if (options.since() != null) {
       fields.set("since", positionNode(options.since()));
     }
-    return call("history", fields).thenApply(PushwireClientImpl::historyResult);
+    return call("history", fields).thenApply(FrameCodec::historyResult);
   }
 
   @Override
   public CompletionStage<Presence> presence(String channel) {
     Objects.requireNonNull(channel, "channel");
-    return call("presence", JSON.createObjectNode().put("channel", channel))
-        .thenApply(PushwireClientImpl::presenceResult);
+    return call("presence", FrameCodec.fields().put("channel", channel))
+        .thenApply(FrameCodec::presenceResult);
   }
 
   @Override
   public CompletionStage<Duration> ping() {
     long start = System.nanoTime();
-    return call("ping", JSON.createObjectNode())
+    return call("ping", FrameCodec.fields())
         .thenApply(r -> Duration.ofNanos(System.nanoTime() - start));
   }
 
   @Override
   public CompletionStage<Instant> refresh(String token) {
     Objects.requireNonNull(token, "token");
-    return call("refresh", JSON.createObjectNode().put("token", token))
-        .thenApply(
-            r -> {
-              JsonNode expires = r.get("expiresAt");
-              if (expires == null || !expires.canConvertToLong()) {
-                throw badResponse("refresh reply without expiresAt: " + r);
-              }
-              return Instant.ofEpochSecond(expires.asLong());
-            });
+    return call("refresh", FrameCodec.fields().put("token", token))
+        .thenApply(FrameCodec::expiresAt);
   }
 
   @Override
@@ -362,29 +300,12 @@ public final class PushwireClientImpl implements PushwireClient {
 
   @Override
   public void close() {
-    if (!closeStarted.compareAndSet(false, true)) {
+    if (!loop.startClosing()) {
       return;
     }
     CompletableFuture<Void> closed = new CompletableFuture<>();
-    onLoop(closed, () -> closeOnLoop(closed));
-    boolean onLoop = loop.inEventLoop();
-    if (!onLoop) {
-      try {
-        closed.get(
-            config.transport().closeTimeout().toMillis() + CLOSE_SLACK_MILLIS,
-            TimeUnit.MILLISECONDS);
-      } catch (TimeoutException | ExecutionException e) {
-        // Shutting the group down below drops whatever is still open.
-        log.debug("pushwire client did not close cleanly", e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    io.netty.util.concurrent.Future<?> terminated =
-        group.shutdownGracefully(0, GROUP_SHUTDOWN_SECONDS, TimeUnit.SECONDS);
-    if (!onLoop) {
-      terminated.awaitUninterruptibly(GROUP_SHUTDOWN_SECONDS, TimeUnit.SECONDS);
-    }
+    loop.execute(closed, () -> closeOnLoop(closed));
+    loop.shutdownAfter(closed, config.transport().closeTimeout().plusMillis(CLOSE_SLACK_MILLIS));
   }
 
   @Override
@@ -399,7 +320,7 @@ public final class PushwireClientImpl implements PushwireClient {
     }
     sub.ended = true;
     CompletableFuture<Void> done = new CompletableFuture<>();
-    onLoop(
+    loop.execute(
         done,
         () -> {
           sub.live = false;
@@ -443,7 +364,7 @@ public final class PushwireClientImpl implements PushwireClient {
     }
     token.whenComplete(
         (t, e) ->
-            onLoop(
+            loop.execute(
                 null,
                 () -> {
                   if (seq != attemptSeq || state != ConnectionState.CONNECTING) {
@@ -461,12 +382,12 @@ public final class PushwireClientImpl implements PushwireClient {
     URI base;
     WebSocketClient ws;
     try {
-      base = checkUri(Objects.requireNonNull(uris.get(), "the URI supplier returned null"));
+      base = NodeUris.check(Objects.requireNonNull(uris.get(), "the URI supplier returned null"));
       URI target =
           token != null && config.tokenDelivery() == TokenDelivery.QUERY
-              ? withToken(base, token)
+              ? NodeUris.withToken(base, token)
               : base;
-      ws = WebSocketClient.create(target, settingsFor(token), group);
+      ws = WebSocketClient.create(target, settingsFor(token), loop.group());
     } catch (RuntimeException e) {
       attemptFailed(e);
       return;
@@ -488,14 +409,13 @@ public final class PushwireClientImpl implements PushwireClient {
     ws.onError(
         (c, e) -> {
           if (c == socket) {
-            emitError(
-                new ErrorEvent(e, null)); // a protocol error; the close that follows says more
+            listeners.error(e, null); // a protocol error; the close that follows says more
           }
         });
     ws.connect()
         .whenComplete(
             (v, e) ->
-                onLoop(
+                loop.execute(
                     null,
                     () -> {
                       if (ws != socket) {
@@ -523,12 +443,11 @@ public final class PushwireClientImpl implements PushwireClient {
 
   private void socketOpened(WebSocketClient ws, String token) {
     if (!SUBPROTOCOL.equals(ws.subprotocol())) {
-      emitError(
-          new ErrorEvent(
-              new PushwireException(
-                  PushwireException.BAD_RESPONSE,
-                  "the node at " + socketUri + " did not accept the subprotocol " + SUBPROTOCOL),
-              null));
+      listeners.error(
+          new PushwireException(
+              PushwireException.BAD_RESPONSE,
+              "the node at " + socketUri + " did not accept the subprotocol " + SUBPROTOCOL),
+          null);
       ws.close(NORMAL_CLOSE, SUBPROTOCOL + " required");
       return;
     }
@@ -536,7 +455,7 @@ public final class PushwireClientImpl implements PushwireClient {
       becomeOpen();
       return;
     }
-    PendingCommand connect = command("connect", JSON.createObjectNode().put("token", token), false);
+    PendingCommand connect = command("connect", FrameCodec.fields().put("token", token), false);
     send(connect); // before any other command: the node runs nothing else until it succeeds
     connect.reply.whenComplete(
         (r, e) -> {
@@ -544,7 +463,7 @@ public final class PushwireClientImpl implements PushwireClient {
             return;
           }
           if (e != null) {
-            emitError(new ErrorEvent(unwrap(e), null));
+            listeners.error(unwrap(e), null);
             // The node closes after a refused connect (4001); a node that does not answer is let
             // go.
             ws.close(UNRESPONSIVE_CLOSE, "connect failed");
@@ -563,7 +482,7 @@ public final class PushwireClientImpl implements PushwireClient {
     failedAttempts = 0;
     boolean reconnected = everConnected;
     everConnected = true;
-    emit(connectedListener, new ConnectedEvent(socketUri, user, reconnected), null);
+    listeners.connected(new ConnectedEvent(socketUri, user, reconnected));
     if (!ready) {
       return; // the listener closed the client or the connection
     }
@@ -576,7 +495,7 @@ public final class PushwireClientImpl implements PushwireClient {
       send(queue.poll());
     }
     startPing();
-    completeAll(connectWaiters);
+    settleAll(connectWaiters, null);
   }
 
   private void socketClosed(CloseEvent event) {
@@ -605,10 +524,8 @@ public final class PushwireClientImpl implements PushwireClient {
       return;
     }
     boolean reconnect = config.reconnect().allows(1);
-    emit(
-        disconnectedListener,
-        new DisconnectedEvent(socketUri, event.code(), event.reason(), reconnect),
-        null);
+    listeners.disconnected(
+        new DisconnectedEvent(socketUri, event.code(), event.reason(), reconnect));
     if (state == ConnectionState.CLOSED) {
       return;
     }
@@ -639,21 +556,21 @@ public final class PushwireClientImpl implements PushwireClient {
     }
     Duration delay = policy.delayBefore(next, ThreadLocalRandom.current().nextDouble());
     state = ConnectionState.RECONNECTING;
-    emit(reconnectingListener, new ReconnectingEvent(next, delay, cause), null);
+    listeners.reconnecting(new ReconnectingEvent(next, delay, cause));
     if (state == ConnectionState.RECONNECTING) {
-      reconnectTask = loop.schedule(this::startAttempt, delay.toNanos(), TimeUnit.NANOSECONDS);
+      reconnectTask = loop.schedule(this::startAttempt, delay);
     }
   }
 
   private void giveUp(Throwable cause, String why) {
     state = ConnectionState.DISCONNECTED;
     PushwireException e = new PushwireException(PushwireException.DISCONNECTED, why, cause);
-    failAll(connectWaiters, e);
+    settleAll(connectWaiters, e);
     while (!queue.isEmpty()) {
       PendingCommand c = queue.poll();
       settle(c, null, e);
     }
-    emitError(new ErrorEvent(e, null));
+    listeners.error(e, null);
   }
 
   private void closeOnLoop(CompletableFuture<Void> closed) {
@@ -666,12 +583,12 @@ public final class PushwireClientImpl implements PushwireClient {
       reconnectTask = null;
     }
     stopPing();
-    PushwireException e = closedError();
+    PushwireException e = ClientErrors.closed();
     for (PendingCommand c : new ArrayList<>(pending.values())) {
       settle(c, null, e);
     }
     queue.clear();
-    failAll(connectWaiters, e);
+    settleAll(connectWaiters, e);
     for (ChannelSubscription sub : subscriptions.values()) {
       end(sub, e);
     }
@@ -689,10 +606,8 @@ public final class PushwireClientImpl implements PushwireClient {
               });
     }
     if (wasOpen) {
-      emit(
-          disconnectedListener,
-          new DisconnectedEvent(socketUri, NORMAL_CLOSE, "client closed", false),
-          null);
+      listeners.disconnected(
+          new DisconnectedEvent(socketUri, NORMAL_CLOSE, "client closed", false));
     }
   }
 
@@ -701,8 +616,7 @@ public final class PushwireClientImpl implements PushwireClient {
     if (every.isZero()) {
       return;
     }
-    long nanos = every.toNanos();
-    pingTask = loop.scheduleAtFixedRate(this::pingOnce, nanos, nanos, TimeUnit.NANOSECONDS);
+    pingTask = loop.scheduleAtFixedRate(this::pingOnce, every);
   }
 
   private void pingOnce() {
@@ -710,7 +624,7 @@ public final class PushwireClientImpl implements PushwireClient {
       return;
     }
     WebSocketClient ws = socket;
-    command("ping", JSON.createObjectNode(), false)
+    command("ping", FrameCodec.fields(), false)
         .reply
         .whenComplete(
             (r, e) -> {
@@ -733,7 +647,7 @@ public final class PushwireClientImpl implements PushwireClient {
   /** Runs a public command: on the loop, waiting for a connection up to the command timeout. */
   private CompletableFuture<JsonNode> call(String op, ObjectNode fields) {
     CompletableFuture<JsonNode> out = new CompletableFuture<>();
-    onLoop(
+    loop.execute(
         out,
         () ->
             command(op, fields, true)
@@ -756,11 +670,11 @@ public final class PushwireClientImpl implements PushwireClient {
    */
   private PendingCommand command(String op, ObjectNode fields, boolean queueable) {
     long id = nextId++;
-    ObjectNode cmd = JSON.createObjectNode().put("id", id).put("op", op);
+    ObjectNode cmd = FrameCodec.fields().put("id", id).put("op", op);
     cmd.setAll(fields);
     PendingCommand c = new PendingCommand(id, op, cmd.toString());
     if (state == ConnectionState.CLOSED) {
-      c.reply.completeExceptionally(closedError());
+      c.reply.completeExceptionally(ClientErrors.closed());
       return c;
     }
     boolean handshake = op.equals("connect");
@@ -779,8 +693,7 @@ public final class PushwireClientImpl implements PushwireClient {
                     null,
                     new PushwireException(
                         PushwireException.TIMEOUT, op + ": no reply within " + timeout)),
-            timeout.toNanos(),
-            TimeUnit.NANOSECONDS);
+            timeout);
     if (ready) {
       send(c);
     } else if (!handshake) {
@@ -823,18 +736,18 @@ public final class PushwireClientImpl implements PushwireClient {
 
   private void received(Message m) {
     if (m.binary()) {
-      emitError(new ErrorEvent(badResponse("a binary message (pushwire.v1 is text)"), null));
+      listeners.error(badResponse("a binary message (pushwire.v1 is text)"), null);
       return;
     }
     JsonNode msg;
     try {
-      msg = JSON.readTree(m.data());
+      msg = FrameCodec.read(m.data());
     } catch (IOException e) {
-      emitError(new ErrorEvent(badResponse("not JSON: " + abbreviate(m.text())), null));
+      listeners.error(badResponse("not JSON: " + abbreviate(m.text())), null);
       return;
     }
     if (msg == null || !msg.isObject()) {
-      emitError(new ErrorEvent(badResponse("not a JSON object: " + abbreviate(m.text())), null));
+      listeners.error(badResponse("not a JSON object: " + abbreviate(m.text())), null);
       return;
     }
     if (msg.has("id")) {
@@ -859,16 +772,15 @@ public final class PushwireClientImpl implements PushwireClient {
           && data != null) {
         push(channel.textValue(), offset.longValue(), epoch.textValue(), data);
       } else {
-        emitError(
-            new ErrorEvent(
-                badResponse("a push without offset, epoch or data: " + abbreviate(m.text())),
-                channel.textValue()));
+        listeners.error(
+            badResponse("a push without offset, epoch or data: " + abbreviate(m.text())),
+            channel.textValue());
       }
       return;
     }
     JsonNode data = msg.get("data");
     if (data != null) {
-      emit(messageListener, new DirectMessage(data), null);
+      listeners.message(new DirectMessage(data));
     }
     // Anything else is a message kind this client does not know yet: ignored, so that a newer node
     // can add kinds without breaking older clients.
@@ -879,7 +791,7 @@ public final class PushwireClientImpl implements PushwireClient {
     JsonNode error = msg.get("error");
     if (id.isNull()) {
       // The node could not read a command's id: nothing to match it with.
-      emitError(new ErrorEvent(errorOf(error, "the node could not read a command"), null));
+      listeners.error(errorOf(error, "the node could not read a command"), null);
       return;
     }
     if (!id.canConvertToLong()) {
@@ -911,15 +823,14 @@ public final class PushwireClientImpl implements PushwireClient {
       case HANDLE -> {
         sub.cursor.advance(offset, epoch);
         sub.moved();
-        deliver(sub, new Publication(channel, offset, epoch, data, null));
+        listeners.publication(sub, new Publication(channel, offset, epoch, data, null));
       }
       case GAP -> {
         if (!sub.live) {
           return; // a subscribe with since is on its way; its answer fills the gap
         }
         Position since = sub.cursor.position();
-        emit(
-            resubscribingListener,
+        listeners.resubscribing(
             new ResubscribingEvent(
                 channel,
                 ResubscribingEvent.Cause.GAP,
@@ -932,23 +843,11 @@ public final class PushwireClientImpl implements PushwireClient {
                     + ", got offset "
                     + offset
                     + " of epoch "
-                    + epoch),
-            channel);
+                    + epoch));
         if (!sub.ended && sub.live && ready) {
           resync(sub);
         }
       }
-    }
-  }
-
-  private void deliver(ChannelSubscription sub, Publication p) {
-    if (sub.ended) {
-      return;
-    }
-    try {
-      sub.listener.onPublication(p);
-    } catch (Exception e) {
-      emitError(new ErrorEvent(e, sub.channel));
     }
   }
 
@@ -967,11 +866,9 @@ public final class PushwireClientImpl implements PushwireClient {
       return;
     }
     sub.live = false;
-    emit(
-        resubscribingListener,
+    listeners.resubscribing(
         new ResubscribingEvent(
-            channel, ResubscribingEvent.Cause.UNSUBSCRIBED, sub.cursor.position(), code, message),
-        channel);
+            channel, ResubscribingEvent.Cause.UNSUBSCRIBED, sub.cursor.position(), code, message));
     // The node ended the subscription itself: subscribe again, no unsubscribe needed. If a command
     // for it is in flight, its answer leads to a subscribe anyway.
     if (!sub.ended && ready && sub.inFlight == 0) {
@@ -1023,9 +920,9 @@ public final class PushwireClientImpl implements PushwireClient {
     sub.moved();
     SubscribedEvent event = new SubscribedEvent(sub.channel, recovered, resubscribed, top);
     sub.ready.complete(event);
-    emit(subscribedListener, event, sub.channel);
+    listeners.subscribed(event);
     if (lost != null) {
-      emit(lostListener, lost, sub.channel);
+      listeners.lost(lost);
     }
   }
 
@@ -1097,7 +994,7 @@ public final class PushwireClientImpl implements PushwireClient {
   }
 
   private void retrySubscribe(ChannelSubscription sub, PushwireException e) {
-    emitError(new ErrorEvent(e, sub.channel));
+    listeners.error(e, sub.channel);
     int attempt = Math.min(++sub.retries, 30);
     Duration delay =
         config.reconnect().delayBefore(attempt, ThreadLocalRandom.current().nextDouble());
@@ -1113,8 +1010,7 @@ public final class PushwireClientImpl implements PushwireClient {
             }
           }
         },
-        delay.toNanos(),
-        TimeUnit.NANOSECONDS);
+        delay);
   }
 
   /** Unsubscribes, then subscribes with {@code since} = the cursor, on the open connection. */
@@ -1145,224 +1041,24 @@ public final class PushwireClientImpl implements PushwireClient {
     sub.live = false;
     sub.ready.completeExceptionally(e);
     if (wasActive && state != ConnectionState.CLOSED) {
-      emitError(new ErrorEvent(e, sub.channel));
+      listeners.error(e, sub.channel);
     }
-  }
-
-  // ---- helpers ------------------------------------------------------------------------------
-
-  private <E> void emit(EventListener<E> listener, E event, String channel) {
-    try {
-      listener.on(event);
-    } catch (Exception e) {
-      emitError(new ErrorEvent(e, channel));
-    }
-  }
-
-  private void emitError(ErrorEvent event) {
-    try {
-      errorListener.on(event);
-    } catch (Exception e) {
-      log.warn("the error listener of a pushwire client threw", e);
-    }
-  }
-
-  private static void logError(ErrorEvent e) {
-    log.warn(
-        "pushwire client{}: {}",
-        e.channel() == null ? "" : " (channel " + e.channel() + ")",
-        e.error().toString());
-  }
-
-  private void onLoop(CompletableFuture<?> onRejected, Runnable task) {
-    if (loop.inEventLoop()) {
-      task.run();
-      return;
-    }
-    try {
-      loop.execute(task);
-    } catch (RejectedExecutionException e) {
-      if (onRejected != null) {
-        onRejected.completeExceptionally(closedError());
-      }
-    }
-  }
-
-  private static PushwireException closedError() {
-    return new PushwireException(PushwireException.DISCONNECTED, "the client was closed");
-  }
-
-  private static PushwireException badResponse(String message) {
-    return new PushwireException(PushwireException.BAD_RESPONSE, message);
-  }
-
-  private static PushwireException errorOf(JsonNode error, String fallback) {
-    if (error == null || !error.isObject()) {
-      return badResponse(fallback + " (no error object)");
-    }
-    return new PushwireException(
-        text(error, "code", PushwireException.BAD_RESPONSE), text(error, "message", fallback));
-  }
-
-  static PushwireException unwrap(Throwable e) {
-    Throwable t = e;
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t instanceof PushwireException p
-        ? p
-        : new PushwireException(PushwireException.DISCONNECTED, message(t), t);
-  }
-
-  private static boolean isCode(Throwable e, String code) {
-    return code.equals(unwrap(e).code());
-  }
-
-  private static String message(Throwable e) {
-    Throwable t = e;
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
 
   private static String describe(CloseEvent e) {
     return "code " + e.code() + (e.reason().isEmpty() ? "" : " " + e.reason());
   }
 
-  private static String abbreviate(String s) {
-    return s.length() <= 200 ? s : s.substring(0, 200) + "...";
-  }
-
-  private static String text(JsonNode node, String field, String fallback) {
-    JsonNode v = node.get(field);
-    return v != null && v.isTextual() ? v.textValue() : fallback;
-  }
-
-  private static void completeAll(List<CompletableFuture<Void>> waiters) {
+  /** Completes the connect waiters, with {@code failure} unless it is {@code null}. */
+  private static void settleAll(List<CompletableFuture<Void>> waiters, Throwable failure) {
     List<CompletableFuture<Void>> copy = new ArrayList<>(waiters);
     waiters.clear();
-    copy.forEach(f -> f.complete(null));
-  }
-
-  private static void failAll(List<CompletableFuture<Void>> waiters, Throwable cause) {
-    List<CompletableFuture<Void>> copy = new ArrayList<>(waiters);
-    waiters.clear();
-    copy.forEach(f -> f.completeExceptionally(cause));
-  }
-
-  private static ObjectNode channelFields(String channel) {
-    return JSON.createObjectNode().put("channel", channel);
-  }
-
-  private static ObjectNode positionNode(Position p) {
-    return JSON.createObjectNode().put("offset", p.offset()).put("epoch", p.epoch());
-  }
-
-  /** The {@code offset} and {@code epoch} of a result. */
-  private static Position position(JsonNode result, String op) {
-    JsonNode offset = result.get("offset");
-    JsonNode epoch = result.get("epoch");
-    if (offset == null
-        || !offset.canConvertToLong()
-        || offset.asLong() < 0
-        || epoch == null
-        || !epoch.isTextual()
-        || epoch.textValue().isEmpty()) {
-      throw badResponse(op + " reply without a valid offset and epoch: " + result);
-    }
-    return new Position(offset.asLong(), epoch.textValue());
-  }
-
-  private static HistoryResult historyResult(JsonNode r) {
-    Position top = position(r, "history");
-    String channel = text(r, "channel", "");
-    List<Publication> publications = new ArrayList<>();
-    for (JsonNode p : r.path("publications")) {
-      JsonNode offset = p.get("offset");
-      JsonNode data = p.get("data");
-      if (offset == null || !offset.canConvertToLong() || data == null) {
-        throw badResponse("a history publication without offset or data: " + p);
+    for (CompletableFuture<Void> f : copy) {
+      if (failure == null) {
+        f.complete(null);
+      } else {
+        f.completeExceptionally(failure);
       }
-      JsonNode at = p.get("publishedAt");
-      Instant publishedAt =
-          at != null && at.canConvertToLong() ? Instant.ofEpochMilli(at.asLong()) : null;
-      publications.add(new Publication(channel, offset.asLong(), top.epoch(), data, publishedAt));
-    }
-    JsonNode recoverable = r.get("recoverable");
-    return new HistoryResult(
-        channel,
-        top,
-        publications,
-        recoverable != null && recoverable.isBoolean() ? recoverable.booleanValue() : null);
-  }
-
-  private static Presence presenceResult(JsonNode r) {
-    List<Presence.Client> clients = new ArrayList<>();
-    for (JsonNode c : r.path("clients")) {
-      JsonNode at = c.get("subscribedAt");
-      clients.add(
-          new Presence.Client(
-              text(c, "connection", ""),
-              text(c, "user", null),
-              text(c, "node", ""),
-              at != null && at.canConvertToLong() ? Instant.ofEpochMilli(at.asLong()) : null));
-    }
-    return new Presence(
-        text(r, "channel", ""),
-        r.path("connections").asInt(clients.size()),
-        r.path("users").asInt(0),
-        clients);
-  }
-
-  /**
-   * Checks that {@code uri} is an absolute {@code ws://} or {@code wss://} URI with a host and no
-   * fragment; returns it.
-   */
-  static URI checkUri(URI uri) {
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!(scheme.equals("ws") || scheme.equals("wss"))
-        || uri.getHost() == null
-        || uri.getRawFragment() != null) {
-      throw new IllegalArgumentException(
-          "uri: bad value '"
-              + uri
-              + "' (expected ws://host[:port]/path or wss://host[:port]/path without a fragment)");
-    }
-    return uri;
-  }
-
-  /** {@code uri} with {@code token=TOKEN} added to its query. */
-  static URI withToken(URI uri, String token) {
-    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-    String query = uri.getRawQuery() == null ? "" : uri.getRawQuery() + "&";
-    return URI.create(
-        uri.getScheme()
-            + "://"
-            + uri.getRawAuthority()
-            + path
-            + "?"
-            + query
-            + "token="
-            + URLEncoder.encode(token, StandardCharsets.UTF_8));
-  }
-
-  /** Each call returns the next URI of the list, starting with the first. */
-  private static final class UriRotation implements Supplier<URI> {
-    private final List<URI> uris;
-    private int next;
-
-    UriRotation(List<URI> uris) {
-      this.uris = uris;
-    }
-
-    @Override
-    public URI get() {
-      URI uri = uris.get(next);
-      next = (next + 1) % uris.size();
-      return uri;
     }
   }
 }

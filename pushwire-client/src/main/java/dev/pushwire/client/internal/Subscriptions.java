@@ -1,0 +1,342 @@
+package dev.pushwire.client.internal;
+
+import static dev.pushwire.client.internal.ClientErrors.unwrap;
+import static dev.pushwire.client.internal.FrameCodec.channelFields;
+import static dev.pushwire.client.internal.FrameCodec.text;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pushwire.client.LostEvent;
+import dev.pushwire.client.Position;
+import dev.pushwire.client.Publication;
+import dev.pushwire.client.PublicationListener;
+import dev.pushwire.client.PushwireException;
+import dev.pushwire.client.ResubscribingEvent;
+import dev.pushwire.client.SubscribedEvent;
+import dev.pushwire.client.Subscription;
+import dev.pushwire.core.ReconnectPolicy;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
+
+/**
+ * The subscriptions of a client, one per channel, and their recovery. Subscriptions are not queued
+ * as commands are: every one is (re)sent, with {@code since} from its {@link ChannelCursor},
+ * whenever a connection becomes ready. On the same connection, a gap in a channel's pushes
+ * unsubscribes and subscribes again from the cursor, and an {@code unsubscribed} notice with {@code
+ * resubscribe} subscribes again. Apart from the map, touched on the client's event loop only.
+ */
+final class Subscriptions {
+  private final Connection connection;
+  private final CommandTracker commands;
+  private final ClientLoop loop;
+  private final ClientListeners listeners;
+  private final ReconnectPolicy retry;
+  private final Map<String, ChannelSubscription> byChannel = new ConcurrentHashMap<>();
+
+  Subscriptions(
+      Connection connection,
+      CommandTracker commands,
+      ClientLoop loop,
+      ClientListeners listeners,
+      ReconnectPolicy retry) {
+    this.connection = connection;
+    this.commands = commands;
+    this.loop = loop;
+    this.listeners = listeners;
+    this.retry = retry;
+  }
+
+  /** A new subscription to {@code channel}; see {@link dev.pushwire.client.PushwireClient}. */
+  Subscription add(String channel, Position since, PublicationListener listener) {
+    ChannelSubscription sub = new ChannelSubscription(this, channel, since, listener);
+    if (byChannel.putIfAbsent(channel, sub) != null) {
+      throw new IllegalStateException(
+          "already subscribed to " + channel + " (unsubscribe that subscription first)");
+    }
+    if (loop.closing()) {
+      // The loop may be gone already: end it here, quietly, as close() ends the others.
+      byChannel.remove(channel, sub);
+      sub.ended = true;
+      sub.ready.completeExceptionally(ClientErrors.closed());
+      return sub;
+    }
+    loop.execute(
+        sub.ready,
+        () -> {
+          if (connection.closed()) {
+            end(sub, ClientErrors.closed());
+          } else {
+            subscribeIfDue(sub);
+          }
+        });
+    return sub;
+  }
+
+  Subscription get(String channel) {
+    return byChannel.get(channel);
+  }
+
+  /** Ends {@code sub} at the user's request; see {@link Subscription#unsubscribe()}. */
+  CompletionStage<Void> unsubscribe(ChannelSubscription sub) {
+    if (!byChannel.remove(sub.channel, sub)) {
+      return CompletableFuture.completedFuture(null); // ended already
+    }
+    sub.ended = true;
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    loop.execute(
+        done,
+        () -> {
+          sub.live = false;
+          sub.ready.completeExceptionally(
+              new PushwireException(
+                  PushwireException.NOT_SUBSCRIBED, "unsubscribed before the node answered"));
+          if (!connection.ready()) {
+            done.complete(null); // no connection: the node holds no subscription for us
+            return;
+          }
+          commands
+              .command("unsubscribe", channelFields(sub.channel), false)
+              .reply
+              .whenComplete(
+                  (r, e) -> {
+                    PushwireException failure = e == null ? null : unwrap(e);
+                    if (failure == null || PushwireException.DISCONNECTED.equals(failure.code())) {
+                      done.complete(null); // a closed connection takes its subscriptions along
+                    } else {
+                      done.completeExceptionally(failure);
+                    }
+                  });
+        });
+    return done;
+  }
+
+  // ---- the connection's turns ---------------------------------------------------------------
+
+  /** A connection became ready: subscribes every subscription, from its cursor. */
+  void connected() {
+    for (ChannelSubscription sub : byChannel.values()) {
+      subscribeIfDue(sub);
+    }
+  }
+
+  /** The connection closed and took the node's side of every subscription along. */
+  void disconnected() {
+    for (ChannelSubscription sub : byChannel.values()) {
+      sub.live = false;
+      sub.inFlight = 0;
+    }
+  }
+
+  /** The client closed. */
+  void endAll(PushwireException e) {
+    for (ChannelSubscription sub : byChannel.values()) {
+      end(sub, e);
+    }
+    byChannel.clear();
+  }
+
+  // ---- messages from the node ---------------------------------------------------------------
+
+  void push(String channel, long offset, String epoch, JsonNode data) {
+    ChannelSubscription sub = byChannel.get(channel);
+    if (sub == null || sub.ended) {
+      return; // unsubscribed: a push that was already on its way
+    }
+    switch (sub.cursor.check(offset, epoch)) {
+      case DUPLICATE -> {}
+      case HANDLE -> {
+        sub.cursor.advance(offset, epoch);
+        sub.moved();
+        listeners.publication(sub, new Publication(channel, offset, epoch, data, null));
+      }
+      case GAP -> {
+        if (!sub.live) {
+          return; // a subscribe with since is on its way; its answer fills the gap
+        }
+        Position since = sub.cursor.position();
+        listeners.resubscribing(
+            new ResubscribingEvent(
+                channel,
+                ResubscribingEvent.Cause.GAP,
+                since,
+                "gap",
+                "expected offset "
+                    + (since.offset() + 1)
+                    + " of epoch "
+                    + since.epoch()
+                    + ", got offset "
+                    + offset
+                    + " of epoch "
+                    + epoch));
+        if (!sub.ended && sub.live && connection.ready()) {
+          resync(sub);
+        }
+      }
+    }
+  }
+
+  void unsubscribedNotice(String channel, JsonNode notice) {
+    ChannelSubscription sub = byChannel.get(channel);
+    if (sub == null || sub.ended) {
+      return;
+    }
+    String code = text(notice, "code", "unsubscribed");
+    String message = text(notice, "message", "");
+    if (!notice.path("resubscribe").asBoolean(false)) {
+      end(
+          sub,
+          new PushwireException(
+              code, message.isEmpty() ? "the node ended the subscription" : message));
+      return;
+    }
+    sub.live = false;
+    listeners.resubscribing(
+        new ResubscribingEvent(
+            channel, ResubscribingEvent.Cause.UNSUBSCRIBED, sub.cursor.position(), code, message));
+    // The node ended the subscription itself: subscribe again, no unsubscribe needed. If a command
+    // for it is in flight, its answer leads to a subscribe anyway.
+    subscribeIfDue(sub);
+  }
+
+  // ---- (re)subscribing ----------------------------------------------------------------------
+
+  private void subscribeIfDue(ChannelSubscription sub) {
+    if (connection.ready() && sub.due()) {
+      sendSubscribe(sub);
+    }
+  }
+
+  private void sendSubscribe(ChannelSubscription sub) {
+    Position since = sub.cursor.position();
+    boolean resubscribed = sub.everLive;
+    ObjectNode fields = channelFields(sub.channel);
+    if (since != null) {
+      fields.set("since", FrameCodec.positionNode(since));
+    }
+    send(
+        sub,
+        "subscribe",
+        fields,
+        (r, e) -> {
+          if (e != null) {
+            subscribeFailed(sub, unwrap(e));
+          } else {
+            subscribed(sub, r, since, resubscribed);
+          }
+        });
+  }
+
+  /** Unsubscribes, then subscribes with {@code since} = the cursor, on the open connection. */
+  private void resync(ChannelSubscription sub) {
+    send(
+        sub,
+        "unsubscribe",
+        channelFields(sub.channel),
+        (r, e) -> {
+          // Whatever the answer (unsubscribe succeeds also when not subscribed); after a close, the
+          // next connection subscribes anyway.
+          if (connection.ready()) {
+            sendSubscribe(sub);
+          }
+        });
+  }
+
+  /**
+   * Sends {@code op} as the one command in flight for {@code sub}; {@code answered} gets its answer
+   * unless {@code sub} ended or a later command took its place.
+   */
+  private void send(
+      ChannelSubscription sub,
+      String op,
+      ObjectNode fields,
+      BiConsumer<JsonNode, Throwable> answered) {
+    sub.live = false;
+    int gen = ++sub.generation;
+    PendingCommand c = commands.command(op, fields, false);
+    sub.inFlight = c.id;
+    c.reply.whenComplete(
+        (r, e) -> {
+          if (sub.ended || sub.generation != gen) {
+            return;
+          }
+          sub.inFlight = 0;
+          answered.accept(r, e);
+        });
+  }
+
+  private void subscribed(
+      ChannelSubscription sub, JsonNode result, Position since, boolean resubscribed) {
+    Position top;
+    try {
+      top = FrameCodec.position(result, "subscribe");
+    } catch (PushwireException e) {
+      subscribeFailed(sub, e);
+      return;
+    }
+    boolean recovered = result.path("recovered").asBoolean(false);
+    LostEvent lost = recovered ? null : NotRecovered.apply(sub, since, top, result.get("lost"));
+    sub.live = true;
+    sub.everLive = true;
+    sub.retries = 0;
+    sub.moved();
+    SubscribedEvent event = new SubscribedEvent(sub.channel, recovered, resubscribed, top);
+    sub.ready.complete(event);
+    listeners.subscribed(event);
+    if (lost != null) {
+      listeners.lost(lost);
+    }
+  }
+
+  private void subscribeFailed(ChannelSubscription sub, PushwireException e) {
+    switch (e.code()) {
+      case PushwireException.DISCONNECTED -> {} // sent again when a connection is ready
+      case PushwireException.TIMEOUT ->
+          // The node did not answer on an open connection: start over on a new one.
+          connection.closeUnresponsive("subscribe timeout");
+      case PushwireException.UNAVAILABLE,
+          PushwireException.INTERNAL,
+          PushwireException.RATE_LIMITED,
+          PushwireException.NOT_SUBSCRIBED,
+          PushwireException.ALREADY_SUBSCRIBED,
+          PushwireException.BAD_RESPONSE ->
+          retrySubscribe(sub, e);
+      default -> end(sub, e); // refused: bad_channel, forbidden, too_many_subscriptions, ...
+    }
+  }
+
+  private void retrySubscribe(ChannelSubscription sub, PushwireException e) {
+    listeners.error(e, sub.channel);
+    int attempt = Math.min(++sub.retries, 30);
+    Duration delay = retry.delayBefore(attempt, ThreadLocalRandom.current().nextDouble());
+    int gen = sub.generation;
+    boolean unsubscribeFirst = PushwireException.ALREADY_SUBSCRIBED.equals(e.code());
+    loop.schedule(
+        () -> {
+          if (sub.generation == gen && connection.ready() && sub.due()) {
+            if (unsubscribeFirst) {
+              resync(sub);
+            } else {
+              sendSubscribe(sub);
+            }
+          }
+        },
+        delay);
+  }
+
+  /** Ends {@code sub} for a reason other than the user's unsubscribe. */
+  private void end(ChannelSubscription sub, PushwireException e) {
+    byChannel.remove(sub.channel, sub);
+    boolean wasActive = !sub.ended;
+    sub.ended = true;
+    sub.live = false;
+    sub.ready.completeExceptionally(e);
+    if (wasActive && !connection.closed()) {
+      listeners.error(e, sub.channel);
+    }
+  }
+}

@@ -10,9 +10,6 @@ import dev.pushwire.client.ConnectionState;
 import dev.pushwire.client.DisconnectedEvent;
 import dev.pushwire.client.PushwireException;
 import dev.pushwire.client.ReconnectingEvent;
-import dev.pushwire.client.TokenDelivery;
-import dev.pushwire.client.TokenSource;
-import dev.pushwire.core.ClientSettings;
 import dev.pushwire.core.CloseEvent;
 import dev.pushwire.core.ReconnectPolicy;
 import dev.pushwire.core.WebSocketClient;
@@ -50,6 +47,7 @@ final class Connection {
   private final Subscriptions subscriptions;
   private final Heartbeat heartbeat;
   private final FrameRouter router;
+  private final TokenHandshake handshake;
 
   private volatile ConnectionState state = ConnectionState.DISCONNECTED;
   private volatile URI connectedUri;
@@ -74,6 +72,7 @@ final class Connection {
     this.subscriptions = new Subscriptions(this, commands, loop, listeners, config.reconnect());
     this.heartbeat = new Heartbeat(this, commands, loop, config.pingInterval());
     this.router = new FrameRouter(commands, subscriptions, listeners);
+    this.handshake = new TokenHandshake(config);
   }
 
   CommandTracker commands() {
@@ -149,30 +148,22 @@ final class Connection {
     reconnectTask = null;
     state = ConnectionState.CONNECTING;
     int seq = ++attemptSeq;
-    CompletionStage<String> token;
-    TokenSource source = config.tokenSource();
-    try {
-      token =
-          source == null
-              ? CompletableFuture.completedFuture(null)
-              : Objects.requireNonNull(source.token(), "the token source returned null");
-    } catch (RuntimeException e) {
-      token = CompletableFuture.failedFuture(e);
-    }
-    token.whenComplete(
-        (t, e) ->
-            loop.execute(
-                null,
-                () -> {
-                  if (seq != attemptSeq || state != ConnectionState.CONNECTING) {
-                    return; // closed meanwhile
-                  }
-                  if (e != null) {
-                    attemptFailed(new IOException("the token source failed: " + message(e), e));
-                  } else {
-                    openSocket(t);
-                  }
-                }));
+    handshake
+        .fetch()
+        .whenComplete(
+            (t, e) ->
+                loop.execute(
+                    null,
+                    () -> {
+                      if (seq != attemptSeq || state != ConnectionState.CONNECTING) {
+                        return; // closed meanwhile
+                      }
+                      if (e != null) {
+                        attemptFailed(new IOException("the token source failed: " + message(e), e));
+                      } else {
+                        openSocket(t);
+                      }
+                    }));
   }
 
   private void openSocket(String token) {
@@ -180,11 +171,9 @@ final class Connection {
     WebSocketClient ws;
     try {
       base = NodeUris.check(Objects.requireNonNull(uris.get(), "the URI supplier returned null"));
-      URI target =
-          token != null && config.tokenDelivery() == TokenDelivery.QUERY
-              ? NodeUris.withToken(base, token)
-              : base;
-      ws = WebSocketClient.create(target, settingsFor(token), loop.group());
+      ws =
+          WebSocketClient.create(
+              handshake.target(base, token), handshake.settings(token), loop.group());
     } catch (RuntimeException e) {
       attemptFailed(e);
       return;
@@ -227,17 +216,6 @@ final class Connection {
                     }));
   }
 
-  private ClientSettings settingsFor(String token) {
-    ClientSettings.Builder b =
-        config.transport().toBuilder()
-            .subprotocols(SUBPROTOCOL)
-            .reconnect(ReconnectPolicy.DISABLED);
-    if (token != null && config.tokenDelivery() == TokenDelivery.HEADER) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    return b.build();
-  }
-
   private void socketOpened(WebSocketClient ws, String token) {
     if (!SUBPROTOCOL.equals(ws.subprotocol())) {
       listeners.error(
@@ -248,14 +226,14 @@ final class Connection {
       ws.close(NORMAL_CLOSE, SUBPROTOCOL + " required");
       return;
     }
-    if (token == null || config.tokenDelivery() != TokenDelivery.CONNECT_COMMAND) {
+    if (!handshake.viaConnectCommand(token)) {
       becomeOpen();
       return;
     }
     PendingCommand connect =
         commands.command("connect", FrameCodec.fields().put("token", token), false);
-    commands.send(
-        connect); // before any other command: the node runs nothing else until it succeeds
+    // Before any other command: the node runs nothing else until it succeeds.
+    commands.send(connect);
     connect.reply.whenComplete(
         (r, e) -> {
           if (ws != socket) {

@@ -5,37 +5,32 @@ import static dev.pushwire.client.internal.FrameCodec.channelFields;
 import static dev.pushwire.client.internal.FrameCodec.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pushwire.client.LostEvent;
 import dev.pushwire.client.Position;
 import dev.pushwire.client.Publication;
 import dev.pushwire.client.PublicationListener;
 import dev.pushwire.client.PushwireException;
 import dev.pushwire.client.ResubscribingEvent;
-import dev.pushwire.client.SubscribedEvent;
 import dev.pushwire.client.Subscription;
 import dev.pushwire.core.ReconnectPolicy;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.BiConsumer;
 
 /**
  * The subscriptions of a client, one per channel, and their recovery. Subscriptions are not queued
- * as commands are: every one is (re)sent, with {@code since} from its {@link ChannelCursor},
- * whenever a connection becomes ready. On the same connection, a gap in a channel's pushes
- * unsubscribes and subscribes again from the cursor, and an {@code unsubscribed} notice with {@code
- * resubscribe} subscribes again. Apart from the map, touched on the client's event loop only.
+ * as commands are: every one is (re)sent by its {@link Resubscriber}, with {@code since} from its
+ * {@link ChannelCursor}, whenever a connection becomes ready. On the same connection, a gap in a
+ * channel's pushes unsubscribes and subscribes again from the cursor, and an {@code unsubscribed}
+ * notice with {@code resubscribe} subscribes again. Apart from the map, touched on the client's
+ * event loop only.
  */
 final class Subscriptions {
   private final Connection connection;
   private final CommandTracker commands;
   private final ClientLoop loop;
   private final ClientListeners listeners;
-  private final ReconnectPolicy retry;
+  private final Resubscriber resubscriber;
   private final Map<String, ChannelSubscription> byChannel = new ConcurrentHashMap<>();
 
   Subscriptions(
@@ -48,7 +43,7 @@ final class Subscriptions {
     this.commands = commands;
     this.loop = loop;
     this.listeners = listeners;
-    this.retry = retry;
+    this.resubscriber = new Resubscriber(this, connection, commands, loop, listeners, retry);
   }
 
   /** A new subscription to {@code channel}; see {@link dev.pushwire.client.PushwireClient}. */
@@ -71,7 +66,7 @@ final class Subscriptions {
           if (connection.closed()) {
             end(sub, ClientErrors.closed());
           } else {
-            subscribeIfDue(sub);
+            resubscriber.subscribeIfDue(sub);
           }
         });
     return sub;
@@ -120,7 +115,7 @@ final class Subscriptions {
   /** A connection became ready: subscribes every subscription, from its cursor. */
   void connected() {
     for (ChannelSubscription sub : byChannel.values()) {
-      subscribeIfDue(sub);
+      resubscriber.subscribeIfDue(sub);
     }
   }
 
@@ -174,7 +169,7 @@ final class Subscriptions {
                     + " of epoch "
                     + epoch));
         if (!sub.ended && sub.live && connection.ready()) {
-          resync(sub);
+          resubscriber.resync(sub);
         }
       }
     }
@@ -200,136 +195,11 @@ final class Subscriptions {
             channel, ResubscribingEvent.Cause.UNSUBSCRIBED, sub.cursor.position(), code, message));
     // The node ended the subscription itself: subscribe again, no unsubscribe needed. If a command
     // for it is in flight, its answer leads to a subscribe anyway.
-    subscribeIfDue(sub);
-  }
-
-  // ---- (re)subscribing ----------------------------------------------------------------------
-
-  private void subscribeIfDue(ChannelSubscription sub) {
-    if (connection.ready() && sub.due()) {
-      sendSubscribe(sub);
-    }
-  }
-
-  private void sendSubscribe(ChannelSubscription sub) {
-    Position since = sub.cursor.position();
-    boolean resubscribed = sub.everLive;
-    ObjectNode fields = channelFields(sub.channel);
-    if (since != null) {
-      fields.set("since", FrameCodec.positionNode(since));
-    }
-    send(
-        sub,
-        "subscribe",
-        fields,
-        (r, e) -> {
-          if (e != null) {
-            subscribeFailed(sub, unwrap(e));
-          } else {
-            subscribed(sub, r, since, resubscribed);
-          }
-        });
-  }
-
-  /** Unsubscribes, then subscribes with {@code since} = the cursor, on the open connection. */
-  private void resync(ChannelSubscription sub) {
-    send(
-        sub,
-        "unsubscribe",
-        channelFields(sub.channel),
-        (r, e) -> {
-          // Whatever the answer (unsubscribe succeeds also when not subscribed); after a close, the
-          // next connection subscribes anyway.
-          if (connection.ready()) {
-            sendSubscribe(sub);
-          }
-        });
-  }
-
-  /**
-   * Sends {@code op} as the one command in flight for {@code sub}; {@code answered} gets its answer
-   * unless {@code sub} ended or a later command took its place.
-   */
-  private void send(
-      ChannelSubscription sub,
-      String op,
-      ObjectNode fields,
-      BiConsumer<JsonNode, Throwable> answered) {
-    sub.live = false;
-    int gen = ++sub.generation;
-    PendingCommand c = commands.command(op, fields, false);
-    sub.inFlight = c.id;
-    c.reply.whenComplete(
-        (r, e) -> {
-          if (sub.ended || sub.generation != gen) {
-            return;
-          }
-          sub.inFlight = 0;
-          answered.accept(r, e);
-        });
-  }
-
-  private void subscribed(
-      ChannelSubscription sub, JsonNode result, Position since, boolean resubscribed) {
-    Position top;
-    try {
-      top = FrameCodec.position(result, "subscribe");
-    } catch (PushwireException e) {
-      subscribeFailed(sub, e);
-      return;
-    }
-    boolean recovered = result.path("recovered").asBoolean(false);
-    LostEvent lost = recovered ? null : NotRecovered.apply(sub, since, top, result.get("lost"));
-    sub.live = true;
-    sub.everLive = true;
-    sub.retries = 0;
-    sub.moved();
-    SubscribedEvent event = new SubscribedEvent(sub.channel, recovered, resubscribed, top);
-    sub.ready.complete(event);
-    listeners.subscribed(event);
-    if (lost != null) {
-      listeners.lost(lost);
-    }
-  }
-
-  private void subscribeFailed(ChannelSubscription sub, PushwireException e) {
-    switch (e.code()) {
-      case PushwireException.DISCONNECTED -> {} // sent again when a connection is ready
-      case PushwireException.TIMEOUT ->
-          // The node did not answer on an open connection: start over on a new one.
-          connection.closeUnresponsive("subscribe timeout");
-      case PushwireException.UNAVAILABLE,
-          PushwireException.INTERNAL,
-          PushwireException.RATE_LIMITED,
-          PushwireException.NOT_SUBSCRIBED,
-          PushwireException.ALREADY_SUBSCRIBED,
-          PushwireException.BAD_RESPONSE ->
-          retrySubscribe(sub, e);
-      default -> end(sub, e); // refused: bad_channel, forbidden, too_many_subscriptions, ...
-    }
-  }
-
-  private void retrySubscribe(ChannelSubscription sub, PushwireException e) {
-    listeners.error(e, sub.channel);
-    int attempt = Math.min(++sub.retries, 30);
-    Duration delay = retry.delayBefore(attempt, ThreadLocalRandom.current().nextDouble());
-    int gen = sub.generation;
-    boolean unsubscribeFirst = PushwireException.ALREADY_SUBSCRIBED.equals(e.code());
-    loop.schedule(
-        () -> {
-          if (sub.generation == gen && connection.ready() && sub.due()) {
-            if (unsubscribeFirst) {
-              resync(sub);
-            } else {
-              sendSubscribe(sub);
-            }
-          }
-        },
-        delay);
+    resubscriber.subscribeIfDue(sub);
   }
 
   /** Ends {@code sub} for a reason other than the user's unsubscribe. */
-  private void end(ChannelSubscription sub, PushwireException e) {
+  void end(ChannelSubscription sub, PushwireException e) {
     byChannel.remove(sub.channel, sub);
     boolean wasActive = !sub.ended;
     sub.ended = true;

@@ -1,9 +1,7 @@
 package dev.pushwire.client.internal;
 
-import static dev.pushwire.client.PushwireClient.SUBPROTOCOL;
 import static dev.pushwire.client.internal.ClientErrors.message;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushwire.client.ClientConfig;
 import dev.pushwire.client.ConnectedEvent;
 import dev.pushwire.client.ConnectionState;
@@ -19,7 +17,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
@@ -28,26 +25,24 @@ import java.util.function.Supplier;
 /**
  * The connection of a client: a state machine (disconnected, connecting, open, reconnecting,
  * closed) on the client's event loop. Each connection attempt is a fresh core {@link
- * WebSocketClient} on the same loop, for the URI and token of that attempt, with core's own
- * reconnect off: this class decides when and where to reconnect, with the backoff of {@link
- * ClientConfig#reconnect()}. A connection that becomes ready subscribes every subscription, then
- * sends the queued commands; one that closes fails the commands sent on it.
+ * WebSocketClient} on the same loop, for the URI and token of that attempt ({@link Handshake}),
+ * with core's own reconnect off: this class decides when and where to reconnect, with the backoff
+ * of {@link ClientConfig#reconnect()}. A connection that becomes ready subscribes every
+ * subscription, then sends the queued commands; one that closes fails the commands sent on it.
  */
 final class Connection {
   /** Sent when the client gives up on a connection that no longer answers. */
   private static final int UNRESPONSIVE_CLOSE = 4000;
 
-  private static final int NORMAL_CLOSE = 1000;
+  static final int NORMAL_CLOSE = 1000;
 
-  private final Supplier<URI> uris;
   private final ClientConfig config;
   private final ClientLoop loop;
   private final ClientListeners listeners;
   private final CommandTracker commands;
   private final Subscriptions subscriptions;
   private final Heartbeat heartbeat;
-  private final FrameRouter router;
-  private final TokenHandshake handshake;
+  private final Handshake handshake;
 
   private volatile ConnectionState state = ConnectionState.DISCONNECTED;
   private volatile URI connectedUri;
@@ -59,20 +54,18 @@ final class Connection {
   private boolean everConnected;
   private int failedAttempts;
   private int attemptSeq;
-  private String user;
   private final List<CompletableFuture<Void>> connectWaiters = new ArrayList<>();
   private ScheduledFuture<?> reconnectTask;
 
   Connection(Supplier<URI> uris, ClientConfig config, ClientLoop loop, ClientListeners listeners) {
-    this.uris = uris;
     this.config = config;
     this.loop = loop;
     this.listeners = listeners;
     this.commands = new CommandTracker(this, loop, config.commandTimeout());
     this.subscriptions = new Subscriptions(this, commands, loop, listeners, config.reconnect());
     this.heartbeat = new Heartbeat(this, commands, loop, config.pingInterval());
-    this.router = new FrameRouter(commands, subscriptions, listeners);
-    this.handshake = new TokenHandshake(config);
+    FrameRouter router = new FrameRouter(commands, subscriptions, listeners);
+    this.handshake = new Handshake(this, uris, config, loop, listeners, commands, router);
   }
 
   CommandTracker commands() {
@@ -149,7 +142,7 @@ final class Connection {
     state = ConnectionState.CONNECTING;
     int seq = ++attemptSeq;
     handshake
-        .fetch()
+        .token()
         .whenComplete(
             (t, e) ->
                 loop.execute(
@@ -161,98 +154,19 @@ final class Connection {
                       if (e != null) {
                         attemptFailed(new IOException("the token source failed: " + message(e), e));
                       } else {
-                        openSocket(t);
+                        handshake.open(t);
                       }
                     }));
   }
 
-  private void openSocket(String token) {
-    URI base;
-    WebSocketClient ws;
-    try {
-      base = NodeUris.check(Objects.requireNonNull(uris.get(), "the URI supplier returned null"));
-      ws =
-          WebSocketClient.create(
-              handshake.target(base, token), handshake.settings(token), loop.group());
-    } catch (RuntimeException e) {
-      attemptFailed(e);
-      return;
-    }
+  /** The socket of the current attempt ({@code null}: none) and the URI it was opened for. */
+  void attach(WebSocketClient ws, URI uri) {
     socket = ws;
-    socketUri = base;
-    ws.onMessage(
-        (c, m) -> {
-          if (c == socket) {
-            router.received(m);
-          }
-        });
-    ws.onClose(
-        (c, e) -> {
-          if (c == socket) {
-            socketClosed(e);
-          }
-        });
-    ws.onError(
-        (c, e) -> {
-          if (c == socket) {
-            listeners.error(e, null); // a protocol error; the close that follows says more
-          }
-        });
-    ws.connect()
-        .whenComplete(
-            (v, e) ->
-                loop.execute(
-                    null,
-                    () -> {
-                      if (ws != socket) {
-                        ws.shutdown(); // abandoned: the client closed meanwhile
-                      } else if (e != null) {
-                        socket = null;
-                        ws.shutdown();
-                        attemptFailed(e);
-                      } else {
-                        socketOpened(ws, token);
-                      }
-                    }));
+    socketUri = uri;
   }
 
-  private void socketOpened(WebSocketClient ws, String token) {
-    if (!SUBPROTOCOL.equals(ws.subprotocol())) {
-      listeners.error(
-          new PushwireException(
-              PushwireException.BAD_RESPONSE,
-              "the node at " + socketUri + " did not accept the subprotocol " + SUBPROTOCOL),
-          null);
-      ws.close(NORMAL_CLOSE, SUBPROTOCOL + " required");
-      return;
-    }
-    if (!handshake.viaConnectCommand(token)) {
-      becomeOpen();
-      return;
-    }
-    PendingCommand connect =
-        commands.command("connect", FrameCodec.fields().put("token", token), false);
-    // Before any other command: the node runs nothing else until it succeeds.
-    commands.send(connect);
-    connect.reply.whenComplete(
-        (r, e) -> {
-          if (ws != socket) {
-            return;
-          }
-          if (e != null) {
-            listeners.error(ClientErrors.unwrap(e), null);
-            // The node closes after a refused connect (4001); a node that does not answer is let
-            // go.
-            ws.close(UNRESPONSIVE_CLOSE, "connect failed");
-          } else {
-            JsonNode u = r.get("user");
-            user = u != null && u.isTextual() ? u.textValue() : null;
-            becomeOpen();
-          }
-        });
-  }
-
-  private void becomeOpen() {
+  /** The handshake succeeded, for {@code user} (or {@code null}). */
+  void becomeOpen(String user) {
     state = ConnectionState.OPEN;
     ready = true;
     connectedUri = socketUri;
@@ -269,7 +183,7 @@ final class Connection {
     settleAll(connectWaiters, null);
   }
 
-  private void socketClosed(CloseEvent event) {
+  void socketClosed(CloseEvent event) {
     WebSocketClient ws = socket;
     socket = null;
     ws.shutdown(); // on the loop it does not wait; the shared group stays up
@@ -304,7 +218,7 @@ final class Connection {
     }
   }
 
-  private void attemptFailed(Throwable cause) {
+  void attemptFailed(Throwable cause) {
     failedAttempts++;
     scheduleReconnect(cause);
   }

@@ -102,13 +102,6 @@ final class Connection {
     socket.sendText(text);
   }
 
-  /** Closes the ready connection: the node did not answer on it. */
-  void closeUnresponsive(String why) {
-    if (socket != null && ready) {
-      socket.close(UNRESPONSIVE_CLOSE, why);
-    }
-  }
-
   /** Closes {@code ws} if it is still the current socket: the node did not answer on it. */
   void closeUnresponsive(WebSocketClient ws, String why) {
     if (ws == socket) {

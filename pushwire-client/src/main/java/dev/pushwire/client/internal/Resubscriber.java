@@ -15,12 +15,12 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 
 /**
- * The subscribe commands of a subscription and what their answers mean. A subscribe carries {@code
- * since} from the subscription's {@link ChannelCursor}; its answer makes the subscription live,
- * recovered or not ({@link NotRecovered}); a retryable refusal subscribes again after the backoff
- * of {@link dev.pushwire.client.ClientConfig#reconnect()}, any other refusal ends it. At most one
- * command is in flight per subscription, and the answer to one that a later command replaced is
- * ignored. Touched on the client's event loop only.
+ * The subscribe commands of the subscriptions and what their answers mean. A subscribe carries
+ * {@code since} from the subscription's {@link ChannelCursor}; its answer makes the subscription
+ * live, recovered or not ({@link NotRecovered}); a retryable refusal subscribes again after the
+ * backoff of {@link dev.pushwire.client.ClientConfig#reconnect()}, any other refusal ends it. At
+ * most one command is in flight per subscription, and the answer to one that a later command
+ * replaced is ignored. Touched on the client's event loop only.
  */
 final class Resubscriber {
   private final Subscriptions subscriptions;
@@ -136,9 +136,12 @@ final class Resubscriber {
   private void subscribeFailed(ChannelSubscription sub, PushwireException e) {
     switch (e.code()) {
       case PushwireException.DISCONNECTED -> {} // sent again when a connection is ready
-      case PushwireException.TIMEOUT ->
-          // The node did not answer on an open connection: start over on a new one.
-          connection.closeUnresponsive("subscribe timeout");
+      case PushwireException.TIMEOUT -> {
+        // The node did not answer on an open connection: start over on a new one.
+        if (connection.ready()) {
+          connection.closeUnresponsive(connection.socket(), "subscribe timeout");
+        }
+      }
       case PushwireException.UNAVAILABLE,
           PushwireException.INTERNAL,
           PushwireException.RATE_LIMITED,
@@ -146,8 +149,8 @@ final class Resubscriber {
           PushwireException.ALREADY_SUBSCRIBED,
           PushwireException.BAD_RESPONSE ->
           retrySubscribe(sub, e);
-      default ->
-          subscriptions.end(sub, e); // refused: bad_channel, forbidden, too_many_subscriptions, ...
+      // Refused: bad_channel, forbidden, too_many_subscriptions, ...
+      default -> subscriptions.end(sub, e);
     }
   }
 

@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The subscriptions of a client, one per channel, and their recovery. Subscriptions are not queued
- * as commands are: every one is (re)sent by its {@link Resubscriber}, with {@code since} from its
+ * as commands are: every one is (re)sent by the {@link Resubscriber}, with {@code since} from its
  * {@link ChannelCursor}, whenever a connection becomes ready. On the same connection, a gap in a
  * channel's pushes unsubscribes and subscribes again from the cursor, and an {@code unsubscribed}
  * notice with {@code resubscribe} subscribes again. Apart from the map, touched on the client's

@@ -17,7 +17,7 @@ final class ChannelSubscription implements Subscription {
   final PublicationListener listener;
   final ChannelCursor cursor;
   final CompletableFuture<SubscribedEvent> ready = new CompletableFuture<>();
-  private final PushwireClientImpl client;
+  private final Subscriptions owner;
   private volatile Position position;
 
   /** Set once, from any thread: no publication is delivered after it. */
@@ -42,12 +42,17 @@ final class ChannelSubscription implements Subscription {
   int retries;
 
   ChannelSubscription(
-      PushwireClientImpl client, String channel, Position since, PublicationListener listener) {
-    this.client = client;
+      Subscriptions owner, String channel, Position since, PublicationListener listener) {
+    this.owner = owner;
     this.channel = channel;
     this.listener = listener;
     this.cursor = new ChannelCursor(since);
     this.position = since;
+  }
+
+  /** Not ended, not live, no command in flight: it subscribes once a connection is ready. */
+  boolean due() {
+    return !ended && inFlight == 0 && !live;
   }
 
   /** Publishes the cursor's position to {@link #position()}. */
@@ -77,7 +82,7 @@ final class ChannelSubscription implements Subscription {
 
   @Override
   public CompletionStage<Void> unsubscribe() {
-    return client.unsubscribe(this);
+    return owner.unsubscribe(this);
   }
 
   @Override

@@ -1,11 +1,6 @@
 package dev.pushwire.client.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.pushwire.client.ClientConfig;
@@ -20,142 +15,51 @@ import dev.pushwire.client.HistoryResult;
 import dev.pushwire.client.LostEvent;
 import dev.pushwire.client.Position;
 import dev.pushwire.client.Presence;
-import dev.pushwire.client.Publication;
 import dev.pushwire.client.PublicationListener;
 import dev.pushwire.client.PushwireClient;
-import dev.pushwire.client.PushwireException;
 import dev.pushwire.client.ReconnectingEvent;
 import dev.pushwire.client.ResubscribingEvent;
 import dev.pushwire.client.SubscribedEvent;
 import dev.pushwire.client.Subscription;
-import dev.pushwire.client.TokenDelivery;
-import dev.pushwire.client.TokenSource;
-import dev.pushwire.core.ClientSettings;
-import dev.pushwire.core.CloseEvent;
-import dev.pushwire.core.Message;
-import dev.pushwire.core.ReconnectPolicy;
-import dev.pushwire.core.WebSocketClient;
-import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The {@link PushwireClient}: a state machine (disconnected, connecting, open, reconnecting,
- * closed) on the one event loop of a group it owns, so its state needs no locks; public methods hop
- * onto that loop. Each connection attempt is a fresh core {@link WebSocketClient} on the same loop,
- * for the URI and token of that attempt, with core's own reconnect off: this class decides when and
- * where to reconnect.
- *
- * <p>Commands carry increasing numeric ids; a {@link PendingCommand} waits for its reply in {@link
- * #pending}, and, while no connection is ready, in {@link #queue}. Subscriptions are not queued:
- * every one is (re)sent, with {@code since} from its {@link ChannelCursor}, whenever a connection
- * becomes ready, before the queued commands.
+ * The {@link PushwireClient}: its state lives on the one event loop of a group it owns ({@link
+ * ClientLoop}), so it needs no locks; public methods hop onto that loop. The {@link Connection}
+ * connects and reconnects, the {@link CommandTracker} matches commands with their replies, {@link
+ * Subscriptions} keeps each channel's subscription and recovers it, {@link FrameRouter} routes what
+ * the node sends, {@link ClientListeners} hands events to the user, and {@link FrameCodec} reads
+ * and writes the JSON.
  */
 public final class PushwireClientImpl implements PushwireClient {
-  private static final Logger log = LoggerFactory.getLogger(PushwireClientImpl.class);
-
-  /**
-   * Publications arrive exactly as published: decimals keep their digits ({@code 2.50} stays {@code
-   * 2.50}), and a message with trailing text is not half-read.
-   */
-  private static final ObjectMapper JSON =
-      JsonMapper.builder()
-          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-          .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .build();
-
-  /** Sent when the client gives up on a connection that no longer answers. */
-  private static final int UNRESPONSIVE_CLOSE = 4000;
-
-  private static final int NORMAL_CLOSE = 1000;
   private static final long CLOSE_SLACK_MILLIS = 1000;
-  private static final long GROUP_SHUTDOWN_SECONDS = 5;
 
-  private final Supplier<URI> uris;
   private final ClientConfig config;
-  private final EventLoopGroup group;
-  private final EventLoop loop;
-  private final Map<String, ChannelSubscription> subscriptions = new ConcurrentHashMap<>();
-  private final AtomicBoolean closeStarted = new AtomicBoolean();
-
-  private volatile EventListener<ConnectedEvent> connectedListener = e -> {};
-  private volatile EventListener<DisconnectedEvent> disconnectedListener = e -> {};
-  private volatile EventListener<ReconnectingEvent> reconnectingListener = e -> {};
-  private volatile EventListener<SubscribedEvent> subscribedListener = e -> {};
-  private volatile EventListener<ResubscribingEvent> resubscribingListener = e -> {};
-  private volatile EventListener<LostEvent> lostListener = e -> {};
-  private volatile EventListener<DirectMessage> messageListener = e -> {};
-  private volatile EventListener<ErrorEvent> errorListener = PushwireClientImpl::logError;
-
-  private volatile ConnectionState state = ConnectionState.DISCONNECTED;
-  private volatile URI connectedUri;
-
-  // The fields below are touched only on the event loop.
-  private WebSocketClient socket;
-  private URI socketUri;
-  private boolean ready;
-  private boolean everConnected;
-  private int failedAttempts;
-  private int attemptSeq;
-  private long nextId = 1;
-  private String user;
-  private final Map<Long, PendingCommand> pending = new HashMap<>();
-  private final ArrayDeque<PendingCommand> queue = new ArrayDeque<>();
-  private final List<CompletableFuture<Void>> connectWaiters = new ArrayList<>();
-  private ScheduledFuture<?> reconnectTask;
-  private ScheduledFuture<?> pingTask;
+  private final ClientLoop loop;
+  private final ClientListeners listeners = new ClientListeners();
+  private final Connection connection;
+  private final CommandTracker commands;
+  private final Subscriptions subscriptions;
 
   private PushwireClientImpl(Supplier<URI> uris, ClientConfig config) {
-    this.uris = Objects.requireNonNull(uris, "uris");
+    Objects.requireNonNull(uris, "uris");
     this.config = Objects.requireNonNull(config, "config");
-    // One daemon thread: a client holds one connection, and, like the JDK's HttpClient, an idle
-    // client does not keep the JVM alive.
-    this.group =
-        new MultiThreadIoEventLoopGroup(
-            1, new DefaultThreadFactory("pushwire-client", true), NioIoHandler.newFactory());
-    this.loop = group.next();
+    this.loop = new ClientLoop();
+    this.connection = new Connection(uris, config, loop, listeners);
+    this.commands = connection.commands();
+    this.subscriptions = connection.subscriptions();
   }
 
   /** A client of {@code uris}, tried in turn. */
   public static PushwireClient create(List<URI> uris, ClientConfig config) {
-    Objects.requireNonNull(uris, "uris");
-    if (uris.isEmpty()) {
-      throw new IllegalArgumentException(
-          "uris: bad value '[]' (expected at least one ws:// or wss:// URI)");
-    }
-    List<URI> copy = List.copyOf(uris);
-    copy.forEach(PushwireClientImpl::checkUri);
-    return new PushwireClientImpl(new UriRotation(copy), config);
+    return new PushwireClientImpl(NodeUris.rotation(Objects.requireNonNull(uris, "uris")), config);
   }
 
   /** A client that asks {@code uris} before each attempt. */
@@ -167,49 +71,49 @@ public final class PushwireClientImpl implements PushwireClient {
 
   @Override
   public PushwireClient onConnected(EventListener<ConnectedEvent> listener) {
-    this.connectedListener = Objects.requireNonNull(listener, "listener");
+    listeners.onConnected = Objects.requireNonNull(listener, "listener");
     return this;
   }
 
   @Override
   public PushwireClient onDisconnected(EventListener<DisconnectedEvent> listener) {
-    this.disconnectedListener = Objects.requireNonNull(listener, "listener");
+    listeners.onDisconnected = Objects.requireNonNull(listener, "listener");
     return this;
   }
 
   @Override
   public PushwireClient onReconnecting(EventListener<ReconnectingEvent> listener) {
-    this.reconnectingListener = Objects.requireNonNull(listener, "listener");
+    listeners.onReconnecting = Objects.requireNonNull(listener, "listener");
     return this;
   }
 
   @Override
   public PushwireClient onSubscribed(EventListener<SubscribedEvent> listener) {
-    this.subscribedListener = Objects.requireNonNull(listener, "listener");
+    listeners.onSubscribed = Objects.requireNonNull(listener, "listener");
     return this;
   }
 
   @Override
   public PushwireClient onResubscribing(EventListener<ResubscribingEvent> listener) {
-    this.resubscribingListener = Objects.requireNonNull(listener, "listener");
+    listeners.onResubscribing = Objects.requireNonNull(listener, "listener");
     return this;
   }
 
   @Override
   public PushwireClient onLost(EventListener<LostEvent> listener) {
-    this.lostListener = Objects.requireNonNull(listener, "listener");
+    listeners.onLost = Objects.requireNonNull(listener, "listener");
     return this;
   }
 
   @Override
   public PushwireClient onMessage(EventListener<DirectMessage> listener) {
-    this.messageListener = Objects.requireNonNull(listener, "listener");
+    listeners.onMessage = Objects.requireNonNull(listener, "listener");
     return this;
   }
 
   @Override
   public PushwireClient onError(EventListener<ErrorEvent> listener) {
-    this.errorListener = Objects.requireNonNull(listener, "listener");
+    listeners.onError = Objects.requireNonNull(listener, "listener");
     return this;
   }
 
@@ -217,22 +121,7 @@ public final class PushwireClientImpl implements PushwireClient {
 
   @Override
   public CompletionStage<Void> connect() {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    onLoop(
-        done,
-        () -> {
-          switch (state) {
-            case CLOSED -> done.completeExceptionally(closedError());
-            case OPEN -> done.complete(null);
-            case CONNECTING, RECONNECTING -> connectWaiters.add(done);
-            case DISCONNECTED -> {
-              connectWaiters.add(done);
-              failedAttempts = 0;
-              startAttempt();
-            }
-          }
-        });
-    return done;
+    return connection.connect();
   }
 
   @Override
@@ -244,28 +133,7 @@ public final class PushwireClientImpl implements PushwireClient {
   public Subscription subscribe(String channel, Position since, PublicationListener listener) {
     Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(listener, "listener");
-    ChannelSubscription sub = new ChannelSubscription(this, channel, since, listener);
-    if (subscriptions.putIfAbsent(channel, sub) != null) {
-      throw new IllegalStateException(
-          "already subscribed to " + channel + " (unsubscribe that subscription first)");
-    }
-    if (closeStarted.get()) {
-      // The loop may be gone already: end it here, quietly, as close() ends the others.
-      subscriptions.remove(channel, sub);
-      sub.ended = true;
-      sub.ready.completeExceptionally(closedError());
-      return sub;
-    }
-    onLoop(
-        sub.ready,
-        () -> {
-          if (state == ConnectionState.CLOSED) {
-            end(sub, closedError());
-          } else if (ready && !sub.ended && sub.inFlight == 0 && !sub.live) {
-            sendSubscribe(sub);
-          }
-        });
-    return sub;
+    return subscriptions.add(channel, since, listener);
   }
 
   @Override
@@ -277,25 +145,15 @@ public final class PushwireClientImpl implements PushwireClient {
   public CompletionStage<Position> publish(String channel, JsonNode data) {
     Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(data, "data");
-    ObjectNode fields = JSON.createObjectNode().put("channel", channel);
+    ObjectNode fields = FrameCodec.channelFields(channel);
     fields.set("data", data);
-    return call("publish", fields).thenApply(r -> position(r, "publish"));
+    return commands.call("publish", fields).thenApply(r -> FrameCodec.position(r, "publish"));
   }
 
   @Override
   public CompletionStage<Position> publishJson(String channel, String json) {
     Objects.requireNonNull(json, "json");
-    JsonNode data;
-    try {
-      data = JSON.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(
-          "json: bad value (expected one JSON value): " + e.getOriginalMessage(), e);
-    }
-    if (data == null || data.isMissingNode()) {
-      throw new IllegalArgumentException("json: bad value '' (expected one JSON value)");
-    }
-    return publish(channel, data);
+    return publish(channel, FrameCodec.value(json));
   }
 
   @Override
@@ -307,52 +165,48 @@ public final class PushwireClientImpl implements PushwireClient {
   public CompletionStage<HistoryResult> history(String channel, HistoryOptions options) {
     Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(options, "options");
-    ObjectNode fields = JSON.createObjectNode().put("channel", channel);
+    ObjectNode fields = FrameCodec.channelFields(channel);
     if (options.limit() >= 0) {
       fields.put("limit", options.limit());
     }
     if (options.since() != null) {
-      fields.set("since", positionNode(options.since()));
+      fields.set("since", FrameCodec.positionNode(options.since()));
     }
-    return call("history", fields).thenApply(PushwireClientImpl::historyResult);
+    return commands.call("history", fields).thenApply(FrameCodec::historyResult);
   }
 
   @Override
   public CompletionStage<Presence> presence(String channel) {
     Objects.requireNonNull(channel, "channel");
-    return call("presence", JSON.createObjectNode().put("channel", channel))
-        .thenApply(PushwireClientImpl::presenceResult);
+    return commands
+        .call("presence", FrameCodec.channelFields(channel))
+        .thenApply(FrameCodec::presenceResult);
   }
 
   @Override
   public CompletionStage<Duration> ping() {
     long start = System.nanoTime();
-    return call("ping", JSON.createObjectNode())
+    return commands
+        .call("ping", FrameCodec.fields())
         .thenApply(r -> Duration.ofNanos(System.nanoTime() - start));
   }
 
   @Override
   public CompletionStage<Instant> refresh(String token) {
     Objects.requireNonNull(token, "token");
-    return call("refresh", JSON.createObjectNode().put("token", token))
-        .thenApply(
-            r -> {
-              JsonNode expires = r.get("expiresAt");
-              if (expires == null || !expires.canConvertToLong()) {
-                throw badResponse("refresh reply without expiresAt: " + r);
-              }
-              return Instant.ofEpochSecond(expires.asLong());
-            });
+    return commands
+        .call("refresh", FrameCodec.fields().put("token", token))
+        .thenApply(FrameCodec::expiresAt);
   }
 
   @Override
   public ConnectionState state() {
-    return state;
+    return connection.state();
   }
 
   @Override
   public URI connectedUri() {
-    return connectedUri;
+    return connection.connectedUri();
   }
 
   @Override
@@ -362,1007 +216,17 @@ public final class PushwireClientImpl implements PushwireClient {
 
   @Override
   public void close() {
-    if (!closeStarted.compareAndSet(false, true)) {
+    if (!loop.startClosing()) {
       return;
     }
     CompletableFuture<Void> closed = new CompletableFuture<>();
-    onLoop(closed, () -> closeOnLoop(closed));
-    boolean onLoop = loop.inEventLoop();
-    if (!onLoop) {
-      try {
-        closed.get(
-            config.transport().closeTimeout().toMillis() + CLOSE_SLACK_MILLIS,
-            TimeUnit.MILLISECONDS);
-      } catch (TimeoutException | ExecutionException e) {
-        // Shutting the group down below drops whatever is still open.
-        log.debug("pushwire client did not close cleanly", e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    io.netty.util.concurrent.Future<?> terminated =
-        group.shutdownGracefully(0, GROUP_SHUTDOWN_SECONDS, TimeUnit.SECONDS);
-    if (!onLoop) {
-      terminated.awaitUninterruptibly(GROUP_SHUTDOWN_SECONDS, TimeUnit.SECONDS);
-    }
+    loop.execute(closed, () -> connection.close(closed));
+    loop.shutdownAfter(closed, config.transport().closeTimeout().plusMillis(CLOSE_SLACK_MILLIS));
   }
 
   @Override
   public String toString() {
-    return "PushwireClient{" + state + (connectedUri == null ? "" : " " + connectedUri) + '}';
-  }
-
-  /** Ends {@code sub} at the user's request; see {@link Subscription#unsubscribe()}. */
-  CompletionStage<Void> unsubscribe(ChannelSubscription sub) {
-    if (!subscriptions.remove(sub.channel, sub)) {
-      return CompletableFuture.completedFuture(null); // ended already
-    }
-    sub.ended = true;
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    onLoop(
-        done,
-        () -> {
-          sub.live = false;
-          sub.ready.completeExceptionally(
-              new PushwireException(
-                  PushwireException.NOT_SUBSCRIBED, "unsubscribed before the node answered"));
-          if (!ready) {
-            done.complete(null); // no connection: the node holds no subscription for us
-            return;
-          }
-          command("unsubscribe", channelFields(sub.channel), false)
-              .reply
-              .whenComplete(
-                  (r, e) -> {
-                    PushwireException failure = e == null ? null : unwrap(e);
-                    if (failure == null || PushwireException.DISCONNECTED.equals(failure.code())) {
-                      done.complete(null); // a closed connection takes its subscriptions along
-                    } else {
-                      done.completeExceptionally(failure);
-                    }
-                  });
-        });
-    return done;
-  }
-
-  // ---- connection, on the event loop --------------------------------------------------------
-
-  private void startAttempt() {
-    reconnectTask = null;
-    state = ConnectionState.CONNECTING;
-    int seq = ++attemptSeq;
-    CompletionStage<String> token;
-    TokenSource source = config.tokenSource();
-    try {
-      token =
-          source == null
-              ? CompletableFuture.completedFuture(null)
-              : Objects.requireNonNull(source.token(), "the token source returned null");
-    } catch (RuntimeException e) {
-      token = CompletableFuture.failedFuture(e);
-    }
-    token.whenComplete(
-        (t, e) ->
-            onLoop(
-                null,
-                () -> {
-                  if (seq != attemptSeq || state != ConnectionState.CONNECTING) {
-                    return; // closed meanwhile
-                  }
-                  if (e != null) {
-                    attemptFailed(new IOException("the token source failed: " + message(e), e));
-                  } else {
-                    openSocket(t);
-                  }
-                }));
-  }
-
-  private void openSocket(String token) {
-    URI base;
-    WebSocketClient ws;
-    try {
-      base = checkUri(Objects.requireNonNull(uris.get(), "the URI supplier returned null"));
-      URI target =
-          token != null && config.tokenDelivery() == TokenDelivery.QUERY
-              ? withToken(base, token)
-              : base;
-      ws = WebSocketClient.create(target, settingsFor(token), group);
-    } catch (RuntimeException e) {
-      attemptFailed(e);
-      return;
-    }
-    socket = ws;
-    socketUri = base;
-    ws.onMessage(
-        (c, m) -> {
-          if (c == socket) {
-            received(m);
-          }
-        });
-    ws.onClose(
-        (c, e) -> {
-          if (c == socket) {
-            socketClosed(e);
-          }
-        });
-    ws.onError(
-        (c, e) -> {
-          if (c == socket) {
-            emitError(
-                new ErrorEvent(e, null)); // a protocol error; the close that follows says more
-          }
-        });
-    ws.connect()
-        .whenComplete(
-            (v, e) ->
-                onLoop(
-                    null,
-                    () -> {
-                      if (ws != socket) {
-                        ws.shutdown(); // abandoned: the client closed meanwhile
-                      } else if (e != null) {
-                        socket = null;
-                        ws.shutdown();
-                        attemptFailed(e);
-                      } else {
-                        socketOpened(ws, token);
-                      }
-                    }));
-  }
-
-  private ClientSettings settingsFor(String token) {
-    ClientSettings.Builder b =
-        config.transport().toBuilder()
-            .subprotocols(SUBPROTOCOL)
-            .reconnect(ReconnectPolicy.DISABLED);
-    if (token != null && config.tokenDelivery() == TokenDelivery.HEADER) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    return b.build();
-  }
-
-  private void socketOpened(WebSocketClient ws, String token) {
-    if (!SUBPROTOCOL.equals(ws.subprotocol())) {
-      emitError(
-          new ErrorEvent(
-              new PushwireException(
-                  PushwireException.BAD_RESPONSE,
-                  "the node at " + socketUri + " did not accept the subprotocol " + SUBPROTOCOL),
-              null));
-      ws.close(NORMAL_CLOSE, SUBPROTOCOL + " required");
-      return;
-    }
-    if (token == null || config.tokenDelivery() != TokenDelivery.CONNECT_COMMAND) {
-      becomeOpen();
-      return;
-    }
-    PendingCommand connect = command("connect", JSON.createObjectNode().put("token", token), false);
-    send(connect); // before any other command: the node runs nothing else until it succeeds
-    connect.reply.whenComplete(
-        (r, e) -> {
-          if (ws != socket) {
-            return;
-          }
-          if (e != null) {
-            emitError(new ErrorEvent(unwrap(e), null));
-            // The node closes after a refused connect (4001); a node that does not answer is let
-            // go.
-            ws.close(UNRESPONSIVE_CLOSE, "connect failed");
-          } else {
-            JsonNode u = r.get("user");
-            user = u != null && u.isTextual() ? u.textValue() : null;
-            becomeOpen();
-          }
-        });
-  }
-
-  private void becomeOpen() {
-    state = ConnectionState.OPEN;
-    ready = true;
-    connectedUri = socketUri;
-    failedAttempts = 0;
-    boolean reconnected = everConnected;
-    everConnected = true;
-    emit(connectedListener, new ConnectedEvent(socketUri, user, reconnected), null);
-    if (!ready) {
-      return; // the listener closed the client or the connection
-    }
-    for (ChannelSubscription sub : subscriptions.values()) {
-      if (!sub.ended && sub.inFlight == 0 && !sub.live) {
-        sendSubscribe(sub);
-      }
-    }
-    while (ready && !queue.isEmpty()) {
-      send(queue.poll());
-    }
-    startPing();
-    completeAll(connectWaiters);
-  }
-
-  private void socketClosed(CloseEvent event) {
-    WebSocketClient ws = socket;
-    socket = null;
-    ws.shutdown(); // on the loop it does not wait; the shared group stays up
-    boolean wasOpen = state == ConnectionState.OPEN;
-    ready = false;
-    connectedUri = null;
-    stopPing();
-    for (ChannelSubscription sub : subscriptions.values()) {
-      sub.live = false;
-      sub.inFlight = 0;
-    }
-    failSent(
-        new PushwireException(
-            PushwireException.DISCONNECTED,
-            "the connection closed before the reply (" + describe(event) + ")"));
-    if (state == ConnectionState.CLOSED) {
-      return;
-    }
-    if (!wasOpen) {
-      // Closed before it was ready: the subprotocol or the connect command was refused.
-      attemptFailed(
-          new IOException("the connection closed before it was ready: " + describe(event)));
-      return;
-    }
-    boolean reconnect = config.reconnect().allows(1);
-    emit(
-        disconnectedListener,
-        new DisconnectedEvent(socketUri, event.code(), event.reason(), reconnect),
-        null);
-    if (state == ConnectionState.CLOSED) {
-      return;
-    }
-    if (reconnect) {
-      scheduleReconnect(null);
-    } else {
-      giveUp(null, "the connection closed (" + describe(event) + ") and reconnect is off");
-    }
-  }
-
-  private void attemptFailed(Throwable cause) {
-    failedAttempts++;
-    scheduleReconnect(cause);
-  }
-
-  private void scheduleReconnect(Throwable cause) {
-    ReconnectPolicy policy = config.reconnect();
-    int next = failedAttempts + 1;
-    if (!policy.allows(next)) {
-      giveUp(
-          cause,
-          "gave up connecting after "
-              + failedAttempts
-              + " failed attempt"
-              + (failedAttempts == 1 ? "" : "s")
-              + (cause == null ? "" : ": " + message(cause)));
-      return;
-    }
-    Duration delay = policy.delayBefore(next, ThreadLocalRandom.current().nextDouble());
-    state = ConnectionState.RECONNECTING;
-    emit(reconnectingListener, new ReconnectingEvent(next, delay, cause), null);
-    if (state == ConnectionState.RECONNECTING) {
-      reconnectTask = loop.schedule(this::startAttempt, delay.toNanos(), TimeUnit.NANOSECONDS);
-    }
-  }
-
-  private void giveUp(Throwable cause, String why) {
-    state = ConnectionState.DISCONNECTED;
-    PushwireException e = new PushwireException(PushwireException.DISCONNECTED, why, cause);
-    failAll(connectWaiters, e);
-    while (!queue.isEmpty()) {
-      PendingCommand c = queue.poll();
-      settle(c, null, e);
-    }
-    emitError(new ErrorEvent(e, null));
-  }
-
-  private void closeOnLoop(CompletableFuture<Void> closed) {
-    boolean wasOpen = state == ConnectionState.OPEN;
-    state = ConnectionState.CLOSED;
-    ready = false;
-    connectedUri = null;
-    if (reconnectTask != null) {
-      reconnectTask.cancel(false);
-      reconnectTask = null;
-    }
-    stopPing();
-    PushwireException e = closedError();
-    for (PendingCommand c : new ArrayList<>(pending.values())) {
-      settle(c, null, e);
-    }
-    queue.clear();
-    failAll(connectWaiters, e);
-    for (ChannelSubscription sub : subscriptions.values()) {
-      end(sub, e);
-    }
-    subscriptions.clear();
-    WebSocketClient ws = socket;
-    socket = null;
-    if (ws == null) {
-      closed.complete(null);
-    } else {
-      ws.close(NORMAL_CLOSE, "client closed")
-          .whenComplete(
-              (v, x) -> {
-                ws.shutdown();
-                closed.complete(null);
-              });
-    }
-    if (wasOpen) {
-      emit(
-          disconnectedListener,
-          new DisconnectedEvent(socketUri, NORMAL_CLOSE, "client closed", false),
-          null);
-    }
-  }
-
-  private void startPing() {
-    Duration every = config.pingInterval();
-    if (every.isZero()) {
-      return;
-    }
-    long nanos = every.toNanos();
-    pingTask = loop.scheduleAtFixedRate(this::pingOnce, nanos, nanos, TimeUnit.NANOSECONDS);
-  }
-
-  private void pingOnce() {
-    if (!ready) {
-      return;
-    }
-    WebSocketClient ws = socket;
-    command("ping", JSON.createObjectNode(), false)
-        .reply
-        .whenComplete(
-            (r, e) -> {
-              if (e != null && isCode(e, PushwireException.TIMEOUT) && ws == socket) {
-                // No answer in time: the connection is dead even if the socket has not noticed.
-                ws.close(UNRESPONSIVE_CLOSE, "ping timeout");
-              }
-            });
-  }
-
-  private void stopPing() {
-    if (pingTask != null) {
-      pingTask.cancel(false);
-      pingTask = null;
-    }
-  }
-
-  // ---- commands, on the event loop ----------------------------------------------------------
-
-  /** Runs a public command: on the loop, waiting for a connection up to the command timeout. */
-  private CompletableFuture<JsonNode> call(String op, ObjectNode fields) {
-    CompletableFuture<JsonNode> out = new CompletableFuture<>();
-    onLoop(
-        out,
-        () ->
-            command(op, fields, true)
-                .reply
-                .whenComplete(
-                    (r, e) -> {
-                      if (e != null) {
-                        out.completeExceptionally(unwrap(e));
-                      } else {
-                        out.complete(r);
-                      }
-                    }));
-    return out;
-  }
-
-  /**
-   * A new command. Sent at once when a connection is ready; otherwise queued when {@code queueable}
-   * (else it fails with {@link PushwireException#DISCONNECTED}). The {@code connect} command is
-   * made with {@code queueable} false and sent by its caller.
-   */
-  private PendingCommand command(String op, ObjectNode fields, boolean queueable) {
-    long id = nextId++;
-    ObjectNode cmd = JSON.createObjectNode().put("id", id).put("op", op);
-    cmd.setAll(fields);
-    PendingCommand c = new PendingCommand(id, op, cmd.toString());
-    if (state == ConnectionState.CLOSED) {
-      c.reply.completeExceptionally(closedError());
-      return c;
-    }
-    boolean handshake = op.equals("connect");
-    if (!ready && !queueable && !handshake) {
-      c.reply.completeExceptionally(
-          new PushwireException(PushwireException.DISCONNECTED, op + ": not connected"));
-      return c;
-    }
-    pending.put(id, c);
-    Duration timeout = config.commandTimeout();
-    c.timeout =
-        loop.schedule(
-            () ->
-                settle(
-                    c,
-                    null,
-                    new PushwireException(
-                        PushwireException.TIMEOUT, op + ": no reply within " + timeout)),
-            timeout.toNanos(),
-            TimeUnit.NANOSECONDS);
-    if (ready) {
-      send(c);
-    } else if (!handshake) {
-      queue.add(c);
-    }
-    return c;
-  }
-
-  private void send(PendingCommand c) {
-    c.sent = true;
-    socket.sendText(c.text); // a failed write closes the connection, which fails c
-  }
-
-  /** Completes {@code c} once, with a result or an error, and forgets it. */
-  private void settle(PendingCommand c, JsonNode result, PushwireException error) {
-    pending.remove(c.id);
-    if (!c.sent) {
-      queue.remove(c);
-    }
-    if (c.timeout != null) {
-      c.timeout.cancel(false);
-    }
-    if (error != null) {
-      c.reply.completeExceptionally(error);
-    } else {
-      c.reply.complete(result);
-    }
-  }
-
-  /** Fails the commands sent on the connection that closed; queued ones wait for the next. */
-  private void failSent(PushwireException error) {
-    for (PendingCommand c : new ArrayList<>(pending.values())) {
-      if (c.sent) {
-        settle(c, null, error);
-      }
-    }
-  }
-
-  // ---- messages from the node, on the event loop --------------------------------------------
-
-  private void received(Message m) {
-    if (m.binary()) {
-      emitError(new ErrorEvent(badResponse("a binary message (pushwire.v1 is text)"), null));
-      return;
-    }
-    JsonNode msg;
-    try {
-      msg = JSON.readTree(m.data());
-    } catch (IOException e) {
-      emitError(new ErrorEvent(badResponse("not JSON: " + abbreviate(m.text())), null));
-      return;
-    }
-    if (msg == null || !msg.isObject()) {
-      emitError(new ErrorEvent(badResponse("not a JSON object: " + abbreviate(m.text())), null));
-      return;
-    }
-    if (msg.has("id")) {
-      reply(msg);
-      return;
-    }
-    JsonNode channel = msg.get("channel");
-    if (channel != null && channel.isTextual()) {
-      JsonNode notice = msg.get("unsubscribed");
-      if (notice != null) {
-        unsubscribedNotice(channel.textValue(), notice);
-        return;
-      }
-      JsonNode offset = msg.get("offset");
-      JsonNode epoch = msg.get("epoch");
-      JsonNode data = msg.get("data");
-      if (offset != null
-          && offset.isIntegralNumber()
-          && offset.canConvertToLong()
-          && epoch != null
-          && epoch.isTextual()
-          && data != null) {
-        push(channel.textValue(), offset.longValue(), epoch.textValue(), data);
-      } else {
-        emitError(
-            new ErrorEvent(
-                badResponse("a push without offset, epoch or data: " + abbreviate(m.text())),
-                channel.textValue()));
-      }
-      return;
-    }
-    JsonNode data = msg.get("data");
-    if (data != null) {
-      emit(messageListener, new DirectMessage(data), null);
-    }
-    // Anything else is a message kind this client does not know yet: ignored, so that a newer node
-    // can add kinds without breaking older clients.
-  }
-
-  private void reply(JsonNode msg) {
-    JsonNode id = msg.get("id");
-    JsonNode error = msg.get("error");
-    if (id.isNull()) {
-      // The node could not read a command's id: nothing to match it with.
-      emitError(new ErrorEvent(errorOf(error, "the node could not read a command"), null));
-      return;
-    }
-    if (!id.canConvertToLong()) {
-      return; // not an id this client sent
-    }
-    PendingCommand c = pending.get(id.asLong());
-    if (c == null) {
-      return; // timed out already
-    }
-    if (error != null) {
-      settle(c, null, errorOf(error, "the node refused " + c.op));
-      return;
-    }
-    JsonNode result = msg.get("result");
-    if (result == null || !result.isObject()) {
-      settle(c, null, badResponse("a reply to " + c.op + " without a result object"));
-    } else {
-      settle(c, result, null);
-    }
-  }
-
-  private void push(String channel, long offset, String epoch, JsonNode data) {
-    ChannelSubscription sub = subscriptions.get(channel);
-    if (sub == null || sub.ended) {
-      return; // unsubscribed: a push that was already on its way
-    }
-    switch (sub.cursor.check(offset, epoch)) {
-      case DUPLICATE -> {}
-      case HANDLE -> {
-        sub.cursor.advance(offset, epoch);
-        sub.moved();
-        deliver(sub, new Publication(channel, offset, epoch, data, null));
-      }
-      case GAP -> {
-        if (!sub.live) {
-          return; // a subscribe with since is on its way; its answer fills the gap
-        }
-        Position since = sub.cursor.position();
-        emit(
-            resubscribingListener,
-            new ResubscribingEvent(
-                channel,
-                ResubscribingEvent.Cause.GAP,
-                since,
-                "gap",
-                "expected offset "
-                    + (since.offset() + 1)
-                    + " of epoch "
-                    + since.epoch()
-                    + ", got offset "
-                    + offset
-                    + " of epoch "
-                    + epoch),
-            channel);
-        if (!sub.ended && sub.live && ready) {
-          resync(sub);
-        }
-      }
-    }
-  }
-
-  private void deliver(ChannelSubscription sub, Publication p) {
-    if (sub.ended) {
-      return;
-    }
-    try {
-      sub.listener.onPublication(p);
-    } catch (Exception e) {
-      emitError(new ErrorEvent(e, sub.channel));
-    }
-  }
-
-  private void unsubscribedNotice(String channel, JsonNode notice) {
-    ChannelSubscription sub = subscriptions.get(channel);
-    if (sub == null || sub.ended) {
-      return;
-    }
-    String code = text(notice, "code", "unsubscribed");
-    String message = text(notice, "message", "");
-    if (!notice.path("resubscribe").asBoolean(false)) {
-      end(
-          sub,
-          new PushwireException(
-              code, message.isEmpty() ? "the node ended the subscription" : message));
-      return;
-    }
-    sub.live = false;
-    emit(
-        resubscribingListener,
-        new ResubscribingEvent(
-            channel, ResubscribingEvent.Cause.UNSUBSCRIBED, sub.cursor.position(), code, message),
-        channel);
-    // The node ended the subscription itself: subscribe again, no unsubscribe needed. If a command
-    // for it is in flight, its answer leads to a subscribe anyway.
-    if (!sub.ended && ready && sub.inFlight == 0) {
-      sendSubscribe(sub);
-    }
-  }
-
-  // ---- subscriptions, on the event loop -----------------------------------------------------
-
-  private void sendSubscribe(ChannelSubscription sub) {
-    Position since = sub.cursor.position();
-    boolean resubscribed = sub.everLive;
-    ObjectNode fields = channelFields(sub.channel);
-    if (since != null) {
-      fields.set("since", positionNode(since));
-    }
-    sub.live = false;
-    int gen = ++sub.generation;
-    PendingCommand c = command("subscribe", fields, false);
-    sub.inFlight = c.id;
-    c.reply.whenComplete(
-        (r, e) -> {
-          if (sub.ended || sub.generation != gen) {
-            return;
-          }
-          sub.inFlight = 0;
-          if (e != null) {
-            subscribeFailed(sub, unwrap(e));
-          } else {
-            subscribed(sub, r, since, resubscribed);
-          }
-        });
-  }
-
-  private void subscribed(
-      ChannelSubscription sub, JsonNode result, Position since, boolean resubscribed) {
-    Position top;
-    try {
-      top = position(result, "subscribe");
-    } catch (PushwireException e) {
-      subscribeFailed(sub, e);
-      return;
-    }
-    boolean recovered = result.path("recovered").asBoolean(false);
-    LostEvent lost = recovered ? null : notRecovered(sub, since, top, result.get("lost"));
-    sub.live = true;
-    sub.everLive = true;
-    sub.retries = 0;
-    sub.moved();
-    SubscribedEvent event = new SubscribedEvent(sub.channel, recovered, resubscribed, top);
-    sub.ready.complete(event);
-    emit(subscribedListener, event, sub.channel);
-    if (lost != null) {
-      emit(lostListener, lost, sub.channel);
-    }
-  }
-
-  /**
-   * Moves the cursor after a subscribe answered {@code "recovered": false}, and says what was lost
-   * if the subscribe asked for {@code since}, following docs/PROTOCOL.md "Recovery": the last
-   * position becomes {@code lost.to} when {@code lost} is present, offset 0 of the new epoch when
-   * the epoch changed (the node sends that epoch from its start), and the reply's offset otherwise.
-   */
-  private static LostEvent notRecovered(
-      ChannelSubscription sub, Position since, Position top, JsonNode lost) {
-    ChannelCursor cursor = sub.cursor;
-    if (since == null) {
-      // A new subscription: carry on from where it went live, unless a later push of the same epoch
-      // came first.
-      if (!cursor.known()
-          || !cursor.epoch().equals(top.epoch())
-          || cursor.offset() < top.offset()) {
-        cursor.set(top);
-      }
-      return null;
-    }
-    boolean sameEpoch = cursor.known() && cursor.epoch().equals(top.epoch());
-    if (lost != null && lost.isObject() && lost.path("to").canConvertToLong()) {
-      long from = Math.max(1, lost.path("from").asLong(1));
-      long to = lost.path("to").asLong();
-      if (sameEpoch && to <= cursor.offset()) {
-        return null; // handled meanwhile
-      }
-      long first = sameEpoch ? Math.max(from, cursor.offset() + 1) : from;
-      cursor.set(new Position(to, top.epoch()));
-      return new LostEvent(sub.channel, since, cursor.position(), first, to);
-    }
-    if (!sameEpoch) {
-      // The epoch of our position ended: what followed it is unknown; the new epoch follows from
-      // its start. (A node that sends only live publications then shows a gap at the first one,
-      // and the resubscribe that follows fills the new epoch from history.)
-      cursor.set(new Position(0, top.epoch()));
-      return new LostEvent(sub.channel, since, cursor.position(), 0, 0);
-    }
-    if (cursor.offset() == top.offset()) {
-      return null; // nothing was published since: nothing is missing
-    }
-    // The same epoch without lost: ahead of the channel, or a node that names no lost range.
-    long from = cursor.offset() < top.offset() ? cursor.offset() + 1 : 0;
-    long to = from > 0 ? top.offset() : 0;
-    cursor.set(top);
-    return new LostEvent(sub.channel, since, top, from, to);
-  }
-
-  private void subscribeFailed(ChannelSubscription sub, PushwireException e) {
-    switch (e.code()) {
-      case PushwireException.DISCONNECTED -> {} // sent again when a connection is ready
-      case PushwireException.TIMEOUT -> {
-        // The node did not answer on an open connection: start over on a new one.
-        if (socket != null && ready) {
-          socket.close(UNRESPONSIVE_CLOSE, "subscribe timeout");
-        }
-      }
-      case PushwireException.UNAVAILABLE,
-          PushwireException.INTERNAL,
-          PushwireException.RATE_LIMITED,
-          PushwireException.NOT_SUBSCRIBED,
-          PushwireException.ALREADY_SUBSCRIBED,
-          PushwireException.BAD_RESPONSE ->
-          retrySubscribe(sub, e);
-      default -> end(sub, e); // refused: bad_channel, forbidden, too_many_subscriptions, ...
-    }
-  }
-
-  private void retrySubscribe(ChannelSubscription sub, PushwireException e) {
-    emitError(new ErrorEvent(e, sub.channel));
-    int attempt = Math.min(++sub.retries, 30);
-    Duration delay =
-        config.reconnect().delayBefore(attempt, ThreadLocalRandom.current().nextDouble());
-    int gen = sub.generation;
-    boolean unsubscribeFirst = PushwireException.ALREADY_SUBSCRIBED.equals(e.code());
-    loop.schedule(
-        () -> {
-          if (!sub.ended && sub.generation == gen && ready && sub.inFlight == 0 && !sub.live) {
-            if (unsubscribeFirst) {
-              resync(sub);
-            } else {
-              sendSubscribe(sub);
-            }
-          }
-        },
-        delay.toNanos(),
-        TimeUnit.NANOSECONDS);
-  }
-
-  /** Unsubscribes, then subscribes with {@code since} = the cursor, on the open connection. */
-  private void resync(ChannelSubscription sub) {
-    sub.live = false;
-    int gen = ++sub.generation;
-    PendingCommand c = command("unsubscribe", channelFields(sub.channel), false);
-    sub.inFlight = c.id;
-    c.reply.whenComplete(
-        (r, e) -> {
-          if (sub.ended || sub.generation != gen) {
-            return;
-          }
-          sub.inFlight = 0;
-          // Whatever the answer (unsubscribe succeeds also when not subscribed); after a close, the
-          // next connection subscribes anyway.
-          if (ready) {
-            sendSubscribe(sub);
-          }
-        });
-  }
-
-  /** Ends {@code sub} for a reason other than the user's unsubscribe. */
-  private void end(ChannelSubscription sub, PushwireException e) {
-    subscriptions.remove(sub.channel, sub);
-    boolean wasActive = !sub.ended;
-    sub.ended = true;
-    sub.live = false;
-    sub.ready.completeExceptionally(e);
-    if (wasActive && state != ConnectionState.CLOSED) {
-      emitError(new ErrorEvent(e, sub.channel));
-    }
-  }
-
-  // ---- helpers ------------------------------------------------------------------------------
-
-  private <E> void emit(EventListener<E> listener, E event, String channel) {
-    try {
-      listener.on(event);
-    } catch (Exception e) {
-      emitError(new ErrorEvent(e, channel));
-    }
-  }
-
-  private void emitError(ErrorEvent event) {
-    try {
-      errorListener.on(event);
-    } catch (Exception e) {
-      log.warn("the error listener of a pushwire client threw", e);
-    }
-  }
-
-  private static void logError(ErrorEvent e) {
-    log.warn(
-        "pushwire client{}: {}",
-        e.channel() == null ? "" : " (channel " + e.channel() + ")",
-        e.error().toString());
-  }
-
-  private void onLoop(CompletableFuture<?> onRejected, Runnable task) {
-    if (loop.inEventLoop()) {
-      task.run();
-      return;
-    }
-    try {
-      loop.execute(task);
-    } catch (RejectedExecutionException e) {
-      if (onRejected != null) {
-        onRejected.completeExceptionally(closedError());
-      }
-    }
-  }
-
-  private static PushwireException closedError() {
-    return new PushwireException(PushwireException.DISCONNECTED, "the client was closed");
-  }
-
-  private static PushwireException badResponse(String message) {
-    return new PushwireException(PushwireException.BAD_RESPONSE, message);
-  }
-
-  private static PushwireException errorOf(JsonNode error, String fallback) {
-    if (error == null || !error.isObject()) {
-      return badResponse(fallback + " (no error object)");
-    }
-    return new PushwireException(
-        text(error, "code", PushwireException.BAD_RESPONSE), text(error, "message", fallback));
-  }
-
-  static PushwireException unwrap(Throwable e) {
-    Throwable t = e;
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t instanceof PushwireException p
-        ? p
-        : new PushwireException(PushwireException.DISCONNECTED, message(t), t);
-  }
-
-  private static boolean isCode(Throwable e, String code) {
-    return code.equals(unwrap(e).code());
-  }
-
-  private static String message(Throwable e) {
-    Throwable t = e;
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-  }
-
-  private static String describe(CloseEvent e) {
-    return "code " + e.code() + (e.reason().isEmpty() ? "" : " " + e.reason());
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() <= 200 ? s : s.substring(0, 200) + "...";
-  }
-
-  private static String text(JsonNode node, String field, String fallback) {
-    JsonNode v = node.get(field);
-    return v != null && v.isTextual() ? v.textValue() : fallback;
-  }
-
-  private static void completeAll(List<CompletableFuture<Void>> waiters) {
-    List<CompletableFuture<Void>> copy = new ArrayList<>(waiters);
-    waiters.clear();
-    copy.forEach(f -> f.complete(null));
-  }
-
-  private static void failAll(List<CompletableFuture<Void>> waiters, Throwable cause) {
-    List<CompletableFuture<Void>> copy = new ArrayList<>(waiters);
-    waiters.clear();
-    copy.forEach(f -> f.completeExceptionally(cause));
-  }
-
-  private static ObjectNode channelFields(String channel) {
-    return JSON.createObjectNode().put("channel", channel);
-  }
-
-  private static ObjectNode positionNode(Position p) {
-    return JSON.createObjectNode().put("offset", p.offset()).put("epoch", p.epoch());
-  }
-
-  /** The {@code offset} and {@code epoch} of a result. */
-  private static Position position(JsonNode result, String op) {
-    JsonNode offset = result.get("offset");
-    JsonNode epoch = result.get("epoch");
-    if (offset == null
-        || !offset.canConvertToLong()
-        || offset.asLong() < 0
-        || epoch == null
-        || !epoch.isTextual()
-        || epoch.textValue().isEmpty()) {
-      throw badResponse(op + " reply without a valid offset and epoch: " + result);
-    }
-    return new Position(offset.asLong(), epoch.textValue());
-  }
-
-  private static HistoryResult historyResult(JsonNode r) {
-    Position top = position(r, "history");
-    String channel = text(r, "channel", "");
-    List<Publication> publications = new ArrayList<>();
-    for (JsonNode p : r.path("publications")) {
-      JsonNode offset = p.get("offset");
-      JsonNode data = p.get("data");
-      if (offset == null || !offset.canConvertToLong() || data == null) {
-        throw badResponse("a history publication without offset or data: " + p);
-      }
-      JsonNode at = p.get("publishedAt");
-      Instant publishedAt =
-          at != null && at.canConvertToLong() ? Instant.ofEpochMilli(at.asLong()) : null;
-      publications.add(new Publication(channel, offset.asLong(), top.epoch(), data, publishedAt));
-    }
-    JsonNode recoverable = r.get("recoverable");
-    return new HistoryResult(
-        channel,
-        top,
-        publications,
-        recoverable != null && recoverable.isBoolean() ? recoverable.booleanValue() : null);
-  }
-
-  private static Presence presenceResult(JsonNode r) {
-    List<Presence.Client> clients = new ArrayList<>();
-    for (JsonNode c : r.path("clients")) {
-      JsonNode at = c.get("subscribedAt");
-      clients.add(
-          new Presence.Client(
-              text(c, "connection", ""),
-              text(c, "user", null),
-              text(c, "node", ""),
-              at != null && at.canConvertToLong() ? Instant.ofEpochMilli(at.asLong()) : null));
-    }
-    return new Presence(
-        text(r, "channel", ""),
-        r.path("connections").asInt(clients.size()),
-        r.path("users").asInt(0),
-        clients);
-  }
-
-  /**
-   * Checks that {@code uri} is an absolute {@code ws://} or {@code wss://} URI with a host and no
-   * fragment; returns it.
-   */
-  static URI checkUri(URI uri) {
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!(scheme.equals("ws") || scheme.equals("wss"))
-        || uri.getHost() == null
-        || uri.getRawFragment() != null) {
-      throw new IllegalArgumentException(
-          "uri: bad value '"
-              + uri
-              + "' (expected ws://host[:port]/path or wss://host[:port]/path without a fragment)");
-    }
-    return uri;
-  }
-
-  /** {@code uri} with {@code token=TOKEN} added to its query. */
-  static URI withToken(URI uri, String token) {
-    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-    String query = uri.getRawQuery() == null ? "" : uri.getRawQuery() + "&";
-    return URI.create(
-        uri.getScheme()
-            + "://"
-            + uri.getRawAuthority()
-            + path
-            + "?"
-            + query
-            + "token="
-            + URLEncoder.encode(token, StandardCharsets.UTF_8));
-  }
-
-  /** Each call returns the next URI of the list, starting with the first. */
-  private static final class UriRotation implements Supplier<URI> {
-    private final List<URI> uris;
-    private int next;
-
-    UriRotation(List<URI> uris) {
-      this.uris = uris;
-    }
-
-    @Override
-    public URI get() {
-      URI uri = uris.get(next);
-      next = (next + 1) % uris.size();
-      return uri;
-    }
+    URI uri = connection.connectedUri();
+    return "PushwireClient{" + connection.state() + (uri == null ? "" : " " + uri) + '}';
   }
 }

@@ -100,6 +100,15 @@ public final class FanoutCommand extends ScenarioCommand {
       description = "Connections of the http= publisher (default: ${DEFAULT-VALUE}).")
   int httpConnections;
 
+  @Option(
+      names = "--http-pipeline",
+      defaultValue = "8",
+      paramLabel = "N",
+      description =
+          "Requests in flight on each http= connection (HTTP/1.1 pipelining); 1 waits for each"
+              + " answer before the next request (default: ${DEFAULT-VALUE}).")
+  int httpPipeline;
+
   @Mixin DurationOption measure;
 
   @Option(
@@ -172,6 +181,8 @@ public final class FanoutCommand extends ScenarioCommand {
     Checks.positive(spec, "--window", window);
     Checks.atMost(spec, "--window", window, 65_536, "a bigger window only hides queueing");
     Checks.positive(spec, "--http-connections", httpConnections);
+    Checks.positive(spec, "--http-pipeline", httpPipeline);
+    Checks.atMost(spec, "--http-pipeline", httpPipeline, 16, "Pushwire queues 16 per connection");
     Checks.notNegative(spec, "--messages", messages);
     measure.check(spec);
     Checks.notNegative(spec, "--warmup", warmup);
@@ -187,6 +198,7 @@ public final class FanoutCommand extends ScenarioCommand {
                 publishMode(),
                 apiKey,
                 httpConnections,
+                httpPipeline,
                 size,
                 rate(),
                 window,

@@ -18,6 +18,7 @@ public final class FanoutRun extends ScenarioRun<FanoutRun.Settings> {
       PublishMode publish,
       String apiKey,
       int httpConnections,
+      int httpPipeline,
       int size,
       int rate,
       int window,
@@ -61,7 +62,8 @@ public final class FanoutRun extends ScenarioRun<FanoutRun.Settings> {
               Target.http(m.url()),
               settings.apiKey(),
               channelOf(subs),
-              settings.httpConnections());
+              settings.httpConnections(),
+              settings.httpPipeline());
     };
   }
 

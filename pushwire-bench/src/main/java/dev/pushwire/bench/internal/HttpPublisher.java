@@ -30,8 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {"channel":"news","data":"<payload>"}} and the key in {@code X-API-Key}. Keeps a few keep-alive
  * connections, each with up to {@code pipeline} requests in flight (HTTP/1.1 pipelining: answers
  * come back in order); further requests queue per connection, and the payload's time stamp is taken
- * when a request is queued, so queueing counts in the publish-to-receive latency. A response that
- * is not 2xx counts as a refused publication.
+ * when a request is made, so queueing counts in the publish-to-receive latency. Requests made
+ * between two {@link #flush()} calls go out together, as the WebSocket publishers' frames do, so
+ * that both ways of publishing reach the server in the same bursts. A response that is not 2xx
+ * counts as a refused publication.
  *
  * <p>With one request in flight per connection, each publication waits for a full round trip: the
  * publisher's loop wakes the server's, which answers and wakes the publisher's again. On a busy
@@ -48,6 +50,8 @@ public final class HttpPublisher implements Publisher {
   private final int connectionCount;
   private final int pipeline;
   private final List<Lane> lanes = new ArrayList<>();
+  // Requests made since the last flush, by lane; touched by the publishing thread only.
+  private List<List<FullHttpRequest>> unsent = List.of();
   private final Failures errors = new Failures();
   private final AtomicLong answered = new AtomicLong();
   private long sent;
@@ -94,13 +98,16 @@ public final class HttpPublisher implements Publisher {
                     }
                   }
                 });
+    List<List<FullHttpRequest>> batches = new ArrayList<>();
     for (int i = 0; i < connectionCount; i++) {
       ChannelFuture f = b.connect(target.address()).awaitUninterruptibly();
       if (!f.isSuccess()) {
         throw new IllegalStateException(
             "publisher: cannot connect to " + target + ": " + Failures.reason(f.cause()));
       }
+      batches.add(new ArrayList<>());
     }
+    unsent = batches;
   }
 
   @Override
@@ -122,17 +129,23 @@ public final class HttpPublisher implements Publisher {
     if (apiKey != null) {
       req.headers().set("X-API-Key", apiKey);
     }
-    Lane lane;
-    synchronized (lanes) {
-      lane = lanes.get(next++ % lanes.size());
-    }
+    unsent.get(next++ % unsent.size()).add(req);
     sent++;
-    lane.submit(req);
   }
 
   @Override
   public void flush() {
-    // Each request is written when its lane is free.
+    for (int i = 0; i < unsent.size(); i++) {
+      List<FullHttpRequest> batch = unsent.get(i);
+      if (!batch.isEmpty()) {
+        Lane lane;
+        synchronized (lanes) {
+          lane = lanes.get(i);
+        }
+        lane.submit(new ArrayList<>(batch));
+        batch.clear();
+      }
+    }
   }
 
   @Override
@@ -185,12 +198,12 @@ public final class HttpPublisher implements Publisher {
       this.channel = channel;
     }
 
-    void submit(FullHttpRequest req) {
+    void submit(List<FullHttpRequest> batch) {
       channel
           .eventLoop()
           .execute(
               () -> {
-                queue.add(req);
+                queue.addAll(batch);
                 sendMore();
               });
     }

@@ -37,6 +37,9 @@ import picocli.CommandLine.ParameterException;
       "  ws=URL      the same, to another URL",
       "  http=URL    Pushwire's POST /api/publish with --api-key",
       "  socket=URL  Pushwire's publisher socket, ws://HOST:PORT/publish?channel=C",
+      "",
+      "With --socketio, the subscribers are Socket.IO clients (see scripts/bench/socketio-server.js,"
+          + " which takes http= publishing the same way).",
       ""
     },
     footerHeading = "%nExamples:%n",
@@ -108,6 +111,15 @@ public final class FanoutCommand extends ScenarioCommand {
           "Requests in flight on each http= connection (HTTP/1.1 pipelining); 1 waits for each"
               + " answer before the next request (default: ${DEFAULT-VALUE}).")
   int httpPipeline;
+
+  @Option(
+      names = "--socketio",
+      description =
+          "Subscribers speak Socket.IO 4 (Engine.IO 4 over WebSocket): they connect to the main"
+              + " namespace, answer pings and read the payload from each event,"
+              + " 42[\"event\",\"PAYLOAD\"]. URL: ws://HOST:PORT/socket.io/?EIO=4"
+              + "&transport=websocket&channel=ROOM (scripts/bench/socketio-server.js).")
+  boolean socketIo;
 
   @Mixin DurationOption measure;
 
@@ -199,6 +211,7 @@ public final class FanoutCommand extends ScenarioCommand {
                 apiKey,
                 httpConnections,
                 httpPipeline,
+                socketIo,
                 size,
                 rate(),
                 window,

@@ -19,6 +19,7 @@ public final class FanoutRun extends ScenarioRun<FanoutRun.Settings> {
       String apiKey,
       int httpConnections,
       int httpPipeline,
+      boolean socketIo,
       int size,
       int rate,
       int window,
@@ -78,7 +79,8 @@ public final class FanoutRun extends ScenarioRun<FanoutRun.Settings> {
             client,
             load,
             load.connections(),
-            ConnectionOpener.collecting(sessions, () -> new SubscriberSession(stats)),
+            ConnectionOpener.collecting(
+                sessions, () -> new SubscriberSession(stats, settings.socketIo())),
             connections);
     OpenPhase.run(opener, load.connections(), load.openTimeout(), progress, "subscribers");
     int subscribers = (int) opener.opened();

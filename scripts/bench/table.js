@@ -223,7 +223,24 @@ function renderScenario(name, s) {
   const [pvalue] = primary(name, mode);
   if (servers.some((srv) => s.runs.get(srv).length > 1)) {
     const list = (xs) => xs.map((r) => (r == null ? 'failed' : fmt(pvalue(r)))).join(', ');
-    rows.push(['every run (best shown)', ...servers.map((srv) => list(s.runs.get(srv))), ...pairs.map(() => ''), '']);
+    // The i-th runs of the servers ran back to back (one round), so their ratio is the one least
+    // touched by the machine's drift.
+    const rounds = ([a, b]) =>
+      s.runs
+        .get(a)
+        .map((ra, i) => {
+          const rb = s.runs.get(b)[i];
+          const va = ra ? pvalue(ra) : null;
+          const vb = rb ? pvalue(rb) : null;
+          return va != null && vb != null && vb !== 0 ? `${(va / vb).toFixed(2)}×` : '-';
+        })
+        .join(', ');
+    rows.push([
+      'every run (best shown); ratio per round',
+      ...servers.map((srv) => list(s.runs.get(srv))),
+      ...pairs.map(rounds),
+      '',
+    ]);
   }
   const notes = [];
   for (const srv of servers) {

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Prints the side-by-side table of a scripts/bench-compare run as Markdown:
+// Prints the tables of a scripts/bench-compare run as Markdown, one per scenario:
 //   node scripts/bench/table.js target/bench-results/DATE/results.jsonl
-// Each line of the file is {"scenario", "server": "pushwire"|"node", "status", "result": <the
-// --json summary of pushwire-bench, or null when the run failed>}.
+// Each line of the file is {"scenario", "server", "status", "result": <the --json summary of
+// pushwire-bench, or null when the run failed>}. The servers of a scenario are its columns, in the
+// order they first ran; Pushwire's (pushwire, or serve-* where the scenario has them) are the
+// subjects, the others their peers, and each subject gets a ratio column per peer.
 'use strict';
 
 const fs = require('fs');
@@ -15,14 +17,40 @@ if (!file) {
 
 // With --repeat, a scenario has several runs per server: the table shows the best one, by the
 // scenario's primary metric, and lists that metric for every run.
-const all = new Map(); // scenario -> {pushwire: [results], node: [results], skipped}
+const all = new Map(); // scenario -> {runs: Map(server -> [results]), skipped}
 for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
   if (!line.trim()) continue;
   const r = JSON.parse(line);
-  if (!all.has(r.scenario)) all.set(r.scenario, { pushwire: [], node: [] });
+  if (!all.has(r.scenario)) all.set(r.scenario, { runs: new Map() });
   const s = all.get(r.scenario);
+  if (!s.runs.has(r.server)) s.runs.set(r.server, []);
   if (r.skipped) s.skipped = r.skipped;
-  else s[r.server].push(r.result);
+  else s.runs.get(r.server).push(r.result);
+}
+
+const LABELS = {
+  pushwire: 'Pushwire',
+  netty: 'plain Netty (floor)',
+  node: 'Node ws',
+  'serve-http': 'serve, HTTP API',
+  'serve-socket': 'serve, publisher socket',
+  socketio: 'Socket.IO',
+};
+const SHORT = {
+  pushwire: 'Pushwire',
+  netty: 'Netty',
+  node: 'Node',
+  'serve-http': 'HTTP',
+  'serve-socket': 'socket',
+  socketio: 'Socket.IO',
+};
+function label(name, server) {
+  if (server === 'pushwire' && /^hub-/.test(name)) return 'BroadcastServer example';
+  return LABELS[server] || server;
+}
+function short(name, server) {
+  if (server === 'pushwire' && /^hub-/.test(name)) return 'Broadcast';
+  return SHORT[server] || server;
 }
 
 // [value(result), higher is better] of the metric that picks the best run.
@@ -50,15 +78,6 @@ function best(list, name) {
   return ok.reduce((a, b) => ((higher ? value(b) > value(a) : value(b) < value(a)) ? b : a));
 }
 
-const runs = new Map();
-for (const [name, s] of all) {
-  runs.set(name, {
-    pushwire: best(s.pushwire, name),
-    node: best(s.node, name),
-    skipped: s.skipped,
-    allRuns: s,
-  });
-}
 
 const get = (o, path) => path.split('.').reduce((v, k) => (v == null ? v : v[k]), o);
 const loss = (r) => (r == null ? null : r.lost + r.undelivered + r.duplicates);
@@ -71,7 +90,12 @@ function metrics(name, mode) {
   switch (mode) {
     case 'echo':
       return [
-        ['messages/s', (r) => r.messagesPerSecond, true, (p, n) => ratioTarget(p, n, 2.5)],
+        [
+          'messages/s',
+          (r) => r.messagesPerSecond,
+          true,
+          (p, n, peer) => (peer === 'netty' ? ratioTarget(p, n, 1) : peer === 'node' ? ratioTarget(p, n, 2.5) : ''),
+        ],
         ['round trip p50 (ms)', (r) => get(r, 'rttMs.p50'), false],
         ['round trip p99 (ms)', (r) => get(r, 'rttMs.p99'), false],
         ['server CPU per message (µs)', (r) => r.serverCpuMicrosPerMessage, false],
@@ -82,7 +106,14 @@ function metrics(name, mode) {
           'deliveries/s',
           (r) => r.deliveriesPerSecond,
           true,
-          (p, n) => (/-max$/.test(name) && (subs === 100 || subs === 500) ? ratioTarget(p, n, 3) : ''),
+          (p, n, peer) => {
+            if (/^hub-/.test(name) && /-max$/.test(name)) {
+              if (peer === 'pushwire') return ratioTarget(p, n, 0.7);
+              if (peer === 'socketio') return ratioTarget(p, n, 5);
+              return '';
+            }
+            return /-max$/.test(name) && (subs === 100 || subs === 500) ? ratioTarget(p, n, 3) : '';
+          },
         ],
         ['latency p50 (ms)', (r) => get(r, 'latencyMs.p50'), false],
         [
@@ -137,42 +168,96 @@ function fmt(v) {
   return v.toFixed(2);
 }
 
-const rows = [['scenario', 'metric', 'Pushwire', 'Node ws', 'Pushwire / Node', 'target']];
-for (const [name, byServer] of runs) {
-  const p = byServer.pushwire;
-  const n = byServer.node;
-  const mode = (p && p.mode) || (n && n.mode);
-  if (byServer.skipped) {
-    rows.push([name, `skipped: ${byServer.skipped}`, '-', '-', '-', '']);
-    continue;
+function renderScenario(name, s) {
+  const servers = [...s.runs.keys()];
+  const lines = [`### ${name}`, ''];
+  if (s.skipped) {
+    lines.push(`skipped: ${s.skipped}`, '');
+    return lines;
   }
+  const bestOf = new Map(servers.map((srv) => [srv, best(s.runs.get(srv), name)]));
+  const mode = [...bestOf.values()].map((r) => r && r.mode).find((m) => m);
   if (!mode) {
-    rows.push([name, 'run failed on both servers', '-', '-', '-', '']);
-    continue;
+    lines.push('every run failed', '');
+    return lines;
   }
-  let first = true;
-  for (const [label, value, , target] of metrics(name, mode)) {
-    const pv = p ? value(p) : null;
-    const nv = n ? value(n) : null;
-    const ratio = pv != null && nv != null && nv !== 0 ? `${(pv / nv).toFixed(2)}×` : '-';
-    rows.push([first ? name : '', label, fmt(pv), fmt(nv), ratio, target ? target(pv, nv) : '']);
-    first = false;
+  const hasServe = servers.some((srv) => srv.startsWith('serve-'));
+  const subjects = servers.filter((srv) => (hasServe ? srv.startsWith('serve-') : srv === 'pushwire'));
+  const peers = servers.filter((srv) => !subjects.includes(srv));
+  const pairs = [];
+  for (const a of subjects) for (const b of peers) pairs.push([a, b]);
+  const header = ['metric', ...servers.map((srv) => label(name, srv))];
+  for (const [a, b] of pairs) header.push(`${short(name, a)} / ${short(name, b)}`);
+  header.push('target');
+  const rows = [header];
+  for (const [metricLabel, value, , target] of metrics(name, mode)) {
+    const row = [metricLabel];
+    for (const srv of servers) {
+      const r = bestOf.get(srv);
+      row.push(fmt(r ? value(r) : null));
+    }
+    const targets = [];
+    for (const [a, b] of pairs) {
+      const ra = bestOf.get(a);
+      const rb = bestOf.get(b);
+      const va = ra ? value(ra) : null;
+      const vb = rb ? value(rb) : null;
+      row.push(va != null && vb != null && vb !== 0 ? `${(va / vb).toFixed(2)}×` : '-');
+      const t = target ? target(va, vb, b) : '';
+      if (t) {
+        // A ratio target names its pair; an absolute one (a latency, no loss) only its subject.
+        const who = /×/.test(t)
+          ? (pairs.length > 1 ? `${short(name, a)}/${short(name, b)} ` : '')
+          : (subjects.length > 1 ? `${short(name, a)} ` : '');
+        if (!targets.includes(who + t)) targets.push(who + t);
+      }
+    }
+    if (pairs.length === 0 && target) {
+      const r = bestOf.get(servers[0]);
+      const t = target(r ? value(r) : null, null, null);
+      if (t) targets.push(t);
+    }
+    row.push(targets.join('; '));
+    rows.push(row);
   }
   const [pvalue] = primary(name, mode);
-  const list = (xs) => xs.map((r) => (r == null ? 'failed' : fmt(pvalue(r)))).join(', ');
-  if (byServer.allRuns.pushwire.length > 1 || byServer.allRuns.node.length > 1) {
-    rows.push(['', 'every run (best shown)', list(byServer.allRuns.pushwire), list(byServer.allRuns.node), '', '']);
+  if (servers.some((srv) => s.runs.get(srv).length > 1)) {
+    const list = (xs) => xs.map((r) => (r == null ? 'failed' : fmt(pvalue(r)))).join(', ');
+    // The i-th runs of the servers ran back to back (one round), so their ratio is the one least
+    // touched by the machine's drift.
+    const rounds = ([a, b]) =>
+      s.runs
+        .get(a)
+        .map((ra, i) => {
+          const rb = s.runs.get(b)[i];
+          const va = ra ? pvalue(ra) : null;
+          const vb = rb ? pvalue(rb) : null;
+          return va != null && vb != null && vb !== 0 ? `${(va / vb).toFixed(2)}×` : '-';
+        })
+        .join(', ');
+    rows.push([
+      'every run (best shown); ratio per round',
+      ...servers.map((srv) => list(s.runs.get(srv))),
+      ...pairs.map(rounds),
+      '',
+    ]);
   }
   const notes = [];
-  for (const [server, r] of [['Pushwire', p], ['Node ws', n]]) {
-    if (r == null) notes.push(`${server}: run failed`);
-    else if (!r.ok) notes.push(`${server}: not clean (see its log)`);
+  for (const srv of servers) {
+    const r = bestOf.get(srv);
+    if (r == null) notes.push(`${label(name, srv)}: run failed`);
+    else if (!r.ok) notes.push(`${label(name, srv)}: not clean (see its log)`);
   }
-  if (notes.length) rows.push(['', notes.join('; '), '', '', '', '']);
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  const line = (r) => '| ' + r.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |';
+  lines.push(line(rows[0]));
+  lines.push('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+  for (const r of rows.slice(1)) lines.push(line(r));
+  if (notes.length) lines.push('', notes.join('; '));
+  lines.push('');
+  return lines;
 }
 
-const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
-const line = (r) => '| ' + r.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |';
-console.log(line(rows[0]));
-console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
-for (const r of rows.slice(1)) console.log(line(r));
+for (const [name, s] of all) {
+  for (const l of renderScenario(name, s)) console.log(l);
+}

@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
       FanoutCommand.class,
       ConnectCommand.class,
       IdleCommand.class,
+      FloorEchoCommand.class,
       CommandLine.HelpCommand.class
     },
     description = {

@@ -37,6 +37,9 @@ import picocli.CommandLine.ParameterException;
       "  ws=URL      the same, to another URL",
       "  http=URL    Pushwire's POST /api/publish with --api-key",
       "  socket=URL  Pushwire's publisher socket, ws://HOST:PORT/publish?channel=C",
+      "",
+      "With --socketio, the subscribers are Socket.IO clients (see scripts/bench/socketio-server.js,"
+          + " which takes http= publishing the same way).",
       ""
     },
     footerHeading = "%nExamples:%n",
@@ -99,6 +102,24 @@ public final class FanoutCommand extends ScenarioCommand {
       paramLabel = "N",
       description = "Connections of the http= publisher (default: ${DEFAULT-VALUE}).")
   int httpConnections;
+
+  @Option(
+      names = "--http-pipeline",
+      defaultValue = "8",
+      paramLabel = "N",
+      description =
+          "Requests in flight on each http= connection (HTTP/1.1 pipelining); 1 waits for each"
+              + " answer before the next request (default: ${DEFAULT-VALUE}).")
+  int httpPipeline;
+
+  @Option(
+      names = "--socketio",
+      description =
+          "Subscribers speak Socket.IO 4 (Engine.IO 4 over WebSocket): they connect to the main"
+              + " namespace, answer pings and read the payload from each event,"
+              + " 42[\"event\",\"PAYLOAD\"]. URL: ws://HOST:PORT/socket.io/?EIO=4"
+              + "&transport=websocket&channel=ROOM (scripts/bench/socketio-server.js).")
+  boolean socketIo;
 
   @Mixin DurationOption measure;
 
@@ -172,6 +193,8 @@ public final class FanoutCommand extends ScenarioCommand {
     Checks.positive(spec, "--window", window);
     Checks.atMost(spec, "--window", window, 65_536, "a bigger window only hides queueing");
     Checks.positive(spec, "--http-connections", httpConnections);
+    Checks.positive(spec, "--http-pipeline", httpPipeline);
+    Checks.atMost(spec, "--http-pipeline", httpPipeline, 16, "Pushwire queues 16 per connection");
     Checks.notNegative(spec, "--messages", messages);
     measure.check(spec);
     Checks.notNegative(spec, "--warmup", warmup);
@@ -187,6 +210,8 @@ public final class FanoutCommand extends ScenarioCommand {
                 publishMode(),
                 apiKey,
                 httpConnections,
+                httpPipeline,
+                socketIo,
                 size,
                 rate(),
                 window,

@@ -2,18 +2,21 @@ package dev.pushwire.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pushwire.core.HttpResponse;
 import dev.pushwire.core.ServerSettings;
 import dev.pushwire.core.WebSocketServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * Short real runs of {@code echo} and {@code fanout --publish ws} against pushwire-core servers in
- * this JVM: every message is answered or delivered once, and the run reports itself clean.
+ * Short real runs of {@code echo} and {@code fanout --publish ws|http} against pushwire-core
+ * servers in this JVM: every message is answered or delivered once, and the run reports itself
+ * clean.
  */
 class EchoAndFanoutAgainstPushwireCoreTest {
   private WebSocketServer server;
@@ -142,5 +145,54 @@ class EchoAndFanoutAgainstPushwireCoreTest {
             "--json",
             "-q");
     assertThat(json).contains("\"noLoss\":true").contains("\"ok\":true");
+  }
+
+  @Test
+  void fanoutOverPipelinedHttpLosesNothing() {
+    int port = start(true);
+    // POST {"channel":"x","data":"PAYLOAD"}: broadcasts PAYLOAD. The payload is plain ASCII without
+    // quotes or escapes, so taking the text between the last pair of quotes is enough here.
+    server.onRequest(
+        (srv, exchange) -> {
+          String body = new String(exchange.request().body(), StandardCharsets.UTF_8);
+          int end = body.lastIndexOf('"');
+          int start = body.lastIndexOf('"', end - 1);
+          srv.broadcast(body.substring(start + 1, end));
+          exchange.respond(HttpResponse.json(200, "{}"));
+        });
+    String json =
+        run(
+            BenchCommand.EXIT_OK,
+            "fanout",
+            "--url",
+            "ws://127.0.0.1:" + port + "/?channel=x",
+            "-c",
+            "10",
+            "--rate",
+            "max",
+            "--window",
+            "16",
+            "--messages",
+            "300",
+            "--publish",
+            "http=http://127.0.0.1:" + port + "/api/publish",
+            "--http-connections",
+            "2",
+            "--http-pipeline",
+            "8",
+            "--warmup",
+            "0s",
+            "--duration",
+            "30s",
+            "--settle",
+            "200ms",
+            "--json",
+            "-q");
+    assertThat(json)
+        .contains("(pipeline 8)")
+        .contains("\"published\":300")
+        .contains("\"deliveries\":3000")
+        .contains("\"noLoss\":true")
+        .contains("\"ok\":true");
   }
 }

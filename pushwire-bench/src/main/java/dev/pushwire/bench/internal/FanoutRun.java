@@ -18,6 +18,8 @@ public final class FanoutRun extends ScenarioRun<FanoutRun.Settings> {
       PublishMode publish,
       String apiKey,
       int httpConnections,
+      int httpPipeline,
+      boolean socketIo,
       int size,
       int rate,
       int window,
@@ -61,7 +63,8 @@ public final class FanoutRun extends ScenarioRun<FanoutRun.Settings> {
               Target.http(m.url()),
               settings.apiKey(),
               channelOf(subs),
-              settings.httpConnections());
+              settings.httpConnections(),
+              settings.httpPipeline());
     };
   }
 
@@ -76,7 +79,8 @@ public final class FanoutRun extends ScenarioRun<FanoutRun.Settings> {
             client,
             load,
             load.connections(),
-            ConnectionOpener.collecting(sessions, () -> new SubscriberSession(stats)),
+            ConnectionOpener.collecting(
+                sessions, () -> new SubscriberSession(stats, settings.socketIo())),
             connections);
     OpenPhase.run(opener, load.connections(), load.openTimeout(), progress, "subscribers");
     int subscribers = (int) opener.opened();

@@ -28,10 +28,18 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Publishes with Pushwire's HTTP API: {@code POST /api/publish} with {@code
  * {"channel":"news","data":"<payload>"}} and the key in {@code X-API-Key}. Keeps a few keep-alive
- * connections, each with one request in flight (no HTTP pipelining, which servers handle unevenly);
- * requests queue per connection, and the payload's time stamp is taken when a request is queued, so
- * queueing counts in the publish-to-receive latency. A response that is not 2xx counts as a refused
- * publication.
+ * connections, each with up to {@code pipeline} requests in flight (HTTP/1.1 pipelining: answers
+ * come back in order); further requests queue per connection, and the payload's time stamp is taken
+ * when a request is made, so queueing counts in the publish-to-receive latency. Requests made
+ * between two {@link #flush()} calls go out together, as the WebSocket publishers' frames do, so
+ * that both ways of publishing reach the server in the same bursts. A response that is not 2xx
+ * counts as a refused publication.
+ *
+ * <p>With one request in flight per connection, each publication waits for a full round trip: the
+ * publisher's loop wakes the server's, which answers and wakes the publisher's again. On a busy
+ * machine each wake-up can take milliseconds, so a few connections publish only a few hundred
+ * messages per second while both processes mostly wait (issue #16); pipelining keeps the server fed
+ * as the publisher socket does.
  */
 public final class HttpPublisher implements Publisher {
   private final BenchClient client;
@@ -40,7 +48,10 @@ public final class HttpPublisher implements Publisher {
   private final String apiKey;
   private final String channelJson;
   private final int connectionCount;
+  private final int pipeline;
   private final List<Lane> lanes = new ArrayList<>();
+  // Requests made since the last flush, by lane; touched by the publishing thread only.
+  private List<List<FullHttpRequest>> unsent = List.of();
   private final Failures errors = new Failures();
   private final AtomicLong answered = new AtomicLong();
   private long sent;
@@ -48,10 +59,15 @@ public final class HttpPublisher implements Publisher {
 
   /**
    * A publisher to {@code target} (path {@code /} means {@code /api/publish}) for {@code channel},
-   * using {@code connections} connections.
+   * using {@code connections} connections with up to {@code pipeline} requests in flight on each.
    */
   public HttpPublisher(
-      BenchClient client, Target target, String apiKey, String channel, int connections) {
+      BenchClient client,
+      Target target,
+      String apiKey,
+      String channel,
+      int connections,
+      int pipeline) {
     this.client = client;
     this.target = target;
     this.path = target.pathAndQuery().equals("/") ? "/api/publish" : target.pathAndQuery();
@@ -60,6 +76,7 @@ public final class HttpPublisher implements Publisher {
     Json.string(sb, channel);
     this.channelJson = sb.toString();
     this.connectionCount = Math.max(1, connections);
+    this.pipeline = Math.max(1, pipeline);
   }
 
   @Override
@@ -81,13 +98,16 @@ public final class HttpPublisher implements Publisher {
                     }
                   }
                 });
+    List<List<FullHttpRequest>> batches = new ArrayList<>();
     for (int i = 0; i < connectionCount; i++) {
       ChannelFuture f = b.connect(target.address()).awaitUninterruptibly();
       if (!f.isSuccess()) {
         throw new IllegalStateException(
             "publisher: cannot connect to " + target + ": " + Failures.reason(f.cause()));
       }
+      batches.add(new ArrayList<>());
     }
+    unsent = batches;
   }
 
   @Override
@@ -109,17 +129,23 @@ public final class HttpPublisher implements Publisher {
     if (apiKey != null) {
       req.headers().set("X-API-Key", apiKey);
     }
-    Lane lane;
-    synchronized (lanes) {
-      lane = lanes.get(next++ % lanes.size());
-    }
+    unsent.get(next++ % unsent.size()).add(req);
     sent++;
-    lane.submit(req);
   }
 
   @Override
   public void flush() {
-    // Each request is written when its lane is free.
+    for (int i = 0; i < unsent.size(); i++) {
+      List<FullHttpRequest> batch = unsent.get(i);
+      if (!batch.isEmpty()) {
+        Lane lane;
+        synchronized (lanes) {
+          lane = lanes.get(i);
+        }
+        lane.submit(new ArrayList<>(batch));
+        batch.clear();
+      }
+    }
   }
 
   @Override
@@ -146,7 +172,11 @@ public final class HttpPublisher implements Publisher {
 
   @Override
   public String describe() {
-    return "http POST " + target.uri().resolve(path) + " x" + connectionCount;
+    return "http POST "
+        + target.uri().resolve(path)
+        + " x"
+        + connectionCount
+        + (pipeline > 1 ? " (pipeline " + pipeline + ")" : "");
   }
 
   @Override
@@ -162,39 +192,43 @@ public final class HttpPublisher implements Publisher {
   private final class Lane extends SimpleChannelInboundHandler<FullHttpResponse> {
     private final Channel channel;
     private final ArrayDeque<FullHttpRequest> queue = new ArrayDeque<>();
-    private boolean busy;
+    private int inFlight;
 
     Lane(Channel channel) {
       this.channel = channel;
     }
 
-    void submit(FullHttpRequest req) {
+    void submit(List<FullHttpRequest> batch) {
       channel
           .eventLoop()
           .execute(
               () -> {
-                queue.add(req);
-                if (!busy) {
-                  sendNext();
-                }
+                queue.addAll(batch);
+                sendMore();
               });
     }
 
-    private void sendNext() {
-      FullHttpRequest req = queue.poll();
-      if (req == null) {
-        busy = false;
-        return;
+    /** Writes queued requests while fewer than {@code pipeline} are unanswered, with one flush. */
+    private void sendMore() {
+      boolean wrote = false;
+      while (inFlight < pipeline) {
+        FullHttpRequest req = queue.poll();
+        if (req == null) {
+          break;
+        }
+        if (!channel.isActive()) {
+          req.release();
+          errors.add("HTTP connection closed");
+          answered.incrementAndGet();
+          continue;
+        }
+        inFlight++;
+        channel.write(req, channel.voidPromise());
+        wrote = true;
       }
-      if (!channel.isActive()) {
-        req.release();
-        errors.add("HTTP connection closed");
-        answered.incrementAndGet();
-        sendNext();
-        return;
+      if (wrote) {
+        channel.flush();
       }
-      busy = true;
-      channel.writeAndFlush(req);
     }
 
     @Override
@@ -205,17 +239,19 @@ public final class HttpPublisher implements Publisher {
         errors.add("HTTP " + code + (text.isEmpty() ? "" : " " + trim(text)));
       }
       answered.incrementAndGet();
-      sendNext();
+      if (inFlight > 0) {
+        inFlight--;
+      }
+      sendMore();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      if (busy) {
+      for (; inFlight > 0; inFlight--) {
         errors.add("HTTP connection closed");
         answered.incrementAndGet();
-        busy = false;
       }
-      sendNext();
+      sendMore();
       ctx.fireChannelInactive();
     }
 

@@ -15,17 +15,15 @@ import dev.pushwire.hub.spi.NodeBus;
 import dev.pushwire.hub.spi.NodeMessageListener;
 import dev.pushwire.redis.internal.ChannelTracker;
 import dev.pushwire.redis.internal.CommandConnection;
+import dev.pushwire.redis.internal.ConnectionHealth;
 import dev.pushwire.redis.internal.KeySpace;
-import dev.pushwire.redis.internal.PublicationCodec;
 import dev.pushwire.redis.internal.RedisCalls;
 import dev.pushwire.redis.internal.RedisConnector;
 import dev.pushwire.redis.internal.RedisErrors;
 import dev.pushwire.redis.internal.StreamScripts;
+import dev.pushwire.redis.internal.TopicRouter;
 import dev.pushwire.redis.internal.TopicSubscriptions;
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.resource.ClientResources;
-import java.net.SocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -82,19 +80,20 @@ import org.slf4j.LoggerFactory;
  * RedisConfig#commandTimeout()}) with a {@link HubException} whose code is {@link
  * ErrorCode#UNAVAILABLE}; {@link #isAvailable()} and {@link #lastError()} report it.
  *
- * <h2>Sentinel and failover</h2>
+ * <h2>Sentinel, Cluster and failover</h2>
  *
  * With a {@code redis-sentinel://} URI Lettuce asks the sentinels for the master on every
- * (re)connection, so after a failover the broker talks to the promoted replica by itself. Redis
- * replicates asynchronously: the promoted replica may lack a stream's last publications, which were
- * accepted and maybe delivered. Going on in the same epoch would hand their offsets to new
- * publications, which subscribers that saw the old ones would drop as duplicates. So the publish
- * script starts a new epoch (and subscribers are told of the gap) when the stream is behind the
- * last position this node delivered on it, and, through Sentinel without {@link
- * RedisConfig#waitReplicas()}, when the stream was last written under another replication id
- * ({@code master_replid}): the server it is on now was promoted since, and whether it has
- * everything cannot be known. With {@code waitReplicas} a publication is accepted only once
- * replicas have it, so a promoted replica that acknowledged holds every accepted one.
+ * (re)connection, and with {@code redis-cluster://} it follows the cluster's slot map, so after a
+ * failover the broker talks to the promoted replica by itself. Redis replicates asynchronously: the
+ * promoted replica may lack a stream's last publications, which were accepted and maybe delivered.
+ * Going on in the same epoch would hand their offsets to new publications, which subscribers that
+ * saw the old ones would drop as duplicates. So the publish script starts a new epoch (and
+ * subscribers are told of the gap) when the stream is behind the last position this node delivered
+ * on it, and, through Sentinel or a cluster without {@link RedisConfig#waitReplicas()}, when the
+ * stream was last written under another replication id ({@code master_replid}): the server it is on
+ * now was promoted since, and whether it has everything cannot be known. With {@code waitReplicas}
+ * a publication is accepted only once replicas have it, so a promoted replica that acknowledged
+ * holds every accepted one.
  *
  * <p>Publication times, and so history ages, come from this node's clock: keep nodes' clocks in
  * sync (NTP).
@@ -110,11 +109,10 @@ public final class RedisBroker implements Broker, NodeBus {
   private final StreamScripts scripts;
   private final BackendHealth health;
   private final KeySpace keys;
-  private final String nodeTopic;
+  private final TopicRouter router;
   private final ConcurrentHashMap<String, ChannelTracker> trackers = new ConcurrentHashMap<>();
 
   private volatile BrokerListener listener;
-  private volatile NodeMessageListener nodeListener;
   private volatile ScheduledFuture<?> keeper;
   private volatile boolean closed;
 
@@ -122,7 +120,6 @@ public final class RedisBroker implements Broker, NodeBus {
     this.config = config;
     this.connector = RedisConnector.of(config, resources);
     this.keys = new KeySpace(config.keyPrefix(), connector.isCluster());
-    this.nodeTopic = keys.nodeTopic(config.nodeId());
     CommandConnection c = null;
     try {
       c = connector.connect();
@@ -144,13 +141,15 @@ public final class RedisBroker implements Broker, NodeBus {
         (config.isSentinel() || config.isCluster()) && config.waitReplicas() == 0;
     this.scripts =
         new StreamScripts(commands, keys, clock, pubsub.publishCommand(), newEpochOnFailover);
+    this.router =
+        new TopicRouter(keys, keys.nodeTopic(config.nodeId()), trackers::get, pubsub::unsubscribe);
     this.health =
         new BackendHealth(
             log,
             "Redis broker of node " + config.nodeId() + " at " + config.address(),
             config.errorLogInterval(),
             () -> commands.isOpen() && pubsub.isOpen());
-    connector.client().addListener(new ConnectionLog());
+    connector.client().addListener(new ConnectionHealth(health, () -> closed, () -> {}));
   }
 
   /**
@@ -192,7 +191,7 @@ public final class RedisBroker implements Broker, NodeBus {
       }
       this.listener = listener;
     }
-    pubsub.listen(new TopicListener());
+    pubsub.listen(router);
     long period = Math.max(MIN_KEEP_PERIOD_MILLIS, config.streamMetaTtl().toMillis() / 3);
     keeper =
         connector
@@ -201,7 +200,7 @@ public final class RedisBroker implements Broker, NodeBus {
             .scheduleAtFixedRate(this::keepQuietChannels, period, period, TimeUnit.MILLISECONDS);
     try {
       pubsub
-          .subscribe(nodeTopic)
+          .subscribe(router.nodeTopic())
           .toCompletableFuture()
           .get(config.commandTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -209,7 +208,7 @@ public final class RedisBroker implements Broker, NodeBus {
       throw new HubException(ErrorCode.UNAVAILABLE, "interrupted while subscribing", e);
     } catch (Exception e) {
       throw RedisErrors.toHubException(
-          e, "subscribe to " + nodeTopic, config.address(), config.commandTimeout());
+          e, "subscribe to " + router.nodeTopic(), config.address(), config.commandTimeout());
     }
   }
 
@@ -223,37 +222,13 @@ public final class RedisBroker implements Broker, NodeBus {
     StreamPosition seen = tracker == null ? null : tracker.last();
     return call(
         "publish on " + channel,
-        () -> scripts.publish(channel, data, options, seen).thenCompose(this::awaitReplicas));
-  }
-
-  /** With {@link RedisConfig#waitReplicas()}: {@code published}, once enough replicas have it. */
-  private CompletionStage<PublishResult> awaitReplicas(PublishResult published) {
-    int wanted = config.waitReplicas();
-    if (wanted == 0) {
-      return CompletableFuture.completedFuture(published);
-    }
-    return commands
-        .async()
-        .waitForReplication(wanted, config.waitTimeout().toMillis())
-        .thenApply(
-            got -> {
-              if (got < wanted) {
-                throw new HubException(
-                    ErrorCode.UNAVAILABLE,
-                    "Redis at "
-                        + config.address()
-                        + " has the publication at offset "
-                        + published.offset()
-                        + " but only "
-                        + got
-                        + " of "
-                        + wanted
-                        + " replicas acknowledged it within "
-                        + config.waitTimeout().toMillis()
-                        + " ms");
-              }
-              return published;
-            });
+        () ->
+            scripts
+                .publish(channel, data, options, seen)
+                .thenCompose(
+                    r ->
+                        scripts.awaitReplicas(
+                            r, config.waitReplicas(), config.waitTimeout(), config.address())));
   }
 
   @Override
@@ -350,7 +325,7 @@ public final class RedisBroker implements Broker, NodeBus {
 
   /** Receives what other nodes {@linkplain #sendToNode send} to this node; replaces any earlier. */
   public RedisBroker onNodeMessage(NodeMessageListener listener) {
-    this.nodeListener = Objects.requireNonNull(listener, "listener");
+    router.nodeListener(Objects.requireNonNull(listener, "listener"));
     return this;
   }
 
@@ -459,70 +434,6 @@ public final class RedisBroker implements Broker, NodeBus {
       l.onGap(channel, last);
     } catch (RuntimeException e) {
       log.error("Broker listener failed on a gap on channel {}", channel, e);
-    }
-  }
-
-  /** Routes what arrives on the pub/sub connection. Runs on Lettuce's I/O thread. */
-  private final class TopicListener implements TopicSubscriptions.Handler {
-    @Override
-    public void message(String topic, byte[] message) {
-      if (topic.equals(nodeTopic)) {
-        NodeMessageListener l = nodeListener;
-        if (l != null) {
-          try {
-            l.onNodeMessage(message);
-          } catch (RuntimeException e) {
-            log.error("Node message listener failed", e);
-          }
-        }
-        return;
-      }
-      String channel = keys.channelOf(topic);
-      ChannelTracker tracker = channel == null ? null : trackers.get(channel);
-      if (tracker == null) {
-        return;
-      }
-      Publication p;
-      try {
-        p = PublicationCodec.decode(message);
-      } catch (RuntimeException e) {
-        log.warn("Ignored a malformed publication on topic {}: {}", topic, e.getMessage());
-        return;
-      }
-      tracker.onLive(p);
-    }
-
-    @Override
-    public void subscribed(String topic) {
-      String channel = keys.channelOf(topic);
-      if (channel == null) {
-        return;
-      }
-      ChannelTracker tracker = trackers.get(channel);
-      if (tracker != null) {
-        tracker.onResubscribed();
-      } else {
-        // Lettuce subscribed again, after a reconnect, to a topic this node left while Redis was
-        // unreachable: leave it now.
-        pubsub.unsubscribe(topic);
-      }
-    }
-  }
-
-  /** Logs lost and restored connections once each. */
-  private final class ConnectionLog implements RedisConnectionStateListener {
-    @Override
-    public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-      if (!closed) {
-        health.reconnected(connection);
-      }
-    }
-
-    @Override
-    public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-      if (!closed) {
-        health.disconnected(connection);
-      }
     }
   }
 }

@@ -1,9 +1,9 @@
 package dev.pushwire.redis;
 
 import dev.pushwire.hub.HubConfig;
+import dev.pushwire.redis.internal.ClusterUri;
 import io.lettuce.core.RedisURI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -53,9 +53,9 @@ public final class RedisConfig {
 
   /** What {@link Builder#uri} accepts, for error messages. */
   public static final String URI_EXPECTED =
-      "redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB] or"
-          + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER"
-          + " or redis-cluster://HOST:PORT[,HOST:PORT...]";
+      "redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
+          + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER or"
+          + " redis-cluster://HOST:PORT[,HOST:PORT...]";
 
   private final String uri;
   private final RedisURI redisUri;
@@ -117,7 +117,7 @@ public final class RedisConfig {
    * TLS setting (new copies); otherwise empty.
    */
   public List<RedisURI> clusterSeeds() {
-    List<RedisURI> seeds = isCluster() ? parseCluster(uri) : List.of();
+    List<RedisURI> seeds = isCluster() ? ClusterUri.seeds(uri) : List.of();
     seeds.forEach(s -> s.setTimeout(commandTimeout));
     return seeds;
   }
@@ -132,72 +132,12 @@ public final class RedisConfig {
   }
 
   /**
-   * {@code [[user:]password@]HOST:PORT[,HOST:PORT...]} after the scheme: Lettuce has no URI form
-   * for a cluster, it takes one {@link RedisURI} per server.
-   *
-   * @throws IllegalArgumentException for anything else, without the password
-   */
-  private static List<RedisURI> parseCluster(String uri) {
-    String rest = uri.substring(uri.indexOf("://") + 3);
-    boolean ssl = uri.toLowerCase(Locale.ROOT).startsWith("rediss-");
-    int at = rest.lastIndexOf('@');
-    String user = null;
-    String password = null;
-    if (at >= 0) {
-      String info = rest.substring(0, at);
-      int colon = info.indexOf(':');
-      user = colon < 0 ? null : info.substring(0, colon);
-      password = colon < 0 ? info : info.substring(colon + 1);
-      rest = rest.substring(at + 1);
-    }
-    if (rest.endsWith("/") || rest.endsWith("/0")) {
-      rest = rest.substring(0, rest.lastIndexOf('/'));
-    }
-    if (rest.isEmpty() || rest.contains("/") || rest.contains("?") || rest.contains("#")) {
-      throw new IllegalArgumentException(
-          "uri is a cluster URI with a path or options (a cluster has only database 0): expected"
-              + " redis-cluster://HOST:PORT[,HOST:PORT...]");
-    }
-    List<RedisURI> seeds = new ArrayList<>();
-    for (String hostPort : rest.split(",", -1)) {
-      int colon = hostPort.lastIndexOf(':');
-      int port = -1;
-      try {
-        port = colon > 0 ? Integer.parseInt(hostPort.substring(colon + 1)) : -1;
-      } catch (NumberFormatException e) {
-        // Reported below with what is expected.
-      }
-      if (port <= 0 || port > 65535) {
-        throw new IllegalArgumentException(
-            "uri has a bad cluster server '"
-                + hostPort
-                + "': expected redis-cluster://HOST:PORT[,HOST:PORT...]");
-      }
-      RedisURI.Builder b =
-          RedisURI.builder().withHost(hostPort.substring(0, colon)).withPort(port).withSsl(ssl);
-      if (password != null) {
-        b =
-            user == null || user.isEmpty()
-                ? b.withPassword(password.toCharArray())
-                : b.withAuthentication(user, password.toCharArray());
-      }
-      seeds.add(b.build());
-    }
-    return seeds;
-  }
-
-  /**
    * The server as {@code redis://host:port/db}, or the sentinels and master as {@code
    * redis-sentinel://host:port,host:port/db#master}, without credentials, for messages and logs.
    */
   public String address() {
     if (isCluster()) {
-      StringBuilder hosts = new StringBuilder();
-      for (RedisURI s : clusterSeeds()) {
-        hosts.append(hosts.length() > 0 ? "," : "").append(s.getHost()).append(':');
-        hosts.append(s.getPort());
-      }
-      return (redisUri.isSsl() ? "rediss-cluster" : "redis-cluster") + "://" + hosts;
+      return ClusterUri.address(clusterSeeds());
     }
     String db = redisUri.getDatabase() != 0 ? "/" + redisUri.getDatabase() : "";
     if (isSentinel()) {
@@ -417,7 +357,7 @@ public final class RedisConfig {
           URI_EXPECTED);
       RedisURI parsed;
       if (isCluster(scheme)) {
-        parsed = parseCluster(uri).get(0);
+        parsed = ClusterUri.seeds(uri).get(0);
         check(
             waitReplicas == 0,
             "waitForReplicas",

@@ -10,15 +10,13 @@ import dev.pushwire.hub.PresenceStats;
 import dev.pushwire.hub.Registry;
 import dev.pushwire.hub.spi.RecordCodec;
 import dev.pushwire.redis.internal.CommandConnection;
+import dev.pushwire.redis.internal.ConnectionHealth;
 import dev.pushwire.redis.internal.LuaScript;
 import dev.pushwire.redis.internal.NodeRecords;
 import dev.pushwire.redis.internal.RedisCalls;
 import dev.pushwire.redis.internal.RedisConnector;
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.resource.ClientResources;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -108,27 +106,11 @@ public final class RedisRegistry implements Registry {
             "Redis registry of node " + config.nodeId() + " at " + config.address(),
             config.errorLogInterval(),
             connection::isOpen);
+    // Redis may have lost the records while the connection was down (a restart without
+    // persistence): check at once rather than at the next refresh.
     connector
         .client()
-        .addListener(
-            new RedisConnectionStateListener() {
-              @Override
-              public void onRedisConnected(RedisChannelHandler<?, ?> c, SocketAddress address) {
-                health.reconnected(c);
-                if (!closed) {
-                  // Redis may have lost the records while the connection was down (a restart
-                  // without persistence): check now rather than at the next refresh.
-                  refreshAfterReconnect(0);
-                }
-              }
-
-              @Override
-              public void onRedisDisconnected(RedisChannelHandler<?, ?> c) {
-                if (!closed) {
-                  health.disconnected(c);
-                }
-              }
-            });
+        .addListener(new ConnectionHealth(health, () -> closed, () -> refreshAfterReconnect(0)));
   }
 
   /**

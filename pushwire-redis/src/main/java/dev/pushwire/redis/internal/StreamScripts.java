@@ -1,6 +1,8 @@
 package dev.pushwire.redis.internal;
 
+import dev.pushwire.hub.ErrorCode;
 import dev.pushwire.hub.HistoryResult;
+import dev.pushwire.hub.HubException;
 import dev.pushwire.hub.Publication;
 import dev.pushwire.hub.PublishOptions;
 import dev.pushwire.hub.PublishResult;
@@ -8,8 +10,10 @@ import dev.pushwire.hub.StreamPosition;
 import io.lettuce.core.ScriptOutputType;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -68,6 +72,40 @@ public final class StreamScripts {
             bytes(newEpochOnFailover ? 1 : 0),
             bytes(publishCommand))
         .thenApply(r -> new PublishResult((Long) r.get(0), text(r.get(1))));
+  }
+
+  /**
+   * {@code published}, once {@code wanted} replicas have it (Redis {@code WAIT}, on the connection
+   * that wrote it); at once when {@code wanted} is 0. Fails with {@code UNAVAILABLE} when fewer
+   * acknowledged within {@code timeout}.
+   */
+  public CompletionStage<PublishResult> awaitReplicas(
+      PublishResult published, int wanted, Duration timeout, String address) {
+    if (wanted == 0) {
+      return CompletableFuture.completedFuture(published);
+    }
+    return commands
+        .async()
+        .waitForReplication(wanted, timeout.toMillis())
+        .thenApply(
+            got -> {
+              if (got < wanted) {
+                throw new HubException(
+                    ErrorCode.UNAVAILABLE,
+                    "Redis at "
+                        + address
+                        + " has the publication at offset "
+                        + published.offset()
+                        + " but only "
+                        + got
+                        + " of "
+                        + wanted
+                        + " replicas acknowledged it within "
+                        + timeout.toMillis()
+                        + " ms");
+              }
+              return published;
+            });
   }
 
   /**

@@ -57,6 +57,7 @@ import picocli.CommandLine.Spec;
       "  pushwire serve --publisher-path /trigger         # the classic trigger path",
       "  pushwire serve --broker redis://10.0.0.5:6379 --registry redis://10.0.0.5:6379",
       "  pushwire serve --broker 'redis-sentinel://10.0.0.5:26379,10.0.0.6:26379#mymaster'",
+      "  pushwire serve --broker redis-cluster://10.0.0.5:7000,10.0.0.6:7001",
       "  pushwire serve --registry memcached://10.0.0.6:11211   # the classic registry",
       "  PUSHWIRE_HISTORY_SIZE=1000 pushwire serve --config pushwire.yaml",
       "  pushwire serve --config pushwire.yaml --check    # check, print, exit",
@@ -206,16 +207,17 @@ final class ServeCommand implements Callable<Integer> {
       names = "--broker",
       paramLabel = "URI",
       description =
-          "memory, or redis://HOST:PORT[/DB] or redis-sentinel://HOST:PORT[,HOST:PORT]#MASTER"
-              + " shared by every node (memory).")
+          "memory, or redis://HOST:PORT[/DB], redis-sentinel://HOST:PORT[,HOST:PORT]#MASTER or"
+              + " redis-cluster://HOST:PORT[,HOST:PORT] shared by every node (memory).")
   String broker;
 
   @Option(
       names = "--registry",
       paramLabel = "URI",
       description =
-          "memory, redis://HOST:PORT[/DB], redis-sentinel://HOST:PORT[,HOST:PORT]#MASTER or"
-              + " memcached://HOST:PORT[,HOST:PORT] (memory).")
+          "memory, redis://HOST:PORT[/DB], redis-sentinel://HOST:PORT[,HOST:PORT]#MASTER,"
+              + " redis-cluster://HOST:PORT[,HOST:PORT] or memcached://HOST:PORT[,HOST:PORT]"
+              + " (memory).")
   String registry;
 
   @Option(

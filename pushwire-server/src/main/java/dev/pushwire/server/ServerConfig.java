@@ -229,8 +229,9 @@ public final class ServerConfig {
 
   /**
    * {@code broker}: what carries publications between nodes and keeps history: {@code memory} (this
-   * node only), {@code redis://HOST:PORT[/DB]} ({@code rediss://} for TLS) or {@code
-   * redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER} ({@code rediss-sentinel://} for TLS).
+   * node only), {@code redis://HOST:PORT[/DB]} ({@code rediss://} for TLS), {@code
+   * redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER} ({@code rediss-sentinel://} for TLS) or
+   * {@code redis-cluster://HOST:PORT[,HOST:PORT...]} ({@code rediss-cluster://} for TLS).
    */
   public String broker() {
     return broker;
@@ -616,8 +617,9 @@ public final class ServerConfig {
     }
 
     /**
-     * {@code memory} (the default), {@code redis://HOST:PORT[/DB]}, {@code rediss://...} or {@code
-     * redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER}.
+     * {@code memory} (the default), {@code redis://HOST:PORT[/DB]}, {@code rediss://...}, {@code
+     * redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER} or {@code
+     * redis-cluster://HOST:PORT[,HOST:PORT...]}.
      */
     public Builder broker(String broker) {
       this.broker = Objects.requireNonNull(broker, "broker");

@@ -127,7 +127,7 @@ public final class RedisBroker implements Broker, NodeBus {
       boolean sharded =
           TopicSubscriptions.shardedAvailable(
               connector, c, config.commandTimeout().toMillis() + 500);
-      this.pubsub = new TopicSubscriptions(connector.connectPubSub(), sharded);
+      this.pubsub = new TopicSubscriptions(connector, connector.connectPubSub(), sharded);
     } catch (RuntimeException e) {
       if (c != null) {
         c.close();

@@ -62,11 +62,7 @@ public final class RedisClusterGroup implements BeforeAllCallback, AfterAllCallb
         master.start();
       }
       create();
-      await("every master in a cluster of " + MASTERS + " with cluster_state:ok")
-          .atMost(READY_TIMEOUT)
-          .pollInterval(Duration.ofMillis(100))
-          .ignoreExceptions()
-          .until(this::ready);
+      awaitReady();
     } catch (IOException | InterruptedException | RuntimeException e) {
       stop();
       throw e;
@@ -93,6 +89,18 @@ public final class RedisClusterGroup implements BeforeAllCallback, AfterAllCallb
       throw new IllegalStateException(
           "redis-cli --cluster create failed with " + p.exitValue() + ": " + Files.readString(log));
     }
+  }
+
+  /**
+   * Waits until every master reports {@code cluster_state:ok}, knows the others and sees every slot
+   * served, for example after a master was restarted.
+   */
+  public void awaitReady() {
+    await("every master in a cluster of " + MASTERS + " with cluster_state:ok")
+        .atMost(READY_TIMEOUT)
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptions()
+        .until(this::ready);
   }
 
   private boolean ready() throws IOException {

@@ -1,9 +1,21 @@
 package dev.pushwire.redis.internal;
 
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The broker's pub/sub side: one pub/sub connection and the topics it is subscribed to.
@@ -15,6 +27,8 @@ import java.util.concurrent.TimeUnit;
  * to every other. One server or Sentinel uses plain pub/sub, as it always did.
  */
 public final class TopicSubscriptions {
+  private static final Logger log = LoggerFactory.getLogger(TopicSubscriptions.class);
+
   /** What arrives on the connection. Called on Lettuce's I/O thread. */
   public interface Handler {
     /** A message on {@code topic}. */
@@ -24,14 +38,29 @@ public final class TopicSubscriptions {
     void subscribed(String topic);
   }
 
+  private static final int RESUBSCRIBE_ATTEMPTS = 20;
+  private static final long RESUBSCRIBE_DELAY_MILLIS = 50;
+
   private final StatefulRedisPubSubConnection<String, byte[]> connection;
   private final boolean sharded;
+  private final ScheduledExecutorService timer;
+  private final Set<String> topics = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
 
-  /** Over {@code connection}; {@code sharded} for sharded pub/sub. */
+  /**
+   * Over {@code connector}'s pub/sub {@code connection}; {@code sharded} for sharded pub/sub, which
+   * then subscribes again itself after a master's connection comes back (see {@link Resubscriber}).
+   */
   public TopicSubscriptions(
-      StatefulRedisPubSubConnection<String, byte[]> connection, boolean sharded) {
+      RedisConnector connector,
+      StatefulRedisPubSubConnection<String, byte[]> connection,
+      boolean sharded) {
     this.connection = connection;
     this.sharded = sharded;
+    this.timer = connector.resources().eventExecutorGroup();
+    if (sharded) {
+      connector.client().addListener(new Resubscriber());
+    }
   }
 
   /**
@@ -99,11 +128,13 @@ public final class TopicSubscriptions {
 
   /** Subscribes to {@code topic}; completes when Redis confirmed it. */
   public CompletionStage<Void> subscribe(String topic) {
+    topics.add(topic);
     return sharded ? connection.async().ssubscribe(topic) : connection.async().subscribe(topic);
   }
 
   /** Unsubscribes from {@code topic}; completes when Redis confirmed it. */
   public CompletionStage<Void> unsubscribe(String topic) {
+    topics.remove(topic);
     return sharded ? connection.async().sunsubscribe(topic) : connection.async().unsubscribe(topic);
   }
 
@@ -114,6 +145,69 @@ public final class TopicSubscriptions {
 
   /** Closes the connection. */
   public void close() {
+    closed = true;
     connection.close();
+  }
+
+  /**
+   * Subscribes again to the shard channels of a master whose connection came back. Lettuce would do
+   * it in one {@code SSUBSCRIBE} with all of them, which Redis refuses ({@code CROSSSLOT}) as soon
+   * as two are in different slots: without this, a node would stay deaf to a master's channels
+   * after any reconnect to it. Each channel is subscribed on its own, and again after a while if
+   * the connection is not ready yet.
+   */
+  private final class Resubscriber implements RedisConnectionStateListener {
+    @Override
+    public void onRedisConnected(RedisChannelHandler<?, ?> c, SocketAddress address) {
+      if (closed || c == connection || !(c instanceof StatefulRedisPubSubConnection)) {
+        return;
+      }
+      for (String topic : topics) {
+        if (mayLiveAt(topic, address)) {
+          resubscribe(topic, 0);
+        }
+      }
+    }
+
+    @Override
+    public void onRedisDisconnected(RedisChannelHandler<?, ?> c) {
+      // empty adapter method: only connections that come back matter
+    }
+  }
+
+  private void resubscribe(String topic, int attempt) {
+    timer.schedule(
+        () -> {
+          if (closed || !topics.contains(topic)) {
+            return;
+          }
+          connection
+              .async()
+              .ssubscribe(topic)
+              .whenComplete(
+                  (v, e) -> {
+                    if (e != null && attempt + 1 < RESUBSCRIBE_ATTEMPTS) {
+                      resubscribe(topic, attempt + 1);
+                    } else if (e != null) {
+                      log.warn("Could not subscribe again to {}: {}", topic, e.getMessage());
+                    }
+                  });
+        },
+        RESUBSCRIBE_DELAY_MILLIS << Math.min(attempt, 4),
+        TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Whether {@code topic}'s master may be at {@code address}: compared by port only, since the slot
+   * map may name a host other than the address connected to; a channel subscribed again where it
+   * already was costs only a history read.
+   */
+  private boolean mayLiveAt(String topic, SocketAddress address) {
+    if (!(address instanceof InetSocketAddress at)
+        || !(connection instanceof StatefulRedisClusterPubSubConnection<?, ?> cluster)) {
+      return true;
+    }
+    RedisClusterNode master = cluster.getPartitions().getMasterBySlot(SlotHash.getSlot(topic));
+    return master == null || master.getUri().getPort() == at.getPort();
   }
 }

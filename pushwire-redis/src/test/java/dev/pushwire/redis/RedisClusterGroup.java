@@ -19,15 +19,28 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * A Redis Cluster on loopback, for one test class: three masters without replicas, each a real
  * {@code redis-server --cluster-enabled yes} on a free port with its own directory under {@code
- * target/}, joined by {@code redis-cli --cluster create}. Register it as a static
- * {@code @RegisterExtension} field. {@link #start()} returns once every master reports {@code
- * cluster_state:ok} and knows the other two.
+ * target/}, joined by {@code redis-cli --cluster create}; optionally a replica of the first master,
+ * so that killing that master leads to a failover. Register it as a static
+ * {@code @RegisterExtension} field. {@link #start()} returns once every server reports {@code
+ * cluster_state:ok} and knows all the others (and the replica is in sync).
  */
 public final class RedisClusterGroup implements BeforeAllCallback, AfterAllCallback {
   private static final int MASTERS = 3;
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
+  private final boolean withReplica;
   private final List<RedisServerProcess> masters = new ArrayList<>();
+  private RedisServerProcess replica;
+
+  /** Three masters without replicas. */
+  public RedisClusterGroup() {
+    this(false);
+  }
+
+  /** Three masters and, with {@code withReplica}, a replica of the first. */
+  public RedisClusterGroup(boolean withReplica) {
+    this.withReplica = withReplica;
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
@@ -46,23 +59,30 @@ public final class RedisClusterGroup implements BeforeAllCallback, AfterAllCallb
     }
     try {
       for (int i = 0; i < MASTERS; i++) {
-        // The cluster bus port is given, not the default port + 10000, which may be out of range
-        // or taken for a free port picked among the ephemeral ones.
-        RedisServerProcess master =
-            new RedisServerProcess(
-                "--cluster-enabled",
-                "yes",
-                "--cluster-config-file",
-                "nodes.conf",
-                "--cluster-node-timeout",
-                "2000",
-                "--cluster-port",
-                Integer.toString(freePort()));
+        RedisServerProcess master = clusterServer();
         masters.add(master);
         master.start();
       }
       create();
       awaitReady();
+      if (withReplica) {
+        replica = clusterServer();
+        replica.start();
+        RedisServerProcess first = masters.get(0);
+        String busPort = (String) ((List<?>) first.command("CONFIG", "GET", "cluster-port")).get(1);
+        replica.command("CLUSTER", "MEET", "127.0.0.1", Integer.toString(first.port()), busPort);
+        String firstId = (String) first.command("CLUSTER", "MYID");
+        await("the replica joined the cluster")
+            .atMost(READY_TIMEOUT)
+            .pollInterval(Duration.ofMillis(100))
+            .ignoreExceptions()
+            .until(
+                () -> {
+                  replica.command("CLUSTER", "REPLICATE", firstId);
+                  return true;
+                });
+        awaitReady();
+      }
     } catch (IOException | InterruptedException | RuntimeException e) {
       stop();
       throw e;
@@ -104,10 +124,18 @@ public final class RedisClusterGroup implements BeforeAllCallback, AfterAllCallb
   }
 
   private boolean ready() throws IOException {
-    for (RedisServerProcess m : masters) {
+    List<RedisServerProcess> all = new ArrayList<>(masters);
+    if (replica != null) {
+      all.add(replica);
+      if (!"up"
+          .equals(RedisSentinelGroup.infoField(replica, "replication", "master_link_status"))) {
+        return false;
+      }
+    }
+    for (RedisServerProcess m : all) {
       String info = (String) m.command("CLUSTER", "INFO");
       if (!info.contains("cluster_state:ok")
-          || !info.contains("cluster_known_nodes:" + MASTERS)
+          || !info.contains("cluster_known_nodes:" + all.size())
           || !info.contains("cluster_slots_ok:16384")) {
         return false;
       }
@@ -115,10 +143,45 @@ public final class RedisClusterGroup implements BeforeAllCallback, AfterAllCallb
     return true;
   }
 
+  /**
+   * Kills the first master with SIGKILL and waits until its replica took over its slots and the
+   * cluster is ok again; returns the new master.
+   */
+  public RedisServerProcess failOverFirstMaster(Duration atMost) throws IOException {
+    masters.get(0).kill();
+    await("the replica promoted and the cluster ok")
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptions()
+        .until(
+            () ->
+                "master".equals(RedisSentinelGroup.infoField(replica, "replication", "role"))
+                    && ((String) replica.command("CLUSTER", "INFO")).contains("cluster_state:ok"));
+    return replica;
+  }
+
+  private static RedisServerProcess clusterServer() throws IOException {
+    // The cluster bus port is given, not the default port + 10000, which may be out of range or
+    // taken for a free port picked among the ephemeral ones.
+    return new RedisServerProcess(
+        "--cluster-enabled",
+        "yes",
+        "--cluster-config-file",
+        "nodes.conf",
+        "--cluster-node-timeout",
+        "2000",
+        "--cluster-port",
+        Integer.toString(freePort()));
+  }
+
   /** Kills every master. */
   public synchronized void stop() {
     masters.forEach(RedisServerProcess::stop);
     masters.clear();
+    if (replica != null) {
+      replica.stop();
+      replica = null;
+    }
   }
 
   /** {@code redis-cluster://127.0.0.1:P1,127.0.0.1:P2,127.0.0.1:P3}. */
@@ -127,7 +190,7 @@ public final class RedisClusterGroup implements BeforeAllCallback, AfterAllCallb
         + masters.stream().map(m -> "127.0.0.1:" + m.port()).collect(Collectors.joining(","));
   }
 
-  /** Drops every key on every master. */
+  /** Drops every key on every master (a replica follows its master). */
   public void flushAll() {
     masters.forEach(RedisServerProcess::flushAll);
   }

@@ -3,12 +3,16 @@ package dev.pushwire.redis.internal;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
+import io.lettuce.core.event.Event;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
 
 /**
  * The broker's pub/sub side: one pub/sub connection and the topics it is subscribed to.
@@ -45,11 +50,13 @@ public final class TopicSubscriptions {
   private final boolean sharded;
   private final ScheduledExecutorService timer;
   private final Set<String> topics = ConcurrentHashMap.newKeySet();
+  private final Disposable topologyWatch;
   private volatile boolean closed;
 
   /**
    * Over {@code connector}'s pub/sub {@code connection}; {@code sharded} for sharded pub/sub, which
-   * then subscribes again itself after a master's connection comes back (see {@link Resubscriber}).
+   * then subscribes again itself after a master's connection comes back (see {@link Resubscriber})
+   * and when a channel's slot moves to another master (a failover, a resharding).
    */
   public TopicSubscriptions(
       RedisConnector connector,
@@ -60,7 +67,33 @@ public final class TopicSubscriptions {
     this.timer = connector.resources().eventExecutorGroup();
     if (sharded) {
       connector.client().addListener(new Resubscriber());
+      // Lettuce moves a shard channel's subscription nowhere when its slot changes master: its
+      // subscription stays on the connection to the old one, dead or no longer serving the slot.
+      this.topologyWatch = connector.resources().eventBus().get().subscribe(this::onEvent);
+    } else {
+      this.topologyWatch = null;
     }
+  }
+
+  private void onEvent(Event event) {
+    if (closed || !(event instanceof ClusterTopologyChangedEvent change)) {
+      return;
+    }
+    for (String topic : topics) {
+      int slot = SlotHash.getSlot(topic);
+      if (!Objects.equals(masterOf(change.before(), slot), masterOf(change.after(), slot))) {
+        resubscribe(topic, 0);
+      }
+    }
+  }
+
+  private static String masterOf(List<RedisClusterNode> nodes, int slot) {
+    for (RedisClusterNode n : nodes) {
+      if (n.is(RedisClusterNode.NodeFlag.UPSTREAM) && n.hasSlot(slot)) {
+        return n.getUri().getHost() + ":" + n.getUri().getPort();
+      }
+    }
+    return null;
   }
 
   /**
@@ -146,6 +179,9 @@ public final class TopicSubscriptions {
   /** Closes the connection. */
   public void close() {
     closed = true;
+    if (topologyWatch != null) {
+      topologyWatch.dispose();
+    }
     connection.close();
   }
 

@@ -14,20 +14,16 @@ import dev.pushwire.hub.StreamPosition;
 import dev.pushwire.hub.spi.NodeBus;
 import dev.pushwire.hub.spi.NodeMessageListener;
 import dev.pushwire.redis.internal.ChannelTracker;
-import dev.pushwire.redis.internal.LuaScript;
-import dev.pushwire.redis.internal.PublicationCodec;
+import dev.pushwire.redis.internal.CommandConnection;
+import dev.pushwire.redis.internal.ConnectionHealth;
+import dev.pushwire.redis.internal.KeySpace;
 import dev.pushwire.redis.internal.RedisCalls;
 import dev.pushwire.redis.internal.RedisConnector;
 import dev.pushwire.redis.internal.RedisErrors;
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import dev.pushwire.redis.internal.StreamScripts;
+import dev.pushwire.redis.internal.TopicRouter;
+import dev.pushwire.redis.internal.TopicSubscriptions;
 import io.lettuce.core.resource.ClientResources;
-import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -37,14 +33,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link Broker} on Redis, for several nodes sharing one Redis server.
+ * A {@link Broker} on Redis, for several nodes sharing one Redis server, a Sentinel-watched master
+ * or a Redis Cluster.
  *
  * <h2>Keys and topics</h2>
  *
@@ -67,7 +63,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code P node:nodeId}: this node's own topic, for {@link #sendToNode}.
  * </ul>
  *
- * A publish is one Lua script ({@code EVALSHA}, falling back to {@code EVAL}): it assigns the
+ * Through a Redis Cluster the topics are {@code P ch:{channel}} and {@code P node:{nodeId}}, and
+ * sharded pub/sub carries them on Redis 7 and later (see {@link KeySpace} and {@link
+ * TopicSubscriptions}).
+ *
+ * <p>A publish is one Lua script ({@code EVALSHA}, falling back to {@code EVAL}): it assigns the
  * offset, appends to and trims the history, refreshes the TTLs and {@code PUBLISH}es the
  * publication, all in one atomic step, so that a publication is in history before any node gets it
  * and topics carry each channel's publications in offset order.
@@ -80,64 +80,54 @@ import org.slf4j.LoggerFactory;
  * RedisConfig#commandTimeout()}) with a {@link HubException} whose code is {@link
  * ErrorCode#UNAVAILABLE}; {@link #isAvailable()} and {@link #lastError()} report it.
  *
- * <h2>Sentinel and failover</h2>
+ * <h2>Sentinel, Cluster and failover</h2>
  *
  * With a {@code redis-sentinel://} URI Lettuce asks the sentinels for the master on every
- * (re)connection, so after a failover the broker talks to the promoted replica by itself. Redis
- * replicates asynchronously: the promoted replica may lack a stream's last publications, which were
- * accepted and maybe delivered. Going on in the same epoch would hand their offsets to new
- * publications, which subscribers that saw the old ones would drop as duplicates. So the publish
- * script starts a new epoch (and subscribers are told of the gap) when the stream is behind the
- * last position this node delivered on it, and, through Sentinel without {@link
- * RedisConfig#waitReplicas()}, when the stream was last written under another replication id
- * ({@code master_replid}): the server it is on now was promoted since, and whether it has
- * everything cannot be known. With {@code waitReplicas} a publication is accepted only once
- * replicas have it, so a promoted replica that acknowledged holds every accepted one.
+ * (re)connection, and with {@code redis-cluster://} it follows the cluster's slot map, so after a
+ * failover the broker talks to the promoted replica by itself. Redis replicates asynchronously: the
+ * promoted replica may lack a stream's last publications, which were accepted and maybe delivered.
+ * Going on in the same epoch would hand their offsets to new publications, which subscribers that
+ * saw the old ones would drop as duplicates. So the publish script starts a new epoch (and
+ * subscribers are told of the gap) when the stream is behind the last position this node delivered
+ * on it, and, through Sentinel or a cluster without {@link RedisConfig#waitReplicas()}, when the
+ * stream was last written under another replication id ({@code master_replid}): the server it is on
+ * now was promoted since, and whether it has everything cannot be known. With {@code waitReplicas}
+ * a publication is accepted only once replicas have it, so a promoted replica that acknowledged
+ * holds every accepted one.
  *
  * <p>Publication times, and so history ages, come from this node's clock: keep nodes' clocks in
  * sync (NTP).
  */
 public final class RedisBroker implements Broker, NodeBus {
   private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
-  private static final LuaScript PUBLISH = LuaScript.load("publish.lua");
-  private static final LuaScript HISTORY = LuaScript.load("history.lua");
-  private static final LuaScript KEEP = LuaScript.load("keep.lua");
   private static final long MIN_KEEP_PERIOD_MILLIS = 50;
-  private static final String[] NO_KEYS = new String[0];
 
   private final RedisConfig config;
-  private final Clock clock;
   private final RedisConnector connector;
-  private final StatefulRedisConnection<String, byte[]> commands;
-  private final StatefulRedisPubSubConnection<String, byte[]> pubsub;
+  private final CommandConnection commands;
+  private final TopicSubscriptions pubsub;
+  private final StreamScripts scripts;
   private final BackendHealth health;
-  private final String channelTopicPrefix;
-  private final String nodeTopic;
+  private final KeySpace keys;
+  private final TopicRouter router;
   private final ConcurrentHashMap<String, ChannelTracker> trackers = new ConcurrentHashMap<>();
 
-  /**
-   * Through Sentinel without {@link RedisConfig#waitReplicas()}: a stream last written before a
-   * failover starts a new epoch, since the promoted replica may lack its last publications.
-   */
-  private final boolean newEpochOnFailover;
-
   private volatile BrokerListener listener;
-  private volatile NodeMessageListener nodeListener;
   private volatile ScheduledFuture<?> keeper;
   private volatile boolean closed;
 
   private RedisBroker(RedisConfig config, ClientResources resources, Clock clock) {
     this.config = config;
-    this.clock = clock;
-    this.channelTopicPrefix = config.keyPrefix() + "ch:";
-    this.nodeTopic = nodeTopic(config.nodeId());
-    this.newEpochOnFailover = config.isSentinel() && config.waitReplicas() == 0;
-    this.connector = new RedisConnector(config, resources);
-    StatefulRedisConnection<String, byte[]> c = null;
+    this.connector = RedisConnector.of(config, resources);
+    this.keys = new KeySpace(config.keyPrefix(), connector.isCluster());
+    CommandConnection c = null;
     try {
       c = connector.connect();
       this.commands = c;
-      this.pubsub = connector.connectPubSub();
+      boolean sharded =
+          TopicSubscriptions.shardedAvailable(
+              connector, c, config.commandTimeout().toMillis() + 500);
+      this.pubsub = new TopicSubscriptions(connector, connector.connectPubSub(), sharded);
     } catch (RuntimeException e) {
       if (c != null) {
         c.close();
@@ -145,13 +135,21 @@ public final class RedisBroker implements Broker, NodeBus {
       connector.close();
       throw e;
     }
+    // Through Sentinel or a cluster without waitReplicas: a stream last written before a failover
+    // starts a new epoch, since the promoted replica may lack its last publications.
+    boolean newEpochOnFailover =
+        (config.isSentinel() || config.isCluster()) && config.waitReplicas() == 0;
+    this.scripts =
+        new StreamScripts(commands, keys, clock, pubsub.publishCommand(), newEpochOnFailover);
+    this.router =
+        new TopicRouter(keys, keys.nodeTopic(config.nodeId()), trackers::get, pubsub::unsubscribe);
     this.health =
         new BackendHealth(
             log,
             "Redis broker of node " + config.nodeId() + " at " + config.address(),
             config.errorLogInterval(),
             () -> commands.isOpen() && pubsub.isOpen());
-    connector.client().addListener(new ConnectionLog());
+    connector.client().addListener(new ConnectionHealth(health, () -> closed, () -> {}));
   }
 
   /**
@@ -193,7 +191,7 @@ public final class RedisBroker implements Broker, NodeBus {
       }
       this.listener = listener;
     }
-    pubsub.addListener(new TopicListener());
+    pubsub.listen(router);
     long period = Math.max(MIN_KEEP_PERIOD_MILLIS, config.streamMetaTtl().toMillis() / 3);
     keeper =
         connector
@@ -202,15 +200,15 @@ public final class RedisBroker implements Broker, NodeBus {
             .scheduleAtFixedRate(this::keepQuietChannels, period, period, TimeUnit.MILLISECONDS);
     try {
       pubsub
-          .async()
-          .subscribe(nodeTopic)
+          .subscribe(router.nodeTopic())
+          .toCompletableFuture()
           .get(config.commandTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new HubException(ErrorCode.UNAVAILABLE, "interrupted while subscribing", e);
     } catch (Exception e) {
       throw RedisErrors.toHubException(
-          e, "subscribe to " + nodeTopic, config.address(), config.commandTimeout());
+          e, "subscribe to " + router.nodeTopic(), config.address(), config.commandTimeout());
     }
   }
 
@@ -225,53 +223,12 @@ public final class RedisBroker implements Broker, NodeBus {
     return call(
         "publish on " + channel,
         () ->
-            PUBLISH
-                .<List<Object>>run(
-                    commands.async(),
-                    ScriptOutputType.MULTI,
-                    new String[] {metaKey(channel), historyKey(channel)},
-                    bytes(channelTopicPrefix + channel),
-                    bytes(newEpoch()),
-                    bytes(clock.millis()),
-                    bytes(options.historySize()),
-                    bytes(options.historyTtl().toMillis()),
-                    bytes(options.historyMetaTtl().toMillis()),
-                    PublicationCodec.body(data, options.info()),
-                    bytes(seen == null ? "" : seen.epoch()),
-                    bytes(seen == null ? -1 : seen.offset()),
-                    bytes(newEpochOnFailover ? 1 : 0))
-                .thenApply(r -> new PublishResult((Long) r.get(0), text(r.get(1))))
-                .thenCompose(this::awaitReplicas));
-  }
-
-  /** With {@link RedisConfig#waitReplicas()}: {@code published}, once enough replicas have it. */
-  private CompletionStage<PublishResult> awaitReplicas(PublishResult published) {
-    int wanted = config.waitReplicas();
-    if (wanted == 0) {
-      return CompletableFuture.completedFuture(published);
-    }
-    return commands
-        .async()
-        .waitForReplication(wanted, config.waitTimeout().toMillis())
-        .thenApply(
-            got -> {
-              if (got < wanted) {
-                throw new HubException(
-                    ErrorCode.UNAVAILABLE,
-                    "Redis at "
-                        + config.address()
-                        + " has the publication at offset "
-                        + published.offset()
-                        + " but only "
-                        + got
-                        + " of "
-                        + wanted
-                        + " replicas acknowledged it within "
-                        + config.waitTimeout().toMillis()
-                        + " ms");
-              }
-              return published;
-            });
+            scripts
+                .publish(channel, data, options, seen)
+                .thenCompose(
+                    r ->
+                        scripts.awaitReplicas(
+                            r, config.waitReplicas(), config.waitTimeout(), config.address())));
   }
 
   @Override
@@ -281,31 +238,7 @@ public final class RedisBroker implements Broker, NodeBus {
     StreamPosition since = options.since();
     return call(
         "history of " + channel,
-        () ->
-            HISTORY
-                .<List<Object>>run(
-                    commands.async(),
-                    ScriptOutputType.MULTI,
-                    new String[] {metaKey(channel), historyKey(channel)},
-                    bytes(newEpoch()),
-                    bytes(clock.millis()),
-                    bytes(config.streamMetaTtl().toMillis()),
-                    bytes(since == null ? -1 : since.offset()),
-                    bytes(since == null ? "" : since.epoch()),
-                    bytes(options.limit()),
-                    bytes(PublishOptions.DEFAULT.historyTtl().toMillis()))
-                .thenApply(r -> historyResult(r, since != null)));
-  }
-
-  private static HistoryResult historyResult(List<Object> r, boolean withSince) {
-    long top = (Long) r.get(0);
-    String epoch = text(r.get(1));
-    boolean recoverable = withSince && (Long) r.get(2) == 1L;
-    List<Publication> publications = new ArrayList<>(r.size() - 3);
-    for (int i = r.size() - 1; i >= 3; i--) { // the script returns them newest first
-      publications.add(PublicationCodec.decode((byte[]) r.get(i)));
-    }
-    return new HistoryResult(publications, top, epoch, recoverable);
+        () -> scripts.history(channel, since, options.limit(), config.streamMetaTtl().toMillis()));
   }
 
   /**
@@ -326,7 +259,7 @@ public final class RedisBroker implements Broker, NodeBus {
     if (old != null) {
       old.close();
     }
-    return call("subscribe to " + channel, () -> pubsub.async().subscribe(topic(channel)))
+    return call("subscribe to " + channel, () -> pubsub.subscribe(keys.channelTopic(channel)))
         .thenCompose(
             v ->
                 // Where the stream stood once subscribed: if the connection drops before the next
@@ -352,7 +285,7 @@ public final class RedisBroker implements Broker, NodeBus {
     Objects.requireNonNull(channel, "channel");
     ChannelTracker tracker = trackers.get(channel);
     CompletableFuture<Void> done = new CompletableFuture<>();
-    call("unsubscribe from " + channel, () -> pubsub.async().unsubscribe(topic(channel)))
+    call("unsubscribe from " + channel, () -> pubsub.unsubscribe(keys.channelTopic(channel)))
         .whenComplete(
             (v, e) -> {
               // Removed only now: what was published before the unsubscription still arrives.
@@ -369,7 +302,7 @@ public final class RedisBroker implements Broker, NodeBus {
     Objects.requireNonNull(channel, "channel");
     return call(
         "remove history of " + channel,
-        () -> commands.async().del(historyKey(channel)).thenApply(n -> (Void) null));
+        () -> scripts.removeHistory(channel).thenApply(n -> (Void) null));
   }
 
   /**
@@ -381,13 +314,18 @@ public final class RedisBroker implements Broker, NodeBus {
   public CompletionStage<Long> sendToNode(String nodeId, byte[] message) {
     Objects.requireNonNull(nodeId, "nodeId");
     Objects.requireNonNull(message, "message");
+    String topic = keys.nodeTopic(nodeId);
     return call(
-        "send to node " + nodeId, () -> commands.async().publish(nodeTopic(nodeId), message));
+        "send to node " + nodeId,
+        () ->
+            pubsub.sharded()
+                ? commands.async().spublish(topic, message)
+                : commands.async().publish(topic, message));
   }
 
   /** Receives what other nodes {@linkplain #sendToNode send} to this node; replaces any earlier. */
   public RedisBroker onNodeMessage(NodeMessageListener listener) {
-    this.nodeListener = Objects.requireNonNull(listener, "listener");
+    router.nodeListener(Objects.requireNonNull(listener, "listener"));
     return this;
   }
 
@@ -464,20 +402,13 @@ public final class RedisBroker implements Broker, NodeBus {
     if (closed) {
       return;
     }
-    byte[] ttl = bytes(config.streamMetaTtl().toMillis());
+    long ttl = config.streamMetaTtl().toMillis();
     trackers.forEach(
         (channel, tracker) -> {
           StreamPosition last = tracker.last();
           if (last == null || last.offset() == 0) { // nothing published yet in its epoch
             // Fire and forget: a failure is recorded in health, and the next round tries again.
-            call(
-                "keep the position of " + channel,
-                () ->
-                    KEEP.<Long>run(
-                        commands.async(),
-                        ScriptOutputType.INTEGER,
-                        new String[] {metaKey(channel)},
-                        ttl));
+            call("keep the position of " + channel, () -> scripts.keep(channel, ttl));
           }
         });
   }
@@ -503,105 +434,6 @@ public final class RedisBroker implements Broker, NodeBus {
       l.onGap(channel, last);
     } catch (RuntimeException e) {
       log.error("Broker listener failed on a gap on channel {}", channel, e);
-    }
-  }
-
-  private String topic(String channel) {
-    return channelTopicPrefix + channel;
-  }
-
-  private String nodeTopic(String nodeId) {
-    return config.keyPrefix() + "node:" + nodeId;
-  }
-
-  private String metaKey(String channel) {
-    return config.keyPrefix() + "meta:{" + channel + "}";
-  }
-
-  private String historyKey(String channel) {
-    return config.keyPrefix() + "history:{" + channel + "}";
-  }
-
-  private static String newEpoch() {
-    // 50 random bits in base 36, as the memory broker makes them.
-    String s = Long.toString(ThreadLocalRandom.current().nextLong() >>> 14, 36);
-    return "0".repeat(Math.max(0, 10 - s.length())) + s;
-  }
-
-  private static byte[] bytes(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static byte[] bytes(long n) {
-    return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private static String text(Object bulk) {
-    return new String((byte[]) bulk, StandardCharsets.UTF_8);
-  }
-
-  /** Routes what arrives on the pub/sub connection. Runs on Lettuce's I/O thread. */
-  private final class TopicListener extends RedisPubSubAdapter<String, byte[]> {
-    @Override
-    public void message(String topic, byte[] message) {
-      if (topic.equals(nodeTopic)) {
-        NodeMessageListener l = nodeListener;
-        if (l != null) {
-          try {
-            l.onNodeMessage(message);
-          } catch (RuntimeException e) {
-            log.error("Node message listener failed", e);
-          }
-        }
-        return;
-      }
-      if (!topic.startsWith(channelTopicPrefix)) {
-        return;
-      }
-      ChannelTracker tracker = trackers.get(topic.substring(channelTopicPrefix.length()));
-      if (tracker == null) {
-        return;
-      }
-      Publication p;
-      try {
-        p = PublicationCodec.decode(message);
-      } catch (RuntimeException e) {
-        log.warn("Ignored a malformed publication on topic {}: {}", topic, e.getMessage());
-        return;
-      }
-      tracker.onLive(p);
-    }
-
-    @Override
-    public void subscribed(String topic, long count) {
-      if (!topic.startsWith(channelTopicPrefix)) {
-        return;
-      }
-      ChannelTracker tracker = trackers.get(topic.substring(channelTopicPrefix.length()));
-      if (tracker != null) {
-        tracker.onResubscribed();
-      } else {
-        // Lettuce subscribed again, after a reconnect, to a topic this node left while Redis was
-        // unreachable: leave it now.
-        pubsub.async().unsubscribe(topic);
-      }
-    }
-  }
-
-  /** Logs lost and restored connections once each. */
-  private final class ConnectionLog implements RedisConnectionStateListener {
-    @Override
-    public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-      if (!closed) {
-        health.reconnected(connection);
-      }
-    }
-
-    @Override
-    public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-      if (!closed) {
-        health.disconnected(connection);
-      }
     }
   }
 }

@@ -1,8 +1,11 @@
 package dev.pushwire.redis;
 
 import dev.pushwire.hub.HubConfig;
+import dev.pushwire.redis.internal.ClusterUri;
 import io.lettuce.core.RedisURI;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
@@ -20,7 +23,10 @@ import java.util.Set;
  * master's name instead: {@code redis-sentinel://[password@]HOST:PORT[,HOST:PORT...][/DB]#MASTER}
  * (or {@code rediss-sentinel://...}); Lettuce asks the sentinels where the master is on every
  * (re)connection, so that after a failover the backends reconnect to the promoted replica by
- * themselves. The password is never shown by {@link #toString()} or in error messages.
+ * themselves. With Redis Cluster it names some of the cluster's servers (Lettuce finds the rest):
+ * {@code redis-cluster://[[user:]password@]HOST:PORT[,HOST:PORT...]} (or {@code
+ * rediss-cluster://...}); a cluster has only database 0. The password is never shown by {@link
+ * #toString()} or in error messages.
  */
 public final class RedisConfig {
   /** The prefix of every key and topic: {@value}. */
@@ -47,8 +53,9 @@ public final class RedisConfig {
 
   /** What {@link Builder#uri} accepts, for error messages. */
   public static final String URI_EXPECTED =
-      "redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB] or"
-          + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER";
+      "redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
+          + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER or"
+          + " redis-cluster://HOST:PORT[,HOST:PORT...]";
 
   private final String uri;
   private final RedisURI redisUri;
@@ -91,8 +98,14 @@ public final class RedisConfig {
     return uri;
   }
 
-  /** The parsed URI (a copy: Lettuce's {@link RedisURI} is mutable). */
+  /**
+   * The parsed URI (a copy: Lettuce's {@link RedisURI} is mutable); for a cluster, its first server
+   * (see {@link #clusterSeeds()}).
+   */
   public RedisURI redisUri() {
+    if (isCluster()) {
+      return clusterSeeds().get(0);
+    }
     // Parsed again rather than copied: RedisURI.builder(RedisURI) drops the sentinels.
     RedisURI copy = RedisURI.create(uri);
     copy.setTimeout(commandTimeout);
@@ -100,10 +113,32 @@ public final class RedisConfig {
   }
 
   /**
+   * With a {@code redis-cluster://} URI, the servers it names, each with the URI's credentials and
+   * TLS setting (new copies); otherwise empty.
+   */
+  public List<RedisURI> clusterSeeds() {
+    List<RedisURI> seeds = isCluster() ? ClusterUri.seeds(uri) : List.of();
+    seeds.forEach(s -> s.setTimeout(commandTimeout));
+    return seeds;
+  }
+
+  /** Whether the URI names servers of a Redis Cluster ({@code redis-cluster://}). */
+  public boolean isCluster() {
+    return isCluster(Builder.schemeOf(uri));
+  }
+
+  private static boolean isCluster(String scheme) {
+    return scheme != null && scheme.toLowerCase(Locale.ROOT).endsWith("-cluster");
+  }
+
+  /**
    * The server as {@code redis://host:port/db}, or the sentinels and master as {@code
    * redis-sentinel://host:port,host:port/db#master}, without credentials, for messages and logs.
    */
   public String address() {
+    if (isCluster()) {
+      return ClusterUri.address(clusterSeeds());
+    }
     String db = redisUri.getDatabase() != 0 ? "/" + redisUri.getDatabase() : "";
     if (isSentinel()) {
       StringBuilder hosts = new StringBuilder();
@@ -321,11 +356,20 @@ public final class RedisConfig {
           scheme == null ? "a URI without a scheme" : "scheme " + scheme,
           URI_EXPECTED);
       RedisURI parsed;
-      try {
-        parsed = RedisURI.create(uri);
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException(
-            "uri is not a Redis URI (" + e.getMessage() + "): expected " + URI_EXPECTED, e);
+      if (isCluster(scheme)) {
+        parsed = ClusterUri.seeds(uri).get(0);
+        check(
+            waitReplicas == 0,
+            "waitForReplicas",
+            waitReplicas,
+            "0 with Redis Cluster (WAIT would have to reach the master of each channel)");
+      } else {
+        try {
+          parsed = RedisURI.create(uri);
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException(
+              "uri is not a Redis URI (" + e.getMessage() + "): expected " + URI_EXPECTED, e);
+        }
       }
       if (scheme.endsWith("-sentinel")) {
         // Checked here because Lettuce only finds out on the first connection.
@@ -369,9 +413,15 @@ public final class RedisConfig {
     }
 
     private static final Set<String> SCHEMES =
-        Set.of("redis", "rediss", "redis-sentinel", "rediss-sentinel");
+        Set.of(
+            "redis",
+            "rediss",
+            "redis-sentinel",
+            "rediss-sentinel",
+            "redis-cluster",
+            "rediss-cluster");
 
-    private static String schemeOf(String uri) {
+    static String schemeOf(String uri) {
       int i = uri.indexOf("://");
       return i < 0 ? null : uri.substring(0, i);
     }

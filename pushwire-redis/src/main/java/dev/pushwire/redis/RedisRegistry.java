@@ -9,21 +9,19 @@ import dev.pushwire.hub.PresenceEntry;
 import dev.pushwire.hub.PresenceStats;
 import dev.pushwire.hub.Registry;
 import dev.pushwire.hub.spi.RecordCodec;
+import dev.pushwire.redis.internal.CommandConnection;
+import dev.pushwire.redis.internal.ConnectionHealth;
 import dev.pushwire.redis.internal.LuaScript;
+import dev.pushwire.redis.internal.NodeRecords;
 import dev.pushwire.redis.internal.RedisCalls;
 import dev.pushwire.redis.internal.RedisConnector;
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.resource.ClientResources;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -50,7 +48,9 @@ import org.slf4j.LoggerFactory;
  *
  * Every key of node {@code N} expires {@link RedisConfig#registryTtl()} after its last write or
  * {@link #refresh()}, so the records of a node that died vanish by themselves; {@link #removeNode}
- * deletes exactly node {@code N}'s keys. Each operation is one Lua script, one atomic step.
+ * deletes exactly node {@code N}'s keys. Each operation is one Lua script, one atomic step. Through
+ * a Redis Cluster the prefix is {@code P {registry}:}, so that all of these keys share one slot
+ * (one master): the scripts that list connections and presence read every node's keys.
  *
  * <h2>Failures</h2>
  *
@@ -63,7 +63,6 @@ import org.slf4j.LoggerFactory;
 public final class RedisRegistry implements Registry {
   private static final Logger log = LoggerFactory.getLogger(RedisRegistry.class);
   private static final LuaScript SCRIPT = LuaScript.load("registry.lua");
-  private static final String[] NO_KEYS = new String[0];
   private static final int RECONNECT_REFRESH_ATTEMPTS = 8;
   private static final long RECONNECT_REFRESH_DELAY_MILLIS = 100;
   private static final Comparator<ConnectionRecord> BY_CONNECTED_AT =
@@ -73,14 +72,28 @@ public final class RedisRegistry implements Registry {
 
   private final RedisConfig config;
   private final RedisConnector connector;
-  private final StatefulRedisConnection<String, byte[]> connection;
+  private final CommandConnection connection;
+
+  /**
+   * The prefix the script builds keys from. Through a cluster it carries a hash tag, so that every
+   * registry key is in one slot: the scripts read and write several nodes' keys and the node index
+   * at once, which a cluster allows only within a slot.
+   */
+  private final String scriptPrefix;
+
+  /** The script's one declared key (the node index), which routes it in a cluster. */
+  private final String[] scriptKeys;
+
   private final BackendHealth health;
   private final ConcurrentHashMap<String, NodeRecords> written = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   private RedisRegistry(RedisConfig config, ClientResources resources) {
     this.config = config;
-    this.connector = new RedisConnector(config, resources);
+    this.connector = RedisConnector.of(config, resources);
+    this.scriptPrefix =
+        connector.isCluster() ? config.keyPrefix() + "{registry}:" : config.keyPrefix();
+    this.scriptKeys = new String[] {scriptPrefix + "reg:nodes"};
     try {
       this.connection = connector.connect();
     } catch (RuntimeException e) {
@@ -93,27 +106,11 @@ public final class RedisRegistry implements Registry {
             "Redis registry of node " + config.nodeId() + " at " + config.address(),
             config.errorLogInterval(),
             connection::isOpen);
+    // Redis may have lost the records while the connection was down (a restart without
+    // persistence): check at once rather than at the next refresh.
     connector
         .client()
-        .addListener(
-            new RedisConnectionStateListener() {
-              @Override
-              public void onRedisConnected(RedisChannelHandler<?, ?> c, SocketAddress address) {
-                health.reconnected(c);
-                if (!closed) {
-                  // Redis may have lost the records while the connection was down (a restart
-                  // without persistence): check now rather than at the next refresh.
-                  refreshAfterReconnect(0);
-                }
-              }
-
-              @Override
-              public void onRedisDisconnected(RedisChannelHandler<?, ?> c) {
-                if (!closed) {
-                  health.disconnected(c);
-                }
-              }
-            });
+        .addListener(new ConnectionHealth(health, () -> closed, () -> refreshAfterReconnect(0)));
   }
 
   /**
@@ -164,7 +161,7 @@ public final class RedisRegistry implements Registry {
       }
       channels.addAll(mine.removeAllPresence(record.id()));
     }
-    List<String> args = new ArrayList<>(List.of("unregister", config.keyPrefix()));
+    List<String> args = new ArrayList<>(List.of("unregister", scriptPrefix));
     args.add(record.nodeId());
     args.add(record.id());
     args.addAll(channels);
@@ -351,7 +348,7 @@ public final class RedisRegistry implements Registry {
   private CompletableFuture<Object> op(String what, String op, String... args) {
     List<String> all = new ArrayList<>(args.length + 2);
     all.add(op);
-    all.add(config.keyPrefix());
+    all.add(scriptPrefix);
     all.addAll(List.of(args));
     return run(what, all);
   }
@@ -372,7 +369,7 @@ public final class RedisRegistry implements Registry {
           default -> ScriptOutputType.INTEGER;
         };
     Supplier<CompletionStage<Object>> command =
-        () -> SCRIPT.run(connection.async(), type, NO_KEYS, bytes);
+        () -> SCRIPT.run(connection.async(), type, scriptKeys, bytes);
     return RedisCalls.call(health, config, what, command);
   }
 
@@ -396,56 +393,5 @@ public final class RedisRegistry implements Registry {
           "not a cluster-wide connection id (nodeId:connectionId): " + connectionId);
     }
     return connectionId.substring(0, i);
-  }
-
-  /** What this registry wrote for one node: the copy it restores from. */
-  private static final class NodeRecords {
-    final ConcurrentHashMap<String, ConnectionRecord> records = new ConcurrentHashMap<>();
-    // channel -> (connection id -> entry); inner maps change only inside the outer compute.
-    final ConcurrentHashMap<String, Map<String, PresenceEntry>> presence =
-        new ConcurrentHashMap<>();
-
-    void addPresence(String channel, PresenceEntry entry) {
-      presence.compute(
-          channel,
-          (k, m) -> {
-            Map<String, PresenceEntry> entries = m == null ? new ConcurrentHashMap<>() : m;
-            entries.put(entry.connectionId(), entry);
-            return entries;
-          });
-    }
-
-    void removePresence(String channel, String connectionId) {
-      presence.computeIfPresent(
-          channel,
-          (k, m) -> {
-            m.remove(connectionId);
-            return m.isEmpty() ? null : m;
-          });
-    }
-
-    /** Removes every presence entry of a connection; returns their channels. */
-    List<String> removeAllPresence(String connectionId) {
-      List<String> channels = new ArrayList<>();
-      for (String channel : presence.keySet()) {
-        presence.computeIfPresent(
-            channel,
-            (k, m) -> {
-              if (m.remove(connectionId) != null) {
-                channels.add(channel);
-              }
-              return m.isEmpty() ? null : m;
-            });
-      }
-      return channels;
-    }
-
-    int presenceCount() {
-      int n = 0;
-      for (Map<String, PresenceEntry> m : presence.values()) {
-        n += m.size();
-      }
-      return n;
-    }
   }
 }

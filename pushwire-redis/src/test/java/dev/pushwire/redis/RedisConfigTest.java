@@ -125,4 +125,47 @@ class RedisConfigTest {
     assertThatThrownBy(() -> off.toBuilder().waitForReplicas(1, Duration.ofSeconds(2)).build())
         .hasMessageContaining("less than commandTimeout");
   }
+
+  @Test
+  void readsAClusterUriWithItsServersAndCredentials() {
+    RedisConfig c =
+        RedisConfig.newBuilder("redis-cluster://user:s3cret@10.0.0.1:7000,10.0.0.2:7001")
+            .nodeId("n1")
+            .build();
+    assertThat(c.isCluster()).isTrue();
+    assertThat(c.isSentinel()).isFalse();
+    assertThat(c.clusterSeeds())
+        .extracting(s -> s.getHost() + ":" + s.getPort())
+        .containsExactly("10.0.0.1:7000", "10.0.0.2:7001");
+    RedisURI seed = c.clusterSeeds().get(1);
+    assertThat(seed.getCredentialsProvider().resolveCredentials().block().getUsername())
+        .isEqualTo("user");
+    assertThat(new String(seed.getCredentialsProvider().resolveCredentials().block().getPassword()))
+        .isEqualTo("s3cret");
+    assertThat(seed.getTimeout()).isEqualTo(RedisConfig.DEFAULT_COMMAND_TIMEOUT);
+    assertThat(c.address()).isEqualTo("redis-cluster://10.0.0.1:7000,10.0.0.2:7001");
+    assertThat(c.toString()).doesNotContain("s3cret");
+    RedisConfig tls = RedisConfig.newBuilder("rediss-cluster://h1:7000").nodeId("n1").build();
+    assertThat(tls.clusterSeeds().get(0).isSsl()).isTrue();
+    assertThat(tls.address()).isEqualTo("rediss-cluster://h1:7000");
+    assertThat(RedisConfig.newBuilder("redis://h").nodeId("n1").build().clusterSeeds()).isEmpty();
+  }
+
+  @Test
+  void refusesAClusterUriWithADatabaseABadServerOrWaitForReplicas() {
+    assertThatThrownBy(
+            () -> RedisConfig.newBuilder("redis-cluster://:s3cret@h1:7000/2").nodeId("n1").build())
+        .hasMessageContaining("only database 0")
+        .hasMessageNotContaining("s3cret");
+    assertThatThrownBy(
+            () -> RedisConfig.newBuilder("redis-cluster://h1:7000,h2").nodeId("n1").build())
+        .hasMessageContaining("bad cluster server 'h2'");
+    assertThatThrownBy(
+            () ->
+                RedisConfig.newBuilder("redis-cluster://h1:7000")
+                    .nodeId("n1")
+                    .waitForReplicas(1, Duration.ofMillis(500))
+                    .build())
+        .hasMessageContaining("with Redis Cluster");
+  }
 }

@@ -12,9 +12,11 @@ import java.util.Objects;
  * broker. See {@code docs/CLUSTER.md}.
  *
  * @param broker {@code broker}: {@code memory} (this node only), {@code redis://HOST:PORT[/DB]}
- *     ({@code rediss://} for TLS) or {@code redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER}
- *     ({@code rediss-sentinel://} for TLS)
- * @param registry {@code registry}: {@code memory}, {@code redis://...} or {@code
+ *     ({@code rediss://} for TLS), {@code redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER}
+ *     ({@code rediss-sentinel://} for TLS) or {@code redis-cluster://HOST:PORT[,HOST:PORT...]}
+ *     ({@code rediss-cluster://} for TLS)
+ * @param registry {@code registry}: {@code memory}, {@code redis://...}, {@code
+ *     redis-sentinel://...}, {@code redis-cluster://...} or {@code
  *     memcached://HOST:PORT[,HOST:PORT...]}
  * @param registryTtl {@code registry-ttl}: how long a node's registry records outlive it when it
  *     dies without removing them; the node refreshes them every third of it

@@ -62,6 +62,7 @@ import picocli.CommandLine.Spec;
       "  pushwire serve --publisher-path /trigger         # the classic trigger path",
       "  pushwire serve --broker redis://10.0.0.5:6379 --registry redis://10.0.0.5:6379",
       "  pushwire serve --broker 'redis-sentinel://10.0.0.5:26379,10.0.0.6:26379#mymaster'",
+      "  pushwire serve --broker redis-cluster://10.0.0.5:7000,10.0.0.6:7001",
       "  pushwire serve --registry memcached://10.0.0.6:11211   # the classic registry",
       "  PUSHWIRE_HISTORY_SIZE=1000 pushwire serve --config pushwire.yaml",
       "  pushwire serve --config pushwire.yaml --check    # check, print, exit",

@@ -73,43 +73,64 @@ class BackendSettingsTest {
       delimiter = '|',
       value = {
         "--broker|memcached://h:11211|--broker: bad value 'memcached://h:11211' (expected memory,"
-            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB] or"
-            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER)",
-        "--broker|redis://h:abc|--broker: bad value 'redis://h:abc' (expected memory,"
-            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB] or"
-            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER)",
-        "--broker|redis|--broker: bad value 'redis' (expected memory,"
-            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB] or"
-            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER)",
-        "--registry|memcached://|--registry: bad value 'memcached://' (expected memory,"
             + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
             + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER or"
+            + " redis-cluster://HOST:PORT[,HOST:PORT...])",
+        "--broker|redis://h:abc|--broker: bad value 'redis://h:abc' (expected memory,"
+            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
+            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER or"
+            + " redis-cluster://HOST:PORT[,HOST:PORT...])",
+        "--broker|redis|--broker: bad value 'redis' (expected memory,"
+            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
+            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER or"
+            + " redis-cluster://HOST:PORT[,HOST:PORT...])",
+        "--registry|memcached://|--registry: bad value 'memcached://' (expected memory,"
+            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
+            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER,"
+            + " redis-cluster://HOST:PORT[,HOST:PORT...] or"
             + " memcached://HOST:PORT[,HOST:PORT...])",
         "--registry|memcached://h:99999|--registry: bad value 'memcached://h:99999' (expected memory,"
             + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
-            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER or"
+            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER,"
+            + " redis-cluster://HOST:PORT[,HOST:PORT...] or"
             + " memcached://HOST:PORT[,HOST:PORT...])",
         // A URI that does not parse may still hold a password: the message does not repeat it.
         "--broker|redis://user:s3cret@bad host:6379|--broker: bad value"
             + " 'redis://user:****@bad host:6379' (expected memory,"
-            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB] or"
-            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER)",
-        "--registry|redis://:s3cret@h:port|--registry: bad value 'redis://:****@h:port' (expected memory,"
             + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
             + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER or"
+            + " redis-cluster://HOST:PORT[,HOST:PORT...])",
+        "--registry|redis://:s3cret@h:port|--registry: bad value 'redis://:****@h:port' (expected memory,"
+            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
+            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER,"
+            + " redis-cluster://HOST:PORT[,HOST:PORT...] or"
             + " memcached://HOST:PORT[,HOST:PORT...])",
         "--broker|redis-sentinel://h1:26379,h2:26379|--broker: bad value"
             + " 'redis-sentinel://h1:26379,h2:26379' (expected memory,"
-            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB] or"
-            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER)",
+            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
+            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER or"
+            + " redis-cluster://HOST:PORT[,HOST:PORT...])",
         "--broker|redis-sentinel://:s3cret@h1:26379,h2:x#m|--broker: bad value"
             + " 'redis-sentinel://:****@h1:26379,h2:x#m' (expected memory,"
-            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB] or"
-            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER)",
+            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
+            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER or"
+            + " redis-cluster://HOST:PORT[,HOST:PORT...])",
         "--registry|redis-sentinel://h1:26379,#m|--registry: bad value"
             + " 'redis-sentinel://h1:26379,#m' (expected memory,"
             + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
+            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER,"
+            + " redis-cluster://HOST:PORT[,HOST:PORT...] or"
+            + " memcached://HOST:PORT[,HOST:PORT...])",
+        "--broker|redis-cluster://:s3cret@h1:7000,h2|--broker: bad value"
+            + " 'redis-cluster://:****@h1:7000,h2' (expected memory,"
+            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
             + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER or"
+            + " redis-cluster://HOST:PORT[,HOST:PORT...])",
+        "--registry|redis-cluster://h1:7000/2|--registry: bad value"
+            + " 'redis-cluster://h1:7000/2' (expected memory,"
+            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
+            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER,"
+            + " redis-cluster://HOST:PORT[,HOST:PORT...] or"
             + " memcached://HOST:PORT[,HOST:PORT...])",
         "--registry-ttl|1500ms|--registry-ttl: bad value '1500ms' (expected whole seconds, at"
             + " least 1s, such as 30s)",
@@ -130,8 +151,9 @@ class BackendSettingsTest {
     assertThat(run.err())
         .isEqualTo(
             "config error: broker: bad value 'redis://' (expected memory,"
-                + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB] or"
-                + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER)"
+                + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
+                + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER or"
+                + " redis-cluster://HOST:PORT[,HOST:PORT...])"
                 + System.lineSeparator());
     assertThat(run.status()).isEqualTo(2);
   }
@@ -174,6 +196,24 @@ class BackendSettingsTest {
   }
 
   @Test
+  void clusterUrisAreGoodForBothAndPrintedWithoutTheirPassword() {
+    CommandLineRun run =
+        serveCheck(
+            Map.of(),
+            "--broker",
+            "redis-cluster://:s3cret@10.0.0.5:7000,10.0.0.6:7001",
+            "--registry",
+            "rediss-cluster://10.0.0.5:7000");
+    assertThat(run.err()).isEmpty();
+    assertThat(run.status()).isZero();
+    assertThat(run.out())
+        .contains("broker: \"redis-cluster://:****@10.0.0.5:7000,10.0.0.6:7001\"\n")
+        .contains("registry: rediss-cluster://10.0.0.5:7000\n")
+        .doesNotContain("s3cret");
+    assertThat(BackendUri.kind("redis-cluster://h:7000")).isEqualTo(BackendUri.Kind.REDIS);
+  }
+
+  @Test
   void passwordsAreRedactedWherever() {
     assertThat(BackendUri.redacted("redis://:pw@h:1/0")).isEqualTo("redis://:****@h:1/0");
     assertThat(BackendUri.redacted("redis://user:pw@h")).isEqualTo("redis://user:****@h");
@@ -192,8 +232,9 @@ class BackendSettingsTest {
     assertThatThrownBy(() -> ServerConfig.newBuilder().broker("redis://:pw@h:x").build())
         .hasMessage(
             "broker: bad value 'redis://:****@h:x' (expected memory,"
-                + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB] or"
-                + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER)");
+                + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
+                + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER or"
+                + " redis-cluster://HOST:PORT[,HOST:PORT...])");
     assertThatThrownBy(() -> ServerConfig.newBuilder().registryTtl(Duration.ofMillis(2500)).build())
         .hasMessage(
             "registry-ttl: bad value '2500ms' (expected whole seconds, at least 1s, such as 30s)");

@@ -2,7 +2,7 @@ package dev.pushwire.redis.internal;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -43,7 +43,7 @@ public final class LuaScript {
 
   /** Runs the script; the result is what Lettuce makes of the reply for {@code type}. */
   public <T> CompletableFuture<T> run(
-      RedisAsyncCommands<String, byte[]> commands,
+      RedisScriptingAsyncCommands<String, byte[]> commands,
       ScriptOutputType type,
       String[] keys,
       byte[]... args) {

@@ -3,12 +3,11 @@ package dev.pushwire.redis.internal;
 import dev.pushwire.hub.ErrorCode;
 import dev.pushwire.hub.HubException;
 import dev.pushwire.redis.RedisConfig;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -18,28 +17,32 @@ import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
- * One Lettuce {@link RedisClient} set up the way the backends need it: reconnect automatically,
- * reject commands at once while disconnected, and time every command out after {@link
+ * One Lettuce client set up the way the backends need it: reconnect automatically, reject commands
+ * at once while disconnected, and time every command out after {@link
  * RedisConfig#commandTimeout()}, so that a Redis outage makes calls fail fast instead of queueing
- * or hanging. Shuts down the {@link ClientResources} only if it made them.
+ * or hanging. Shuts down the {@link ClientResources} only if it made them. {@link #of} picks the
+ * topology: one server or Sentinel ({@link ServerConnector}), or Redis Cluster ({@link
+ * ClusterConnector}).
  */
-public final class RedisConnector implements AutoCloseable {
+public abstract class RedisConnector implements AutoCloseable {
   /** Keys and topics are UTF-8 strings; values are bytes. */
   public static final RedisCodec<String, byte[]> CODEC =
       RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
-  private final RedisConfig config;
+  /** The config the connector was made for. */
+  protected final RedisConfig config;
+
   private final ClientResources resources;
   private final boolean ownsResources;
-  private final RedisClient client;
 
   /**
    * A connector for {@code config}; with {@code resources} {@code null} it makes (and later shuts
    * down) small resources of its own.
    */
-  public RedisConnector(RedisConfig config, ClientResources resources) {
+  protected RedisConnector(RedisConfig config, ClientResources resources) {
     this.config = config;
     this.ownsResources = resources == null;
     this.resources =
@@ -55,18 +58,13 @@ public final class RedisConnector implements AutoCloseable {
                         2,
                         TimeUnit.MILLISECONDS))
                 .build();
-    this.client = RedisClient.create(this.resources, config.redisUri());
-    client.setOptions(
-        ClientOptions.builder()
-            .autoReconnect(true)
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()))
-            .socketOptions(
-                SocketOptions.builder()
-                    .connectTimeout(config.commandTimeout())
-                    .keepAlive(true)
-                    .build())
-            .build());
+  }
+
+  /** The connector for the topology {@code config} names. */
+  public static RedisConnector of(RedisConfig config, ClientResources resources) {
+    return config.isCluster()
+        ? new ClusterConnector(config, resources)
+        : new ServerConnector(config, resources);
   }
 
   /** The event loops and timers the client runs on (for the backends' periodic work). */
@@ -75,47 +73,55 @@ public final class RedisConnector implements AutoCloseable {
   }
 
   /** The underlying client (for connection listeners). */
-  public RedisClient client() {
-    return client;
-  }
+  public abstract AbstractRedisClient client();
+
+  /** Whether this is a Redis Cluster: keys and shard channels are then routed by slot. */
+  public abstract boolean isCluster();
 
   /**
    * A command connection.
    *
    * @throws HubException with {@code UNAVAILABLE} when Redis cannot be reached
    */
-  public StatefulRedisConnection<String, byte[]> connect() {
-    try {
-      return client.connect(CODEC);
-    } catch (RedisException e) {
-      throw unreachable(e);
-    }
-  }
+  public abstract CommandConnection connect();
 
   /**
    * A pub/sub connection; Lettuce subscribes it again to its channels after a reconnect.
    *
    * @throws HubException with {@code UNAVAILABLE} when Redis cannot be reached
    */
-  public StatefulRedisPubSubConnection<String, byte[]> connectPubSub() {
-    try {
-      return client.connectPubSub(CODEC);
-    } catch (RedisException e) {
-      throw unreachable(e);
-    }
+  public abstract StatefulRedisPubSubConnection<String, byte[]> connectPubSub();
+
+  /** The options both topologies share; the cluster's builder extends this one. */
+  protected static <B extends ClientOptions.Builder> B configure(B builder, RedisConfig config) {
+    builder
+        .autoReconnect(true)
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()))
+        .socketOptions(
+            SocketOptions.builder()
+                .connectTimeout(config.commandTimeout())
+                .keepAlive(true)
+                .build());
+    return builder;
   }
 
-  private HubException unreachable(RedisException e) {
-    Throwable cause = e.getCause() != null ? e.getCause() : e;
-    return new HubException(
-        ErrorCode.UNAVAILABLE,
-        "cannot connect to Redis at " + config.address() + ": " + cause.getMessage(),
-        e);
+  /** {@code connect}'s result, or {@code UNAVAILABLE} naming the server. */
+  protected <T> T connecting(Supplier<T> connect) {
+    try {
+      return connect.get();
+    } catch (RedisException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new HubException(
+          ErrorCode.UNAVAILABLE,
+          "cannot connect to Redis at " + config.address() + ": " + cause.getMessage(),
+          e);
+    }
   }
 
   @Override
   public void close() {
-    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    client().shutdown(Duration.ZERO, Duration.ofSeconds(2));
     if (ownsResources) {
       resources.shutdown(0, 2, TimeUnit.SECONDS);
     }

@@ -18,6 +18,8 @@
 -- ARGV[10] 1 if the stream must start a new epoch when it was last written under another
 --          replication id (a promoted replica may lack the last writes), else 0 (then replid is
 --          left as it is)
+-- ARGV[11] the command to send the publication with: PUBLISH, or SPUBLISH (sharded pub/sub in a
+--          Redis Cluster; the topic then carries the channel's hash tag, so it is in this slot)
 -- Returns {offset, epoch}.
 local meta, hist = KEYS[1], KEYS[2]
 local now = tonumber(ARGV[3])
@@ -75,5 +77,5 @@ else
   redis.call('DEL', hist)
 end
 
-redis.call('PUBLISH', ARGV[1], entry)
+redis.call(ARGV[11], ARGV[1], entry)
 return {top, epoch}

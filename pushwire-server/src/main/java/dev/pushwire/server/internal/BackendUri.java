@@ -11,9 +11,11 @@ import java.util.regex.Pattern;
  * backend a node uses and where it is. {@code memory} keeps everything in the node; {@code
  * redis://HOST:PORT[/DB]} (or {@code rediss://} for TLS, password in the URI), {@code
  * redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER} (Redis Sentinel: the sentinels and the
- * master's name; {@code rediss-sentinel://} for TLS) and {@code
- * memcached://HOST:PORT[,HOST:PORT...]} share it between nodes. A password is never written back:
- * {@link #redacted} hides it in {@code serve --check}, logs and stats.
+ * master's name; {@code rediss-sentinel://} for TLS), {@code
+ * redis-cluster://HOST:PORT[,HOST:PORT...]} (Redis Cluster: some of its servers; {@code
+ * rediss-cluster://} for TLS) and {@code memcached://HOST:PORT[,HOST:PORT...]} share it between
+ * nodes. A password is never written back: {@link #redacted} hides it in {@code serve --check},
+ * logs and stats.
  */
 public final class BackendUri {
   /** The embedded backend: this process only. */
@@ -32,7 +34,8 @@ public final class BackendUri {
   public static final String REGISTRY_EXPECTED =
       MEMORY
           + ", redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
-          + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER or "
+          + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER,"
+          + " redis-cluster://HOST:PORT[,HOST:PORT...] or "
           + MEMCACHED_EXPECTED;
 
   /** What {@code registry-ttl} may be. */
@@ -136,7 +139,9 @@ public final class BackendUri {
     return lower.startsWith("redis://")
         || lower.startsWith("rediss://")
         || lower.startsWith("redis-sentinel://")
-        || lower.startsWith("rediss-sentinel://");
+        || lower.startsWith("rediss-sentinel://")
+        || lower.startsWith("redis-cluster://")
+        || lower.startsWith("rediss-cluster://");
   }
 
   private static boolean isRedis(String value) {
@@ -146,6 +151,10 @@ public final class BackendUri {
     }
     if (lower.startsWith("redis-sentinel://") || lower.startsWith("rediss-sentinel://")) {
       if (!hasGoodSentinels(value)) {
+        return false;
+      }
+    } else if (lower.startsWith("redis-cluster://") || lower.startsWith("rediss-cluster://")) {
+      if (!hasGoodHostPorts(authority(value))) {
         return false;
       }
     } else if (!hasGoodHostPort(value)) {
@@ -170,7 +179,11 @@ public final class BackendUri {
     if (hash < 0 || hash == value.length() - 1) {
       return false;
     }
-    String authority = authority(value.substring(0, hash));
+    return hasGoodHostPorts(authority(value.substring(0, hash)));
+  }
+
+  /** {@code HOST:PORT[,HOST:PORT...]}, each a good host and port. */
+  private static boolean hasGoodHostPorts(String authority) {
     for (String hostPort : authority.split(",", -1)) {
       if (!isHostPort(hostPort)) {
         return false;

@@ -184,8 +184,8 @@ final class ConfigKeys {
             .flag(
                 "--broker",
                 "URI",
-                "memory, or redis://HOST:PORT[/DB] or redis-sentinel://HOST:PORT[,HOST:PORT]#MASTER"
-                    + " shared by every node (memory)."));
+                "memory, or redis://HOST:PORT[/DB], redis-sentinel://HOST:PORT[,HOST:PORT]#MASTER or"
+                    + " redis-cluster://HOST:PORT[,HOST:PORT] shared by every node (memory)."));
     add(
         key(
                 "registry",
@@ -195,8 +195,9 @@ final class ConfigKeys {
             .flag(
                 "--registry",
                 "URI",
-                "memory, redis://HOST:PORT[/DB], redis-sentinel://HOST:PORT[,HOST:PORT]#MASTER or"
-                    + " memcached://HOST:PORT[,HOST:PORT] (memory)."));
+                "memory, redis://HOST:PORT[/DB], redis-sentinel://HOST:PORT[,HOST:PORT]#MASTER,"
+                    + " redis-cluster://HOST:PORT[,HOST:PORT] or memcached://HOST:PORT[,HOST:PORT]"
+                    + " (memory)."));
     add(
         key(
                 "registry-ttl",

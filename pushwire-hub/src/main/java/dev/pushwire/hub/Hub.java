@@ -188,6 +188,12 @@ public interface Hub extends AutoCloseable {
   Set<Long> subscribers(String channel);
 
   /**
+   * How many of this node's connections are subscribed to {@code channel}: {@code
+   * subscribers(channel).size()} without copying the set, for an answer given per publication.
+   */
+  int subscriberCount(String channel);
+
+  /**
    * How often each limit triggered since the hub started, by reason: {@code rate_limited} (a
    * command refused by the command rate limit), {@code rate_limit_close} and {@code garbage_close}
    * (connections closed with 1008), {@code too_many_subscriptions}, {@code forbidden} (refused by

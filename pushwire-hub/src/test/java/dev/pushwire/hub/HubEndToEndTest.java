@@ -65,6 +65,8 @@ class HubEndToEndTest {
     assertThat(reply.get("id").asInt()).isEqualTo(1);
     assertThat(reply.get("result").get("recovered").asBoolean()).isFalse();
     awaitTrue(() -> hub.subscribers("news").size() == 2);
+    assertThat(hub.subscriberCount("news")).isEqualTo(2);
+    assertThat(hub.subscriberCount("nobody-here")).isZero();
 
     PublishResult r = hub.publishText("news", "hello").toCompletableFuture().get();
     hub.publish("news", "{\"n\":2}").toCompletableFuture().get();
@@ -125,6 +127,7 @@ class HubEndToEndTest {
     assertThat(JSON.readTree(first.nextText()).get("offset").asLong()).isEqualTo(1);
     first.socket().abort();
     awaitTrue(() -> hub.subscribers("news").isEmpty());
+    assertThat(hub.subscriberCount("news")).isZero();
 
     hub.publishText("news", "m2").toCompletableFuture().get();
     hub.publishText("news", "m3").toCompletableFuture().get();

@@ -245,6 +245,12 @@ final class ChannelIndex {
     return out;
   }
 
+  /** How many connections are subscribed to {@code channel}, live or pending. */
+  int subscriberCount(String channel) {
+    ChannelState st = channels.get(channel);
+    return st == null ? 0 : st.size();
+  }
+
   /** The connections subscribed to {@code channel}, live or pending. */
   Set<Long> subscribers(String channel) {
     ChannelState st = channels.get(channel);

@@ -398,6 +398,11 @@ public final class HubImpl implements Hub {
   }
 
   @Override
+  public int subscriberCount(String channel) {
+    return subscriptions.index().subscriberCount(channel);
+  }
+
+  @Override
   public Set<String> subscriptions(long connectionId) {
     return subscriptions.channelsOf(connectionId);
   }

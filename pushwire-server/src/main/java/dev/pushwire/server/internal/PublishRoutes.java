@@ -52,7 +52,7 @@ final class PublishRoutes {
         .thenApply(
             r ->
                 ApiJson.response(
-                    200, position(r).put("localSubscribers", hub().subscribers(channel).size())));
+                    200, position(r).put("localSubscribers", hub().subscriberCount(channel))));
   }
 
   /**

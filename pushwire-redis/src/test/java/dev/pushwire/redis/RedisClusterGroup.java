@@ -212,6 +212,22 @@ public final class RedisClusterGroup implements BeforeAllCallback, AfterAllCallb
     throw new IllegalStateException("no master holds slot " + slot);
   }
 
+  /** The first of {@code c0, c1, ...} whose slot {@code master} holds. */
+  public String channelOn(RedisServerProcess master) throws IOException {
+    for (int i = 0; i < 1000; i++) {
+      if (masterOf("{c" + i + "}") == master) {
+        return "c" + i;
+      }
+    }
+    throw new IllegalStateException("no channel on port " + master.port());
+  }
+
+  /** How many shard subscribers (sharded pub/sub) {@code topic} has on {@code server}. */
+  public static long shardSubscribers(RedisServerProcess server, String topic) throws IOException {
+    List<?> r = (List<?>) server.command("PUBSUB", "SHARDNUMSUB", topic);
+    return (Long) r.get(1);
+  }
+
   /** The masters, in the order they were started. */
   public List<RedisServerProcess> masters() {
     return List.copyOf(masters);

@@ -5,13 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.pushwire.hub.PublishResult;
 import dev.pushwire.hub.testing.V1TestClient;
-import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,14 +24,7 @@ class RedisClusterMasterRestartTest {
   private static final String TOPIC = "pushwire:ch:{" + CHANNEL + "}";
   private static final Duration DEADLINE = Duration.ofSeconds(60);
 
-  private final List<AutoCloseable> resources = new ArrayList<>();
-
-  @AfterEach
-  void tearDown() throws Exception {
-    for (int i = resources.size() - 1; i >= 0; i--) {
-      resources.get(i).close();
-    }
-  }
+  @RegisterExtension final ClosedAfterEach resources = new ClosedAfterEach();
 
   @Test
   void afterTheChannelsMasterRestartsEmptyDeliveryResumesAndTheNewEpochIsSignalled()
@@ -50,7 +39,7 @@ class RedisClusterMasterRestartTest {
     await().atMost(DEADLINE).until(client::subscribed);
     await("the subscription on the channel's master")
         .atMost(DEADLINE)
-        .until(() -> shardSubscribers(master) == 1);
+        .until(() -> RedisClusterGroup.shardSubscribers(master, TOPIC) == 1);
     PublishResult before = null;
     for (int i = 1; i <= 5; i++) {
       before = publish(publisher, "old " + i);
@@ -69,7 +58,7 @@ class RedisClusterMasterRestartTest {
     await("the subscribing node subscribed again on the restarted master")
         .atMost(DEADLINE)
         .ignoreExceptions()
-        .until(() -> shardSubscribers(master) == 1);
+        .until(() -> RedisClusterGroup.shardSubscribers(master, TOPIC) == 1);
     PublishResult last = null;
     for (int i = 1; i <= 5; i++) {
       last = publish(publisher, "new " + i);
@@ -92,10 +81,5 @@ class RedisClusterMasterRestartTest {
 
   private static PublishResult publish(HubNode node, String text) throws Exception {
     return node.hub().publishText(CHANNEL, text).toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  private static long shardSubscribers(RedisServerProcess master) throws IOException {
-    List<?> r = (List<?>) master.command("PUBSUB", "SHARDNUMSUB", TOPIC);
-    return (Long) r.get(1);
   }
 }

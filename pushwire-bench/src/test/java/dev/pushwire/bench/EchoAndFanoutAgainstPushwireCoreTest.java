@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pushwire.core.HttpResponse;
 import dev.pushwire.core.ServerSettings;
 import dev.pushwire.core.WebSocketServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * Short real runs of {@code echo} and {@code fanout --publish ws|http} against pushwire-core
@@ -45,25 +44,19 @@ class EchoAndFanoutAgainstPushwireCoreTest {
     return server.start();
   }
 
-  private static String run(int expectedStatus, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cmd = BenchCommand.commandLine();
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
-    int status = cmd.execute(args);
-    assertThat(status)
-        .as("exit status; stderr: %s; stdout: %s", err, out)
-        .isEqualTo(expectedStatus);
-    return out.toString();
+  /** A {@code fanout} run of ten subscribers to {@code url}, with {@code options}. */
+  private static String fanout(String url, String... options) {
+    String[] args =
+        Stream.concat(Stream.of("fanout", "--url", url, "-c", "10"), Arrays.stream(options))
+            .toArray(String[]::new);
+    return BenchRuns.runJson(args);
   }
 
   @Test
   void echoAnswersEveryMessageAndIgnoresTheGreeting() {
     int port = start(false);
     String json =
-        run(
-            BenchCommand.EXIT_OK,
+        BenchRuns.runJson(
             "echo",
             "--url",
             "ws://127.0.0.1:" + port + "/",
@@ -73,12 +66,8 @@ class EchoAndFanoutAgainstPushwireCoreTest {
             "512",
             "--pipeline",
             "2",
-            "--warmup",
-            "0s",
             "--duration",
-            "1s",
-            "--json",
-            "-q");
+            "1s");
     assertThat(json)
         .contains("\"mode\":\"echo\"")
         .contains("\"connections\":10")
@@ -92,25 +81,16 @@ class EchoAndFanoutAgainstPushwireCoreTest {
   void fanoutOverAWebSocketPublisherLosesNothing() {
     int port = start(true);
     String json =
-        run(
-            BenchCommand.EXIT_OK,
-            "fanout",
-            "--url",
+        fanout(
             "ws://127.0.0.1:" + port + "/?channel=x",
-            "-c",
-            "10",
             "--rate",
             "200",
             "--publish",
             "ws",
-            "--warmup",
-            "0s",
             "--duration",
             "1s",
             "--settle",
-            "200ms",
-            "--json",
-            "-q");
+            "200ms");
     assertThat(json)
         .contains("\"subscribers\":10")
         .contains("\"published\":200")
@@ -125,25 +105,16 @@ class EchoAndFanoutAgainstPushwireCoreTest {
   void fanoutAsFastAsDeliveredLosesNothing() {
     int port = start(true);
     String json =
-        run(
-            BenchCommand.EXIT_OK,
-            "fanout",
-            "--url",
+        fanout(
             "ws://127.0.0.1:" + port + "/",
-            "-c",
-            "10",
             "--rate",
             "max",
             "--window",
             "8",
-            "--warmup",
-            "0s",
             "--duration",
             "1s",
             "--settle",
-            "200ms",
-            "--json",
-            "-q");
+            "200ms");
     assertThat(json).contains("\"noLoss\":true").contains("\"ok\":true");
   }
 
@@ -161,13 +132,8 @@ class EchoAndFanoutAgainstPushwireCoreTest {
           exchange.respond(HttpResponse.json(200, "{}"));
         });
     String json =
-        run(
-            BenchCommand.EXIT_OK,
-            "fanout",
-            "--url",
+        fanout(
             "ws://127.0.0.1:" + port + "/?channel=x",
-            "-c",
-            "10",
             "--rate",
             "max",
             "--window",
@@ -180,14 +146,10 @@ class EchoAndFanoutAgainstPushwireCoreTest {
             "2",
             "--http-pipeline",
             "8",
-            "--warmup",
-            "0s",
             "--duration",
             "30s",
             "--settle",
-            "200ms",
-            "--json",
-            "-q");
+            "200ms");
     assertThat(json)
         .contains("(pipeline 8)")
         .contains("\"published\":300")

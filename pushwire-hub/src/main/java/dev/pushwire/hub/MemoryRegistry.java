@@ -1,5 +1,6 @@
 package dev.pushwire.hub;
 
+import dev.pushwire.hub.spi.PresenceMaps;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -51,25 +52,14 @@ public final class MemoryRegistry implements Registry {
   @Override
   public CompletionStage<Void> addPresence(String channel, PresenceEntry entry) {
     Objects.requireNonNull(entry, "entry");
-    presence.compute(
-        channel,
-        (k, m) -> {
-          Map<String, PresenceEntry> entries = m == null ? new ConcurrentHashMap<>() : m;
-          entries.put(entry.connectionId(), entry);
-          return entries;
-        });
+    PresenceMaps.put(presence, channel, entry);
     return done();
   }
 
   @Override
   public CompletionStage<Void> removePresence(String channel, String connectionId) {
     Objects.requireNonNull(connectionId, "connectionId");
-    presence.computeIfPresent(
-        channel,
-        (k, m) -> {
-          m.remove(connectionId);
-          return m.isEmpty() ? null : m;
-        });
+    PresenceMaps.remove(presence, channel, connectionId);
     return done();
   }
 

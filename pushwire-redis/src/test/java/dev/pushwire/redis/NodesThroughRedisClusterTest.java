@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,14 +29,7 @@ class NodesThroughRedisClusterTest {
   private static final Duration DEADLINE = Duration.ofSeconds(40);
   private static final int PER_NODE = 20;
 
-  private final List<AutoCloseable> resources = new ArrayList<>();
-
-  @AfterEach
-  void tearDown() throws Exception {
-    for (int i = resources.size() - 1; i >= 0; i--) {
-      resources.get(i).close();
-    }
-  }
+  @RegisterExtension final ClosedAfterEach resources = new ClosedAfterEach();
 
   @Test
   void publicationsOnChannelsOfEveryMasterReachBothNodesOnceInOrder() throws Exception {
@@ -68,7 +60,7 @@ class NodesThroughRedisClusterTest {
         long expected = m == e.getKey() ? 2 : 0;
         await("shard subscribers of " + topic + " on port " + m.port())
             .atMost(DEADLINE)
-            .until(() -> shardSubscribers(m, topic) == expected);
+            .until(() -> RedisClusterGroup.shardSubscribers(m, topic) == expected);
       }
     }
     for (int i = 1; i <= PER_NODE; i++) {
@@ -132,15 +124,9 @@ class NodesThroughRedisClusterTest {
   /** The first of {@code c0, c1, ...} on each master. */
   private static Map<RedisServerProcess, String> channelPerMaster() throws IOException {
     Map<RedisServerProcess, String> out = new LinkedHashMap<>();
-    for (int i = 0; out.size() < cluster.masters().size() && i < 1000; i++) {
-      String channel = "c" + i;
-      out.putIfAbsent(cluster.masterOf("{" + channel + "}"), channel);
+    for (RedisServerProcess m : cluster.masters()) {
+      out.put(m, cluster.channelOn(m));
     }
     return out;
-  }
-
-  private static long shardSubscribers(RedisServerProcess master, String topic) throws IOException {
-    List<?> r = (List<?>) master.command("PUBSUB", "SHARDNUMSUB", topic);
-    return (Long) r.get(1);
   }
 }

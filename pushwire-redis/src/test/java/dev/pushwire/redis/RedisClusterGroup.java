@@ -2,6 +2,7 @@ package dev.pushwire.redis;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.pushwire.hub.testing.PerTestClass;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -12,9 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A Redis Cluster on loopback, for one test class: three masters without replicas, each a real
@@ -24,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code @RegisterExtension} field. {@link #start()} returns once every server reports {@code
  * cluster_state:ok} and knows all the others (and the replica is in sync).
  */
-public final class RedisClusterGroup implements BeforeAllCallback, AfterAllCallback {
+public final class RedisClusterGroup extends PerTestClass {
   private static final int MASTERS = 3;
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
@@ -40,16 +38,6 @@ public final class RedisClusterGroup implements BeforeAllCallback, AfterAllCallb
   /** Three masters and, with {@code withReplica}, a replica of the first. */
   public RedisClusterGroup(boolean withReplica) {
     this.withReplica = withReplica;
-  }
-
-  @Override
-  public void beforeAll(ExtensionContext context) throws Exception {
-    start();
-  }
-
-  @Override
-  public void afterAll(ExtensionContext context) {
-    stop();
   }
 
   /** Starts the masters, joins them into one cluster and waits until it is ready. */
@@ -210,6 +198,22 @@ public final class RedisClusterGroup implements BeforeAllCallback, AfterAllCallb
       }
     }
     throw new IllegalStateException("no master holds slot " + slot);
+  }
+
+  /** The first of {@code c0, c1, ...} whose slot {@code master} holds. */
+  public String channelOn(RedisServerProcess master) throws IOException {
+    for (int i = 0; i < 1000; i++) {
+      if (masterOf("{c" + i + "}") == master) {
+        return "c" + i;
+      }
+    }
+    throw new IllegalStateException("no channel on port " + master.port());
+  }
+
+  /** How many shard subscribers (sharded pub/sub) {@code topic} has on {@code server}. */
+  public static long shardSubscribers(RedisServerProcess server, String topic) throws IOException {
+    List<?> r = (List<?>) server.command("PUBSUB", "SHARDNUMSUB", topic);
+    return (Long) r.get(1);
   }
 
   /** The masters, in the order they were started. */

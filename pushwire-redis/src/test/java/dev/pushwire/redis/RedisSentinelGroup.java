@@ -2,15 +2,13 @@ package dev.pushwire.redis;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.pushwire.hub.testing.PerTestClass;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A Redis Sentinel group on loopback, for one test class: a master, one replica ({@code replicaof})
@@ -22,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>A master is declared down after {@value #DOWN_AFTER_MILLIS} ms without an answer, so that a
  * {@link #killMaster()} leads to a promoted replica within a few seconds.
  */
-public final class RedisSentinelGroup implements BeforeAllCallback, AfterAllCallback {
+public final class RedisSentinelGroup extends PerTestClass {
   /** The name the sentinels know the master by. */
   public static final String MASTER_NAME = "pushwire";
 
@@ -55,16 +53,6 @@ public final class RedisSentinelGroup implements BeforeAllCallback, AfterAllCall
    */
   public RedisSentinelGroup(int replicas) {
     this.replicas = replicas;
-  }
-
-  @Override
-  public void beforeAll(ExtensionContext context) throws Exception {
-    start();
-  }
-
-  @Override
-  public void afterAll(ExtensionContext context) {
-    stop();
   }
 
   /** Starts the master, the replica and the sentinels, and waits until the group is ready. */

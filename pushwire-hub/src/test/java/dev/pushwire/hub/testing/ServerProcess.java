@@ -14,9 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real backend server binary (redis-server, memcached) on a free loopback port, for one test
@@ -25,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * test JVM dies before {@code afterAll}. Subclasses say how to start the binary and how to ask it
  * whether it is up, in its own protocol, without the code under test.
  */
-public abstract class ServerProcess implements BeforeAllCallback, AfterAllCallback {
+public abstract class ServerProcess extends PerTestClass {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
   private final String binaryName;
@@ -46,16 +43,6 @@ public abstract class ServerProcess implements BeforeAllCallback, AfterAllCallba
 
   /** Whether the server answers on its port; an exception counts as no. */
   protected abstract boolean answers() throws IOException;
-
-  @Override
-  public void beforeAll(ExtensionContext context) throws Exception {
-    start();
-  }
-
-  @Override
-  public void afterAll(ExtensionContext context) {
-    stop();
-  }
 
   /**
    * Starts the server (on the same port as before, if it ran before) and waits until it answers.

@@ -4,6 +4,7 @@ import static dev.pushwire.memcached.internal.MemcachedKeys.bucketOf;
 
 import dev.pushwire.hub.ConnectionRecord;
 import dev.pushwire.hub.PresenceEntry;
+import dev.pushwire.hub.spi.PresenceMaps;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -57,28 +58,16 @@ final class NodeCopy {
   }
 
   void addPresence(String channel, PresenceEntry entry) {
-    presence.compute(
-        channel,
-        (k, m) -> {
-          Map<String, PresenceEntry> entries = m == null ? new ConcurrentHashMap<>() : m;
-          entries.put(entry.connectionId(), entry);
-          return entries;
-        });
+    PresenceMaps.put(presence, channel, entry);
     dirtyPresence.add(bucketOf(channel, buckets));
   }
 
   boolean removePresence(String channel, String connectionId) {
-    boolean[] removed = {false};
-    presence.computeIfPresent(
-        channel,
-        (k, m) -> {
-          removed[0] = m.remove(connectionId) != null;
-          return m.isEmpty() ? null : m;
-        });
-    if (removed[0]) {
+    boolean removed = PresenceMaps.remove(presence, channel, connectionId);
+    if (removed) {
       dirtyPresence.add(bucketOf(channel, buckets));
     }
-    return removed[0];
+    return removed;
   }
 
   /** The records in bucket {@code i}. */

@@ -2,6 +2,7 @@ package dev.pushwire.redis.internal;
 
 import dev.pushwire.hub.ConnectionRecord;
 import dev.pushwire.hub.PresenceEntry;
+import dev.pushwire.hub.spi.PresenceMaps;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,22 +16,11 @@ public final class NodeRecords {
       new ConcurrentHashMap<>();
 
   public void addPresence(String channel, PresenceEntry entry) {
-    presence.compute(
-        channel,
-        (k, m) -> {
-          Map<String, PresenceEntry> entries = m == null ? new ConcurrentHashMap<>() : m;
-          entries.put(entry.connectionId(), entry);
-          return entries;
-        });
+    PresenceMaps.put(presence, channel, entry);
   }
 
   public void removePresence(String channel, String connectionId) {
-    presence.computeIfPresent(
-        channel,
-        (k, m) -> {
-          m.remove(connectionId);
-          return m.isEmpty() ? null : m;
-        });
+    PresenceMaps.remove(presence, channel, connectionId);
   }
 
   /** Removes every presence entry of a connection; returns their channels. */

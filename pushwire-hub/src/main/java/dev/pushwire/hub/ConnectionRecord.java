@@ -1,5 +1,6 @@
 package dev.pushwire.hub;
 
+import dev.pushwire.hub.spi.Registry;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;

@@ -9,6 +9,8 @@ import dev.pushwire.core.MessageListener;
 import dev.pushwire.core.OpenListener;
 import dev.pushwire.core.WebSocketServer;
 import dev.pushwire.hub.internal.HubImpl;
+import dev.pushwire.hub.spi.Broker;
+import dev.pushwire.hub.spi.Registry;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

@@ -1,5 +1,6 @@
 package dev.pushwire.hub;
 
+import dev.pushwire.hub.spi.Registry;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,8 @@
 package dev.pushwire.hub;
 
 import dev.pushwire.hub.internal.HistoryBuffer;
+import dev.pushwire.hub.spi.Broker;
+import dev.pushwire.hub.spi.BrokerListener;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

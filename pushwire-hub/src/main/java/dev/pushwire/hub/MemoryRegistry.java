@@ -1,6 +1,7 @@
 package dev.pushwire.hub;
 
 import dev.pushwire.hub.spi.PresenceMaps;
+import dev.pushwire.hub.spi.Registry;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;

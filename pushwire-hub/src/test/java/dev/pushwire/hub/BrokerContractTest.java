@@ -3,6 +3,8 @@ package dev.pushwire.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.pushwire.hub.spi.Broker;
+import dev.pushwire.hub.spi.BrokerListener;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.pushwire.hub;
 
+import dev.pushwire.hub.spi.Broker;
+
 /** The broker contract on {@link MemoryBroker}. */
 class MemoryBrokerContractTest extends BrokerContractTest {
 

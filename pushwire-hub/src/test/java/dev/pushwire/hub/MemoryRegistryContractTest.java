@@ -1,5 +1,7 @@
 package dev.pushwire.hub;
 
+import dev.pushwire.hub.spi.Registry;
+
 /** The registry contract on {@link MemoryRegistry}. */
 class MemoryRegistryContractTest extends RegistryContractTest {
 

@@ -2,6 +2,7 @@ package dev.pushwire.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pushwire.hub.spi.Registry;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletionStage;

@@ -1,5 +1,6 @@
 package dev.pushwire.hub;
 
+import dev.pushwire.hub.spi.BrokerListener;
 import dev.pushwire.jmh.SamplePayloads;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

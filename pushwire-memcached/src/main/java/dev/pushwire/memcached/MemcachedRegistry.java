@@ -5,7 +5,7 @@ import dev.pushwire.hub.ErrorCode;
 import dev.pushwire.hub.HubException;
 import dev.pushwire.hub.PresenceEntry;
 import dev.pushwire.hub.PresenceStats;
-import dev.pushwire.hub.Registry;
+import dev.pushwire.hub.spi.Registry;
 import dev.pushwire.memcached.internal.KeepAlive;
 import dev.pushwire.memcached.internal.Listing;
 import dev.pushwire.memcached.internal.MemcachedStore;

@@ -1,7 +1,7 @@
 package dev.pushwire.memcached;
 
-import dev.pushwire.hub.Registry;
 import dev.pushwire.hub.RegistryContractTest;
+import dev.pushwire.hub.spi.Registry;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The registry contract on {@link MemcachedRegistry}: nodes a and b over one flushed Memcached. */

@@ -1,8 +1,5 @@
 package dev.pushwire.redis;
 
-import dev.pushwire.hub.BackendHealth;
-import dev.pushwire.hub.Broker;
-import dev.pushwire.hub.BrokerListener;
 import dev.pushwire.hub.ErrorCode;
 import dev.pushwire.hub.HistoryOptions;
 import dev.pushwire.hub.HistoryResult;
@@ -11,6 +8,9 @@ import dev.pushwire.hub.Publication;
 import dev.pushwire.hub.PublishOptions;
 import dev.pushwire.hub.PublishResult;
 import dev.pushwire.hub.StreamPosition;
+import dev.pushwire.hub.spi.BackendHealth;
+import dev.pushwire.hub.spi.Broker;
+import dev.pushwire.hub.spi.BrokerListener;
 import dev.pushwire.hub.spi.NodeBus;
 import dev.pushwire.hub.spi.NodeMessageListener;
 import dev.pushwire.redis.internal.ChannelTracker;

@@ -1,14 +1,14 @@
 package dev.pushwire.redis;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pushwire.hub.BackendHealth;
 import dev.pushwire.hub.ConnectionRecord;
 import dev.pushwire.hub.ErrorCode;
 import dev.pushwire.hub.HubException;
 import dev.pushwire.hub.PresenceEntry;
 import dev.pushwire.hub.PresenceStats;
-import dev.pushwire.hub.Registry;
+import dev.pushwire.hub.spi.BackendHealth;
 import dev.pushwire.hub.spi.RecordCodec;
+import dev.pushwire.hub.spi.Registry;
 import dev.pushwire.redis.internal.CommandConnection;
 import dev.pushwire.redis.internal.ConnectionHealth;
 import dev.pushwire.redis.internal.LuaScript;

@@ -4,9 +4,9 @@ import static dev.pushwire.hub.testing.Stages.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.pushwire.hub.BrokerListener;
 import dev.pushwire.hub.Publication;
 import dev.pushwire.hub.PublishOptions;
+import dev.pushwire.hub.spi.BrokerListener;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

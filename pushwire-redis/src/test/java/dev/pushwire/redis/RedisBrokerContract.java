@@ -1,8 +1,8 @@
 package dev.pushwire.redis;
 
-import dev.pushwire.hub.Broker;
 import dev.pushwire.hub.BrokerContractTest;
 import dev.pushwire.hub.MutableClock;
+import dev.pushwire.hub.spi.Broker;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import org.junit.jupiter.api.AfterAll;

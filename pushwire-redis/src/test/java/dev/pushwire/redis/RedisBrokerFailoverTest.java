@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.pushwire.hub.BrokerListener;
 import dev.pushwire.hub.ErrorCode;
 import dev.pushwire.hub.HubException;
 import dev.pushwire.hub.Publication;
 import dev.pushwire.hub.PublishOptions;
 import dev.pushwire.hub.PublishResult;
 import dev.pushwire.hub.StreamPosition;
+import dev.pushwire.hub.spi.BrokerListener;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

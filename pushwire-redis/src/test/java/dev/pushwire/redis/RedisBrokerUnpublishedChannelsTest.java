@@ -3,10 +3,10 @@ package dev.pushwire.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.pushwire.hub.BrokerListener;
 import dev.pushwire.hub.HistoryOptions;
 import dev.pushwire.hub.PublishOptions;
 import dev.pushwire.hub.StreamPosition;
+import dev.pushwire.hub.spi.BrokerListener;
 import dev.pushwire.hub.testing.Stages;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;

@@ -1,7 +1,7 @@
 package dev.pushwire.redis;
 
-import dev.pushwire.hub.Registry;
 import dev.pushwire.hub.RegistryContractTest;
+import dev.pushwire.hub.spi.Registry;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**

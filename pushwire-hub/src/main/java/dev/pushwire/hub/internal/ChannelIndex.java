@@ -1,6 +1,5 @@
 package dev.pushwire.hub.internal;
 
-import dev.pushwire.hub.Broker;
 import dev.pushwire.hub.ErrorCode;
 import dev.pushwire.hub.HistoryOptions;
 import dev.pushwire.hub.HistoryResult;
@@ -8,6 +7,7 @@ import dev.pushwire.hub.HubException;
 import dev.pushwire.hub.Publication;
 import dev.pushwire.hub.StreamPosition;
 import dev.pushwire.hub.SubscribeResult;
+import dev.pushwire.hub.spi.Broker;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.pushwire.hub.internal;
 
-import dev.pushwire.hub.Broker;
 import dev.pushwire.hub.Publication;
+import dev.pushwire.hub.spi.Broker;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;

@@ -1,12 +1,12 @@
 package dev.pushwire.hub.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pushwire.hub.Broker;
 import dev.pushwire.hub.ChannelName;
 import dev.pushwire.hub.ErrorCode;
 import dev.pushwire.hub.HubConfig;
 import dev.pushwire.hub.HubException;
 import dev.pushwire.hub.PublishResult;
+import dev.pushwire.hub.spi.Broker;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;

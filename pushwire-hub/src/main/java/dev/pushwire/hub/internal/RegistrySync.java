@@ -2,7 +2,7 @@ package dev.pushwire.hub.internal;
 
 import dev.pushwire.core.TimerHandle;
 import dev.pushwire.hub.PresenceEntry;
-import dev.pushwire.hub.Registry;
+import dev.pushwire.hub.spi.Registry;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;

@@ -1,12 +1,12 @@
 package dev.pushwire.hub.internal;
 
-import dev.pushwire.hub.Broker;
 import dev.pushwire.hub.ChannelName;
 import dev.pushwire.hub.ErrorCode;
 import dev.pushwire.hub.HubConfig;
 import dev.pushwire.hub.HubException;
 import dev.pushwire.hub.StreamPosition;
 import dev.pushwire.hub.SubscribeResult;
+import dev.pushwire.hub.spi.Broker;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

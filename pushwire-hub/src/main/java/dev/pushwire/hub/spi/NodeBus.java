@@ -1,6 +1,5 @@
 package dev.pushwire.hub.spi;
 
-import dev.pushwire.hub.Broker;
 import dev.pushwire.hub.ErrorCode;
 import java.util.concurrent.CompletionStage;
 

@@ -1,11 +1,11 @@
 package dev.pushwire.hub.internal;
 
-import dev.pushwire.hub.Broker;
-import dev.pushwire.hub.BrokerListener;
 import dev.pushwire.hub.HistoryOptions;
 import dev.pushwire.hub.HistoryResult;
 import dev.pushwire.hub.PublishOptions;
 import dev.pushwire.hub.PublishResult;
+import dev.pushwire.hub.spi.Broker;
+import dev.pushwire.hub.spi.BrokerListener;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

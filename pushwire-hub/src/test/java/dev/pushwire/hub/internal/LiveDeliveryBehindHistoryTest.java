@@ -3,8 +3,6 @@ package dev.pushwire.hub.internal;
 import static dev.pushwire.hub.internal.HubFixture.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pushwire.hub.Broker;
-import dev.pushwire.hub.BrokerListener;
 import dev.pushwire.hub.HistoryOptions;
 import dev.pushwire.hub.HistoryResult;
 import dev.pushwire.hub.HubConfig;
@@ -15,6 +13,8 @@ import dev.pushwire.hub.PublishOptions;
 import dev.pushwire.hub.PublishResult;
 import dev.pushwire.hub.StreamPosition;
 import dev.pushwire.hub.SubscribeResult;
+import dev.pushwire.hub.spi.Broker;
+import dev.pushwire.hub.spi.BrokerListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;

@@ -2,8 +2,6 @@ package dev.pushwire.hub.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pushwire.hub.Broker;
-import dev.pushwire.hub.BrokerListener;
 import dev.pushwire.hub.HistoryOptions;
 import dev.pushwire.hub.HistoryResult;
 import dev.pushwire.hub.HubConfig;
@@ -12,6 +10,8 @@ import dev.pushwire.hub.MemoryRegistry;
 import dev.pushwire.hub.Publication;
 import dev.pushwire.hub.PublishOptions;
 import dev.pushwire.hub.PublishResult;
+import dev.pushwire.hub.spi.Broker;
+import dev.pushwire.hub.spi.BrokerListener;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;

@@ -1,7 +1,6 @@
 package dev.pushwire.hub.internal;
 
 import dev.pushwire.core.ConnectionInfo;
-import dev.pushwire.hub.BrokerListener;
 import dev.pushwire.hub.Hub;
 import dev.pushwire.hub.MemoryBroker;
 import dev.pushwire.hub.Publication;
@@ -9,6 +8,7 @@ import dev.pushwire.hub.PublishOptions;
 import dev.pushwire.hub.PublishResult;
 import dev.pushwire.hub.StreamPosition;
 import dev.pushwire.hub.SubscribeResult;
+import dev.pushwire.hub.spi.BrokerListener;
 import dev.pushwire.jmh.SamplePayloads;
 import java.net.InetSocketAddress;
 import java.time.Instant;

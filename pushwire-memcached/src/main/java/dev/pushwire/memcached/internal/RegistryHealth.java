@@ -1,8 +1,8 @@
 package dev.pushwire.memcached.internal;
 
-import dev.pushwire.hub.BackendHealth;
 import dev.pushwire.hub.ErrorCode;
 import dev.pushwire.hub.HubException;
+import dev.pushwire.hub.spi.BackendHealth;
 import dev.pushwire.memcached.MemcachedConfig;
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;

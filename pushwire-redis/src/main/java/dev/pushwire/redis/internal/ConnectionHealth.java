@@ -1,6 +1,6 @@
 package dev.pushwire.redis.internal;
 
-import dev.pushwire.hub.BackendHealth;
+import dev.pushwire.hub.spi.BackendHealth;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
 import java.net.SocketAddress;

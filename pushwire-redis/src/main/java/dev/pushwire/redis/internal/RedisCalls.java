@@ -1,8 +1,8 @@
 package dev.pushwire.redis.internal;
 
-import dev.pushwire.hub.BackendHealth;
 import dev.pushwire.hub.ErrorCode;
 import dev.pushwire.hub.HubException;
+import dev.pushwire.hub.spi.BackendHealth;
 import dev.pushwire.redis.RedisConfig;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

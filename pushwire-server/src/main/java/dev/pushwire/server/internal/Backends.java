@@ -1,13 +1,13 @@
 package dev.pushwire.server.internal;
 
-import dev.pushwire.hub.Broker;
 import dev.pushwire.hub.ErrorCode;
 import dev.pushwire.hub.HubException;
 import dev.pushwire.hub.MemoryBroker;
 import dev.pushwire.hub.MemoryRegistry;
-import dev.pushwire.hub.Registry;
+import dev.pushwire.hub.spi.Broker;
 import dev.pushwire.hub.spi.NodeBus;
 import dev.pushwire.hub.spi.NodeMessageListener;
+import dev.pushwire.hub.spi.Registry;
 import dev.pushwire.memcached.MemcachedConfig;
 import dev.pushwire.memcached.MemcachedRegistry;
 import dev.pushwire.redis.RedisBroker;

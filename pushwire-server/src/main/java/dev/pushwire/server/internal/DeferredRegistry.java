@@ -6,7 +6,7 @@ import dev.pushwire.hub.HubException;
 import dev.pushwire.hub.MemoryRegistry;
 import dev.pushwire.hub.PresenceEntry;
 import dev.pushwire.hub.PresenceStats;
-import dev.pushwire.hub.Registry;
+import dev.pushwire.hub.spi.Registry;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;

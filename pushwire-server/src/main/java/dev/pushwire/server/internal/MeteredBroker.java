@@ -1,13 +1,13 @@
 package dev.pushwire.server.internal;
 
-import dev.pushwire.hub.Broker;
-import dev.pushwire.hub.BrokerListener;
 import dev.pushwire.hub.HistoryOptions;
 import dev.pushwire.hub.HistoryResult;
 import dev.pushwire.hub.Publication;
 import dev.pushwire.hub.PublishOptions;
 import dev.pushwire.hub.PublishResult;
 import dev.pushwire.hub.StreamPosition;
+import dev.pushwire.hub.spi.Broker;
+import dev.pushwire.hub.spi.BrokerListener;
 import java.util.concurrent.CompletionStage;
 
 /**

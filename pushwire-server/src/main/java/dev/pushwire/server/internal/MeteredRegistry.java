@@ -3,7 +3,7 @@ package dev.pushwire.server.internal;
 import dev.pushwire.hub.ConnectionRecord;
 import dev.pushwire.hub.PresenceEntry;
 import dev.pushwire.hub.PresenceStats;
-import dev.pushwire.hub.Registry;
+import dev.pushwire.hub.spi.Registry;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 

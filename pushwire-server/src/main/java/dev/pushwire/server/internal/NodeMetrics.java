@@ -1,10 +1,10 @@
 package dev.pushwire.server.internal;
 
 import dev.pushwire.core.WebSocketServer;
-import dev.pushwire.hub.Broker;
 import dev.pushwire.hub.Hub;
 import dev.pushwire.hub.Publication;
-import dev.pushwire.hub.Registry;
+import dev.pushwire.hub.spi.Broker;
+import dev.pushwire.hub.spi.Registry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

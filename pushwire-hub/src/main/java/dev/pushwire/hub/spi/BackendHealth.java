@@ -1,4 +1,4 @@
-package dev.pushwire.hub;
+package dev.pushwire.hub.spi;
 
 import java.time.Duration;
 import java.time.Instant;

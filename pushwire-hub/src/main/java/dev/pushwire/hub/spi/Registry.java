@@ -1,5 +1,10 @@
-package dev.pushwire.hub;
+package dev.pushwire.hub.spi;
 
+import dev.pushwire.hub.ConnectionRecord;
+import dev.pushwire.hub.HubConfig;
+import dev.pushwire.hub.MemoryRegistry;
+import dev.pushwire.hub.PresenceEntry;
+import dev.pushwire.hub.PresenceStats;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 

@@ -1,5 +1,11 @@
-package dev.pushwire.hub;
+package dev.pushwire.hub.spi;
 
+import dev.pushwire.hub.HistoryOptions;
+import dev.pushwire.hub.HistoryResult;
+import dev.pushwire.hub.MemoryBroker;
+import dev.pushwire.hub.Publication;
+import dev.pushwire.hub.PublishOptions;
+import dev.pushwire.hub.PublishResult;
 import java.util.concurrent.CompletionStage;
 
 /**

@@ -1,5 +1,7 @@
-package dev.pushwire.hub;
+package dev.pushwire.hub.spi;
 
+import dev.pushwire.hub.Publication;
+import dev.pushwire.hub.StreamPosition;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 

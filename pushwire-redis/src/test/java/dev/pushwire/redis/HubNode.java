@@ -5,6 +5,8 @@ import dev.pushwire.core.WebSocketServer;
 import dev.pushwire.hub.Hub;
 import dev.pushwire.hub.HubConfig;
 import dev.pushwire.hub.MemoryRegistry;
+import dev.pushwire.hub.testing.V1TestClient;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
@@ -48,5 +50,15 @@ record HubNode(WebSocketServer server, Hub hub, RedisBroker broker) {
     resources.add(broker::close);
     resources.add(hub::close);
     return new HubNode(server, hub, broker);
+  }
+
+  /**
+   * A {@code pushwire.v1} client of this node on {@code channel}, closed with {@code resources}.
+   */
+  V1TestClient client(String channel, List<AutoCloseable> resources) {
+    URI uri = URI.create("ws://127.0.0.1:" + server.port() + "/");
+    V1TestClient c = new V1TestClient(() -> uri, channel);
+    resources.add(c);
+    return c;
   }
 }

@@ -137,6 +137,14 @@ public final class RedisClusterGroup extends PerTestClass {
    */
   public RedisServerProcess failOverFirstMaster(Duration atMost) throws IOException {
     masters.get(0).kill();
+    return awaitReplicaPromoted(atMost);
+  }
+
+  /**
+   * Waits until the replica took over the slots of the first master (killed by the caller) and the
+   * cluster is ok again; returns it.
+   */
+  public RedisServerProcess awaitReplicaPromoted(Duration atMost) {
     await("the replica promoted and the cluster ok")
         .atMost(atMost)
         .pollInterval(Duration.ofMillis(100))

@@ -1,8 +1,8 @@
 package dev.pushwire.server;
 
 import dev.pushwire.hub.MemoryBroker;
-import dev.pushwire.server.internal.BackendUri;
-import dev.pushwire.server.internal.DurationText;
+import dev.pushwire.server.internal.backends.BackendUri;
+import dev.pushwire.server.internal.config.DurationText;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -2,8 +2,8 @@ package dev.pushwire.server;
 
 import dev.pushwire.core.ServerSettings;
 import dev.pushwire.hub.HubConfig;
-import dev.pushwire.server.internal.ConfigKey;
-import dev.pushwire.server.internal.ConfigSchema;
+import dev.pushwire.server.internal.config.ConfigKey;
+import dev.pushwire.server.internal.config.ConfigSchema;
 import java.time.Duration;
 import java.util.List;
 import java.util.StringJoiner;

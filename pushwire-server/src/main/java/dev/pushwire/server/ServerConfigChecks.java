@@ -1,7 +1,7 @@
 package dev.pushwire.server;
 
 import dev.pushwire.hub.ChannelName;
-import dev.pushwire.server.internal.DurationText;
+import dev.pushwire.server.internal.config.DurationText;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;

@@ -4,7 +4,7 @@
  * dev.pushwire.hub.Hub}, its configuration ({@link dev.pushwire.server.ServerConfig}, loaded from
  * YAML, {@code PUSHWIRE_*} environment variables and flags by {@link
  * dev.pushwire.server.ConfigLoader}), and the command line ({@link
- * dev.pushwire.server.PushwireCommand} with {@code serve}, {@code client}, {@code publish} and
+ * dev.pushwire.server.cli.PushwireCommand} with {@code serve}, {@code client}, {@code publish} and
  * {@code version}).
  */
 package dev.pushwire.server;

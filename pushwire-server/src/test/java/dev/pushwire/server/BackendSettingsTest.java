@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pushwire.server.ConfigLoader.Flag;
-import dev.pushwire.server.internal.BackendUri;
-import dev.pushwire.server.internal.ConfigYaml;
+import dev.pushwire.server.cli.PushwireCommand;
+import dev.pushwire.server.internal.backends.BackendUri;
+import dev.pushwire.server.internal.config.ConfigYaml;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -2,7 +2,8 @@ package dev.pushwire.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pushwire.server.internal.ConfigSchema;
+import dev.pushwire.server.cli.PushwireCommand;
+import dev.pushwire.server.internal.config.ConfigSchema;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pushwire.core.testing.JdkWebSocketClient;
 import dev.pushwire.hub.HistoryOptions;
+import dev.pushwire.server.cli.PushwireCommand;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;

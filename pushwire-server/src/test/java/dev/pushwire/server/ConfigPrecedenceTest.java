@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pushwire.core.SlowConsumerPolicy;
 import dev.pushwire.server.ConfigLoader.Flag;
+import dev.pushwire.server.cli.PushwireCommand;
+import dev.pushwire.server.cli.ServeCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pushwire.core.HttpResponse;
-import dev.pushwire.server.internal.ConfigYaml;
-import dev.pushwire.server.internal.DashboardAccess;
-import dev.pushwire.server.internal.DashboardAccess.Verdict;
+import dev.pushwire.server.internal.api.DashboardAccess;
+import dev.pushwire.server.internal.api.DashboardAccess.Verdict;
+import dev.pushwire.server.internal.config.ConfigYaml;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -3,8 +3,8 @@ package dev.pushwire.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-import dev.pushwire.server.internal.DurationText;
-import dev.pushwire.server.internal.SizeText;
+import dev.pushwire.server.internal.config.DurationText;
+import dev.pushwire.server.internal.config.SizeText;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -2,8 +2,8 @@ package dev.pushwire.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pushwire.server.internal.ConfigKey;
-import dev.pushwire.server.internal.ConfigSchema;
+import dev.pushwire.server.internal.config.ConfigKey;
+import dev.pushwire.server.internal.config.ConfigSchema;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.pushwire.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pushwire.server.cli.PushwireCommand;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -3,8 +3,8 @@ package dev.pushwire.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pushwire.server.internal.ConfigKey;
-import dev.pushwire.server.internal.ConfigSchema;
+import dev.pushwire.server.internal.config.ConfigKey;
+import dev.pushwire.server.internal.config.ConfigSchema;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

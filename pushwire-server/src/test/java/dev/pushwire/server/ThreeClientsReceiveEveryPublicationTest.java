@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pushwire.core.testing.JdkWebSocketClient;
+import dev.pushwire.server.cli.PushwireCommand;
+import dev.pushwire.server.cli.ServeCommand;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;

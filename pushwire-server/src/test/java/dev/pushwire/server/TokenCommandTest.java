@@ -2,6 +2,7 @@ package dev.pushwire.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pushwire.server.cli.PushwireCommand;
 import dev.pushwire.server.internal.auth.TokenVerifier;
 import dev.pushwire.server.internal.auth.VerifiedToken;
 import java.io.ByteArrayInputStream;

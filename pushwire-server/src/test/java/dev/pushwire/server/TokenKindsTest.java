@@ -8,6 +8,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.pushwire.core.testing.JdkWebSocketClient;
 import dev.pushwire.hub.Hub;
+import dev.pushwire.server.cli.PushwireCommand;
 import dev.pushwire.server.internal.auth.TokenMinter;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;

@@ -2,6 +2,10 @@ package dev.pushwire.server.internal;
 
 import dev.pushwire.core.WebSocketServer;
 import dev.pushwire.hub.Hub;
+import dev.pushwire.server.internal.api.PublisherEndpoint;
+import dev.pushwire.server.internal.backends.Backends;
+import dev.pushwire.server.internal.backends.ClusterConnections;
+import dev.pushwire.server.internal.metrics.NodeCounters;
 import java.time.Instant;
 
 /**

@@ -1,7 +1,8 @@
 package dev.pushwire.server.internal;
 
 import dev.pushwire.hub.Hub;
-import dev.pushwire.server.internal.NodeCounters.Source;
+import dev.pushwire.server.internal.metrics.NodeCounters;
+import dev.pushwire.server.internal.metrics.NodeCounters.Source;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicLong;

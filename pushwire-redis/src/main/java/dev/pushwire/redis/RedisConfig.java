@@ -351,8 +351,7 @@ public final class RedisConfig {
       if (ShardUris.isList(uri)) {
         String whole = uri;
         try { // each shard checked as if it were the only one
-          List<RedisConfig> shards =
-              ShardUris.split(whole).stream().map(u -> uri(u).build()).toList();
+          List<RedisConfig> shards = ShardUris.each(ShardUris.split(whole), u -> uri(u).build());
           return new RedisConfig(uri(whole), shards.get(0).redisUri, shards);
         } finally {
           uri = whole;

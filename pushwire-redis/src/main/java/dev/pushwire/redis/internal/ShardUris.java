@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -54,6 +55,23 @@ public final class ShardUris {
                 + " twice: expected each Redis once (its channels would be two shards' at once)");
       }
       out.add(part);
+    }
+    return out;
+  }
+
+  /**
+   * {@code build} applied to each URI, in order.
+   *
+   * @throws IllegalArgumentException what {@code build} threw, saying which shard it was about
+   */
+  public static <T> List<T> each(List<String> uris, Function<String, T> build) {
+    List<T> out = new ArrayList<>();
+    for (int i = 0; i < uris.size(); i++) {
+      try {
+        out.add(build.apply(uris.get(i)));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("shard " + (i + 1) + ": " + e.getMessage(), e);
+      }
     }
     return out;
   }

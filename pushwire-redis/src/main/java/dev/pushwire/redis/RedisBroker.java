@@ -11,7 +11,6 @@ import dev.pushwire.hub.StreamPosition;
 import dev.pushwire.hub.spi.BackendHealth;
 import dev.pushwire.hub.spi.Broker;
 import dev.pushwire.hub.spi.BrokerListener;
-import dev.pushwire.hub.spi.NodeBus;
 import dev.pushwire.hub.spi.NodeMessageListener;
 import dev.pushwire.redis.internal.ChannelTracker;
 import dev.pushwire.redis.internal.CommandConnection;
@@ -98,7 +97,7 @@ import org.slf4j.LoggerFactory;
  * <p>Publication times, and so history ages, come from this node's clock: keep nodes' clocks in
  * sync (NTP).
  */
-public final class RedisBroker implements Broker, NodeBus {
+public final class RedisBroker implements NodeLinkedBroker {
   private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
   private static final long MIN_KEEP_PERIOD_MILLIS = 50;
 
@@ -168,10 +167,15 @@ public final class RedisBroker implements Broker, NodeBus {
    *     {@link #close()} shut down) small ones of its own
    * @param clock where publication times and history ages come from; must not be {@code null}
    * @throws HubException with {@code UNAVAILABLE} if Redis cannot be reached
+   * @throws IllegalArgumentException if {@code config} has several shards (see {@link
+   *     RedisBrokers})
    */
   public static RedisBroker connect(RedisConfig config, ClientResources resources, Clock clock) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(clock, "clock");
+    if (config.isSharded()) {
+      throw new IllegalArgumentException("several shards: connect with RedisBrokers.connect");
+    }
     return new RedisBroker(config, resources, clock);
   }
 
@@ -311,6 +315,7 @@ public final class RedisBroker implements Broker, NodeBus {
    *
    * @return how many nodes received it: 0 when no node with that id is connected to Redis
    */
+  @Override
   public CompletionStage<Long> sendToNode(String nodeId, byte[] message) {
     Objects.requireNonNull(nodeId, "nodeId");
     Objects.requireNonNull(message, "message");
@@ -323,28 +328,30 @@ public final class RedisBroker implements Broker, NodeBus {
                 : commands.async().publish(topic, message));
   }
 
-  /** Receives what other nodes {@linkplain #sendToNode send} to this node; replaces any earlier. */
+  @Override
   public RedisBroker onNodeMessage(NodeMessageListener listener) {
     router.nodeListener(Objects.requireNonNull(listener, "listener"));
     return this;
   }
 
-  /** This node's id. */
+  @Override
   public String nodeId() {
     return config.nodeId();
   }
 
   /** Whether Redis is reachable: both connections up and no call failed in the last seconds. */
+  @Override
   public boolean isAvailable() {
     return !closed && health.isAvailable();
   }
 
   /** The last error talking to Redis, or {@code null} if there was none. */
+  @Override
   public String lastError() {
     return health.lastError();
   }
 
-  /** The channels this node is subscribed to in Redis. */
+  @Override
   public List<String> subscribedChannels() {
     List<String> out = new ArrayList<>(trackers.keySet());
     Collections.sort(out);

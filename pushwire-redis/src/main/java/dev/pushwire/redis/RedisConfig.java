@@ -2,6 +2,7 @@ package dev.pushwire.redis;
 
 import dev.pushwire.hub.HubConfig;
 import dev.pushwire.redis.internal.ClusterUri;
+import dev.pushwire.redis.internal.ShardUris;
 import io.lettuce.core.RedisURI;
 import java.time.Duration;
 import java.util.List;
@@ -25,8 +26,10 @@ import java.util.Set;
  * (re)connection, so that after a failover the backends reconnect to the promoted replica by
  * themselves. With Redis Cluster it names some of the cluster's servers (Lettuce finds the rest):
  * {@code redis-cluster://[[user:]password@]HOST:PORT[,HOST:PORT...]} (or {@code
- * rediss-cluster://...}); a cluster has only database 0. The password is never shown by {@link
- * #toString()} or in error messages.
+ * rediss-cluster://...}); a cluster has only database 0. Several such URIs of servers or Sentinel
+ * masters (no Cluster), separated by spaces, are independent shards, each channel on one of them
+ * (see {@link ShardedRedisBroker}). The password is never shown by {@link #toString()} or in error
+ * messages.
  */
 public final class RedisConfig {
   /** The prefix of every key and topic: {@value}. */
@@ -55,7 +58,8 @@ public final class RedisConfig {
   public static final String URI_EXPECTED =
       "redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
           + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER or"
-          + " redis-cluster://HOST:PORT[,HOST:PORT...]";
+          + " redis-cluster://HOST:PORT[,HOST:PORT...], or shards: several redis:// or"
+          + " redis-sentinel:// URIs separated by spaces";
 
   private final String uri;
   private final RedisURI redisUri;
@@ -68,8 +72,9 @@ public final class RedisConfig {
   private final Duration errorLogInterval;
   private final int waitReplicas;
   private final Duration waitTimeout;
+  private final List<RedisConfig> shards;
 
-  private RedisConfig(Builder b, RedisURI redisUri) {
+  private RedisConfig(Builder b, RedisURI redisUri, List<RedisConfig> shards) {
     this.uri = b.uri;
     this.redisUri = redisUri;
     this.nodeId = b.nodeId;
@@ -81,6 +86,7 @@ public final class RedisConfig {
     this.errorLogInterval = b.errorLogInterval;
     this.waitReplicas = b.waitReplicas;
     this.waitTimeout = b.waitTimeout;
+    this.shards = shards;
   }
 
   /** A builder for a configuration that connects to {@code uri}. */
@@ -103,7 +109,9 @@ public final class RedisConfig {
    * (see {@link #clusterSeeds()}).
    */
   public RedisURI redisUri() {
-    if (isCluster()) {
+    if (isSharded()) {
+      return shards.get(0).redisUri();
+    } else if (isCluster()) {
       return clusterSeeds().get(0);
     }
     // Parsed again rather than copied: RedisURI.builder(RedisURI) drops the sentinels.
@@ -122,6 +130,16 @@ public final class RedisConfig {
     return seeds;
   }
 
+  /** Whether the URI is several space-separated URIs, each one shard's. */
+  public boolean isSharded() {
+    return !shards.isEmpty();
+  }
+
+  /** The configuration of each shard, in the URI's order (only this one unless it is sharded). */
+  public List<RedisConfig> shards() {
+    return isSharded() ? shards : List.of(this);
+  }
+
   /** Whether the URI names servers of a Redis Cluster ({@code redis-cluster://}). */
   public boolean isCluster() {
     return isCluster(Builder.schemeOf(uri));
@@ -136,31 +154,12 @@ public final class RedisConfig {
    * redis-sentinel://host:port,host:port/db#master}, without credentials, for messages and logs.
    */
   public String address() {
-    if (isCluster()) {
+    if (isSharded()) {
+      return ShardUris.address(shards);
+    } else if (isCluster()) {
       return ClusterUri.address(clusterSeeds());
     }
-    String db = redisUri.getDatabase() != 0 ? "/" + redisUri.getDatabase() : "";
-    if (isSentinel()) {
-      StringBuilder hosts = new StringBuilder();
-      for (RedisURI s : redisUri.getSentinels()) {
-        if (hosts.length() > 0) {
-          hosts.append(',');
-        }
-        hosts.append(s.getHost()).append(':').append(s.getPort());
-      }
-      return (redisUri.isSsl() ? "rediss-sentinel" : "redis-sentinel")
-          + "://"
-          + hosts
-          + db
-          + "#"
-          + redisUri.getSentinelMasterId();
-    }
-    return (redisUri.isSsl() ? "rediss" : "redis")
-        + "://"
-        + redisUri.getHost()
-        + ":"
-        + redisUri.getPort()
-        + db;
+    return ShardUris.address(redisUri);
   }
 
   /** Whether the URI names Redis Sentinels and a master rather than one server. */
@@ -349,6 +348,15 @@ public final class RedisConfig {
      */
     public RedisConfig build() {
       check(uri != null, "uri", null, URI_EXPECTED);
+      if (ShardUris.isList(uri)) {
+        String whole = uri;
+        try { // each shard checked as if it were the only one
+          List<RedisConfig> shards = ShardUris.each(ShardUris.split(whole), u -> uri(u).build());
+          return new RedisConfig(uri(whole), shards.get(0).redisUri, shards);
+        } finally {
+          uri = whole;
+        }
+      }
       String scheme = schemeOf(uri);
       check(
           SCHEMES.contains(scheme),
@@ -409,7 +417,7 @@ public final class RedisConfig {
             waitTimeout,
             "less than commandTimeout (" + commandTimeout + ")");
       }
-      return new RedisConfig(this, parsed);
+      return new RedisConfig(this, parsed, List.of());
     }
 
     private static final Set<String> SCHEMES =

@@ -123,13 +123,14 @@ public final class RedisRegistry implements Registry {
   }
 
   /**
-   * Connects to the Redis in {@code config}.
+   * Connects to the Redis in {@code config}: with several shards, to the first.
    *
    * @param resources Lettuce's resources to share, or {@code null} to make small ones of its own
    * @throws HubException with {@code UNAVAILABLE} if Redis cannot be reached
    */
   public static RedisRegistry connect(RedisConfig config, ClientResources resources) {
-    return new RedisRegistry(Objects.requireNonNull(config, "config"), resources);
+    // Sharded: the registry is not, it stays on the first shard.
+    return new RedisRegistry(Objects.requireNonNull(config, "config").shards().get(0), resources);
   }
 
   @Override

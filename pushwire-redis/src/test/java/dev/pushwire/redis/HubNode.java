@@ -11,10 +11,11 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A node for the delivery tests: a WebSocket server on a free loopback port with a hub over a
- * {@link RedisBroker} that fails fast (2 s commands) and reconnects quickly (200 ms at most).
+ * A node for the delivery tests: a WebSocket server on a free loopback port with a hub over a Redis
+ * broker ({@link RedisBrokers#connect}: one Redis or several shards) that fails fast (2 s commands)
+ * and reconnects quickly (200 ms at most).
  */
-record HubNode(WebSocketServer server, Hub hub, RedisBroker broker) {
+record HubNode(WebSocketServer server, Hub hub, NodeLinkedBroker broker) {
 
   /**
    * Starts node {@code id} on the Redis at {@code redisUri}; what it holds goes into {@code
@@ -29,8 +30,8 @@ record HubNode(WebSocketServer server, Hub hub, RedisBroker broker) {
                 .ioThreads(2)
                 .subprotocols(Hub.SUBPROTOCOL)
                 .build());
-    RedisBroker broker =
-        RedisBroker.connect(
+    NodeLinkedBroker broker =
+        RedisBrokers.connect(
             RedisConfig.newBuilder(redisUri)
                 .nodeId(id)
                 .commandTimeout(Duration.ofSeconds(2))

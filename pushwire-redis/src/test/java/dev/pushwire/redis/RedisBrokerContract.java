@@ -9,8 +9,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * The broker contract on {@link RedisBroker}, for each way of reaching Redis: a subclass names the
- * URI and empties the data behind it before each test.
+ * The broker contract on {@link RedisBrokers#connect}, for each way of reaching Redis: a subclass
+ * names the URI and empties the data behind it before each test.
  */
 abstract class RedisBrokerContract extends BrokerContractTest {
   private static ClientResources resources;
@@ -45,7 +45,8 @@ abstract class RedisBrokerContract extends BrokerContractTest {
     return connect(clock);
   }
 
-  private RedisBroker connect(MutableClock clock) {
-    return RedisBroker.connect(RedisConfig.newBuilder(uri()).nodeId("a").build(), resources, clock);
+  private Broker connect(MutableClock clock) {
+    return RedisBrokers.connect(
+        RedisConfig.newBuilder(uri()).nodeId("a").build(), resources, clock);
   }
 }

@@ -32,6 +32,20 @@ public abstract class RedisConnector implements AutoCloseable {
   public static final RedisCodec<String, byte[]> CODEC =
       RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
+  /**
+   * Small resources for one backend (two I/O and two computation threads) that reconnect after 50
+   * ms, doubling up to {@link RedisConfig#maxReconnectDelay()}; the caller shuts them down.
+   */
+  public static ClientResources newResources(RedisConfig config) {
+    return DefaultClientResources.builder()
+        .ioThreadPoolSize(2)
+        .computationThreadPoolSize(2)
+        .reconnectDelay(
+            Delay.exponential(
+                Duration.ofMillis(50), config.maxReconnectDelay(), 2, TimeUnit.MILLISECONDS))
+        .build();
+  }
+
   /** The config the connector was made for. */
   protected final RedisConfig config;
 
@@ -45,19 +59,7 @@ public abstract class RedisConnector implements AutoCloseable {
   protected RedisConnector(RedisConfig config, ClientResources resources) {
     this.config = config;
     this.ownsResources = resources == null;
-    this.resources =
-        resources != null
-            ? resources
-            : DefaultClientResources.builder()
-                .ioThreadPoolSize(2)
-                .computationThreadPoolSize(2)
-                .reconnectDelay(
-                    Delay.exponential(
-                        Duration.ofMillis(50),
-                        config.maxReconnectDelay(),
-                        2,
-                        TimeUnit.MILLISECONDS))
-                .build();
+    this.resources = resources != null ? resources : newResources(config);
   }
 
   /** The connector for the topology {@code config} names. */

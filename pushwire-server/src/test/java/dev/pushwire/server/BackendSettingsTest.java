@@ -73,66 +73,56 @@ class BackendSettingsTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "--broker|memcached://h:11211|--broker: bad value 'memcached://h:11211' (expected memory,"
-            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
-            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER or"
-            + " redis-cluster://HOST:PORT[,HOST:PORT...])",
-        "--broker|redis://h:abc|--broker: bad value 'redis://h:abc' (expected memory,"
-            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
-            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER or"
-            + " redis-cluster://HOST:PORT[,HOST:PORT...])",
-        "--broker|redis|--broker: bad value 'redis' (expected memory,"
-            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
-            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER or"
-            + " redis-cluster://HOST:PORT[,HOST:PORT...])",
-        "--registry|memcached://|--registry: bad value 'memcached://' (expected memory,"
-            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
-            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER,"
-            + " redis-cluster://HOST:PORT[,HOST:PORT...] or"
-            + " memcached://HOST:PORT[,HOST:PORT...])",
-        "--registry|memcached://h:99999|--registry: bad value 'memcached://h:99999' (expected memory,"
-            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
-            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER,"
-            + " redis-cluster://HOST:PORT[,HOST:PORT...] or"
-            + " memcached://HOST:PORT[,HOST:PORT...])",
+        "--broker|memcached://h:11211|--broker: bad value 'memcached://h:11211' (expected "
+            + BackendUri.BROKER_EXPECTED
+            + ")",
+        "--broker|redis://h:abc|--broker: bad value 'redis://h:abc' (expected "
+            + BackendUri.BROKER_EXPECTED
+            + ")",
+        "--broker|redis|--broker: bad value 'redis' (expected " + BackendUri.BROKER_EXPECTED + ")",
+        "--registry|memcached://|--registry: bad value 'memcached://' (expected "
+            + BackendUri.REGISTRY_EXPECTED
+            + ")",
+        "--registry|memcached://h:99999|--registry: bad value 'memcached://h:99999' (expected "
+            + BackendUri.REGISTRY_EXPECTED
+            + ")",
         // A URI that does not parse may still hold a password: the message does not repeat it.
         "--broker|redis://user:s3cret@bad host:6379|--broker: bad value"
-            + " 'redis://user:****@bad host:6379' (expected memory,"
-            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
-            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER or"
-            + " redis-cluster://HOST:PORT[,HOST:PORT...])",
-        "--registry|redis://:s3cret@h:port|--registry: bad value 'redis://:****@h:port' (expected memory,"
-            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
-            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER,"
-            + " redis-cluster://HOST:PORT[,HOST:PORT...] or"
-            + " memcached://HOST:PORT[,HOST:PORT...])",
+            + " 'redis://user:****@bad host:6379' (expected "
+            + BackendUri.BROKER_EXPECTED
+            + ")",
+        "--registry|redis://:s3cret@h:port|--registry: bad value 'redis://:****@h:port' (expected "
+            + BackendUri.REGISTRY_EXPECTED
+            + ")",
         "--broker|redis-sentinel://h1:26379,h2:26379|--broker: bad value"
-            + " 'redis-sentinel://h1:26379,h2:26379' (expected memory,"
-            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
-            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER or"
-            + " redis-cluster://HOST:PORT[,HOST:PORT...])",
+            + " 'redis-sentinel://h1:26379,h2:26379' (expected "
+            + BackendUri.BROKER_EXPECTED
+            + ")",
         "--broker|redis-sentinel://:s3cret@h1:26379,h2:x#m|--broker: bad value"
-            + " 'redis-sentinel://:****@h1:26379,h2:x#m' (expected memory,"
-            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
-            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER or"
-            + " redis-cluster://HOST:PORT[,HOST:PORT...])",
+            + " 'redis-sentinel://:****@h1:26379,h2:x#m' (expected "
+            + BackendUri.BROKER_EXPECTED
+            + ")",
         "--registry|redis-sentinel://h1:26379,#m|--registry: bad value"
-            + " 'redis-sentinel://h1:26379,#m' (expected memory,"
-            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
-            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER,"
-            + " redis-cluster://HOST:PORT[,HOST:PORT...] or"
-            + " memcached://HOST:PORT[,HOST:PORT...])",
+            + " 'redis-sentinel://h1:26379,#m' (expected "
+            + BackendUri.REGISTRY_EXPECTED
+            + ")",
         "--broker|redis-cluster://:s3cret@h1:7000,h2|--broker: bad value"
-            + " 'redis-cluster://:****@h1:7000,h2' (expected memory,"
-            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
-            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER or"
-            + " redis-cluster://HOST:PORT[,HOST:PORT...])",
+            + " 'redis-cluster://:****@h1:7000,h2' (expected "
+            + BackendUri.BROKER_EXPECTED
+            + ")",
         "--registry|redis-cluster://h1:7000/2|--registry: bad value"
-            + " 'redis-cluster://h1:7000/2' (expected memory,"
-            + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
-            + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER,"
-            + " redis-cluster://HOST:PORT[,HOST:PORT...] or"
-            + " memcached://HOST:PORT[,HOST:PORT...])",
+            + " 'redis-cluster://h1:7000/2' (expected "
+            + BackendUri.REGISTRY_EXPECTED
+            + ")",
+        // Shards: a Redis Cluster cannot be one; each shard's password is hidden.
+        "--broker|redis://:s3cret@h1:6379 redis-cluster://h2:7000|--broker: bad value"
+            + " 'redis://:****@h1:6379 redis-cluster://h2:7000' (expected "
+            + BackendUri.BROKER_EXPECTED
+            + ")",
+        "--broker|redis://h1:6379 redis://:s3cret@h2:x|--broker: bad value"
+            + " 'redis://h1:6379 redis://:****@h2:x' (expected "
+            + BackendUri.BROKER_EXPECTED
+            + ")",
         "--registry-ttl|1500ms|--registry-ttl: bad value '1500ms' (expected whole seconds, at"
             + " least 1s, such as 30s)",
         "--registry-ttl|0|--registry-ttl: bad value '0' (expected whole seconds, at least 1s,"
@@ -151,10 +141,9 @@ class BackendSettingsTest {
     CommandLineRun run = serveCheck(Map.of(), "--config", file.toString());
     assertThat(run.err())
         .isEqualTo(
-            "config error: broker: bad value 'redis://' (expected memory,"
-                + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
-                + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER or"
-                + " redis-cluster://HOST:PORT[,HOST:PORT...])"
+            "config error: broker: bad value 'redis://' (expected "
+                + BackendUri.BROKER_EXPECTED
+                + ")"
                 + System.lineSeparator());
     assertThat(run.status()).isEqualTo(2);
   }
@@ -215,6 +204,29 @@ class BackendSettingsTest {
   }
 
   @Test
+  void shardListsAreGoodForBothAndPrintedWithoutAnyShardsPassword() {
+    CommandLineRun run =
+        serveCheck(
+            Map.of(),
+            "--broker",
+            "redis://:one@10.0.0.5:6379 redis://:two@10.0.0.6:6379"
+                + " redis-sentinel://:three@10.0.0.7:26379#m",
+            "--registry",
+            "redis://10.0.0.5:6379 redis://10.0.0.6:6379");
+    assertThat(run.err()).isEmpty();
+    assertThat(run.status()).isZero();
+    assertThat(run.out())
+        .contains(
+            "broker: redis://:****@10.0.0.5:6379 redis://:****@10.0.0.6:6379"
+                + " redis-sentinel://:****@10.0.0.7:26379#m\n")
+        .contains("registry: redis://10.0.0.5:6379 redis://10.0.0.6:6379\n")
+        .doesNotContain("one@")
+        .doesNotContain("two@")
+        .doesNotContain("three@");
+    assertThat(BackendUri.kind("redis://h:1 redis://h:2")).isEqualTo(BackendUri.Kind.REDIS);
+  }
+
+  @Test
   void passwordsAreRedactedWherever() {
     assertThat(BackendUri.redacted("redis://:pw@h:1/0")).isEqualTo("redis://:****@h:1/0");
     assertThat(BackendUri.redacted("redis://user:pw@h")).isEqualTo("redis://user:****@h");
@@ -232,10 +244,7 @@ class BackendSettingsTest {
   void theBuilderChecksTooWithoutShowingThePassword() {
     assertThatThrownBy(() -> ServerConfig.newBuilder().broker("redis://:pw@h:x").build())
         .hasMessage(
-            "broker: bad value 'redis://:****@h:x' (expected memory,"
-                + " redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
-                + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER or"
-                + " redis-cluster://HOST:PORT[,HOST:PORT...])");
+            "broker: bad value 'redis://:****@h:x' (expected " + BackendUri.BROKER_EXPECTED + ")");
     assertThatThrownBy(() -> ServerConfig.newBuilder().registryTtl(Duration.ofMillis(2500)).build())
         .hasMessage(
             "registry-ttl: bad value '2500ms' (expected whole seconds, at least 1s, such as 30s)");

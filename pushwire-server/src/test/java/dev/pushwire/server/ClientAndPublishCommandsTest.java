@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pushwire.core.testing.JdkWebSocketClient;
+import dev.pushwire.core.testing.OwnThread;
 import dev.pushwire.server.cli.PushwireCommand;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -60,7 +61,8 @@ class ClientAndPublishCommandsTest {
           cmd.setErr(new PrintWriter(err));
           int status = cmd.execute(args);
           return new Run(status, out.toString(), err.toString());
-        });
+        },
+        OwnThread.named("pushwire-command"));
   }
 
   private static InputStream noInput() {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushwire.core.testing.JdkWebSocketClient;
+import dev.pushwire.core.testing.OwnThread;
 import dev.pushwire.redis.RedisServerProcess;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -92,7 +93,8 @@ class DeliveryResumesAfterARedisRestartTest {
               } catch (Exception e) {
                 throw new IllegalStateException(e);
               }
-            });
+            },
+            OwnThread.named("publisher"));
     awaitAccepted(attempts, 50);
     String oldEpoch = v1.get(0).pushes().get(0).epoch();
     away.pause();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pushwire.core.testing.JdkWebSocketClient;
+import dev.pushwire.core.testing.OwnThread;
 import dev.pushwire.redis.RedisServerProcess;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -128,7 +129,8 @@ class KilledNodesClientsRecoverOnAnotherNodeTest {
               } catch (Exception e) {
                 throw new IllegalStateException(e);
               }
-            });
+            },
+            OwnThread.named("publisher"));
     assertThat(killNow.await(30, TimeUnit.SECONDS)).isTrue();
     long killedAt = System.nanoTime();
     victim.kill();

@@ -37,7 +37,8 @@ public final class BackendUri {
       MEMORY
           + ", redis://HOST:PORT[/DB], rediss://HOST:PORT[/DB],"
           + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER,"
-          + " redis-cluster://HOST:PORT[,HOST:PORT...] or "
+          + " redis-cluster://HOST:PORT[,HOST:PORT...], several redis:// or redis-sentinel:// URIs"
+          + " separated by spaces (the first holds the registry) or "
           + MEMCACHED_EXPECTED;
 
   /** What {@code registry-ttl} may be. */
@@ -112,8 +113,23 @@ public final class BackendUri {
         DurationText::format);
   }
 
-  /** {@code value} with any password replaced by {@code ****}: {@code redis://:****@host:6379}. */
+  /**
+   * {@code value} with any password replaced by {@code ****}: {@code redis://:****@host:6379}; in a
+   * list of shards (URIs separated by spaces), in each of them.
+   */
   public static String redacted(String value) {
+    String[] parts = value.trim().split("\\s+");
+    if (parts.length > 1) {
+      StringBuilder out = new StringBuilder();
+      for (String part : parts) {
+        out.append(out.length() == 0 ? "" : " ").append(redactedOne(part));
+      }
+      return out.toString();
+    }
+    return redactedOne(value);
+  }
+
+  private static String redactedOne(String value) {
     int scheme = value.indexOf("://");
     if (scheme < 0) {
       return value;
@@ -147,6 +163,31 @@ public final class BackendUri {
   }
 
   private static boolean isRedis(String value) {
+    String[] shards = value.trim().split("\\s+");
+    if (shards.length > 1) {
+      // Independent servers, channels spread over them (docs/CLUSTER.md, "Sharding"): each one a
+      // good single server or Sentinel URI; a Redis Cluster shards by itself and cannot be one.
+      for (String shard : shards) {
+        String lower = shard.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("redis-cluster://")
+            || lower.startsWith("rediss-cluster://")
+            || !isRedisShape(shard)) {
+          return false;
+        }
+      }
+    } else if (!isRedisShape(value)) {
+      return false;
+    }
+    try {
+      RedisConfig.newBuilder(value).nodeId("check").build();
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** The scheme, and the hosts and ports Lettuce would misread, of one Redis URI. */
+  private static boolean isRedisShape(String value) {
     String lower = value.toLowerCase(Locale.ROOT);
     if (!isRedisScheme(lower)) {
       return false;
@@ -162,12 +203,7 @@ public final class BackendUri {
     } else if (!hasGoodHostPort(value)) {
       return false;
     }
-    try {
-      RedisConfig.newBuilder(value).nodeId("check").build();
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+    return true;
   }
 
   /** Lettuce reads {@code redis://h:abc} as host {@code h:abc}; this does not. */

@@ -10,7 +10,7 @@ import dev.pushwire.hub.spi.NodeMessageListener;
 import dev.pushwire.hub.spi.Registry;
 import dev.pushwire.memcached.MemcachedConfig;
 import dev.pushwire.memcached.MemcachedRegistry;
-import dev.pushwire.redis.RedisBroker;
+import dev.pushwire.redis.RedisBrokers;
 import dev.pushwire.redis.RedisConfig;
 import dev.pushwire.redis.RedisRegistry;
 import dev.pushwire.server.BackendSettings;
@@ -281,7 +281,7 @@ public final class Backends implements AutoCloseable {
   private Broker redisBroker(RedisConfig rc, List<ConnectAttempt<?>> pending) {
     String description = "Redis at " + rc.address();
     try {
-      return withNodeListener(RedisBroker.connect(rc));
+      return withNodeListener(RedisBrokers.connect(rc));
     } catch (HubException e) {
       warnStartingWithout("broker", description, e, "publishing answers 503");
       DeferredBroker deferred = new DeferredBroker(description, e.getMessage());
@@ -289,7 +289,7 @@ public final class Backends implements AutoCloseable {
           new ConnectAttempt<>(
               "broker",
               description,
-              () -> withNodeListener(RedisBroker.connect(rc)),
+              () -> withNodeListener(RedisBrokers.connect(rc)),
               deferred::offer,
               deferred::failed));
       return deferred;

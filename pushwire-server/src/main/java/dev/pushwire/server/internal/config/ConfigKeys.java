@@ -185,8 +185,10 @@ final class ConfigKeys {
             .flag(
                 "--broker",
                 "URI",
-                "memory, or redis://HOST:PORT[/DB], redis-sentinel://HOST:PORT[,HOST:PORT]#MASTER or"
-                    + " redis-cluster://HOST:PORT[,HOST:PORT] shared by every node (memory)."));
+                "memory, or redis://HOST:PORT[/DB], redis-sentinel://HOST:PORT[,HOST:PORT]#MASTER,"
+                    + " redis-cluster://HOST:PORT[,HOST:PORT] or several redis:// or"
+                    + " redis-sentinel:// URIs separated by spaces (shards), shared by every node"
+                    + " (memory)."));
     add(
         key(
                 "registry",

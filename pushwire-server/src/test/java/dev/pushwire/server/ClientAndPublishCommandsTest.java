@@ -52,11 +52,19 @@ class ClientAndPublishCommandsTest {
 
   private static CompletableFuture<Run> runWith(
       Map<String, String> env, InputStream stdin, String... args) {
+    return runWith(env, stdin, new StringWriter(), new StringWriter(), args);
+  }
+
+  /** Runs the command writing to {@code out} and {@code err}, which a test may read meanwhile. */
+  private static CompletableFuture<Run> runWith(
+      Map<String, String> env,
+      InputStream stdin,
+      StringWriter out,
+      StringWriter err,
+      String... args) {
     return CompletableFuture.supplyAsync(
         () -> {
           CommandLine cmd = PushwireCommand.commandLine(env, stdin);
-          StringWriter out = new StringWriter();
-          StringWriter err = new StringWriter();
           cmd.setOut(new PrintWriter(out));
           cmd.setErr(new PrintWriter(err));
           int status = cmd.execute(args);
@@ -179,12 +187,41 @@ class ClientAndPublishCommandsTest {
 
   @Test
   void clientPrintsWhatArrivesAndExitsAfterCount() throws Exception {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
     CompletableFuture<Run> client =
-        run(noInput(), "client", TestNodes.ws(node, "/?channel=c-count"), "--count", "2");
+        runWith(
+            Map.of(),
+            noInput(),
+            out,
+            err,
+            "client",
+            TestNodes.ws(node, "/?channel=c-count"),
+            "--count",
+            "2");
     TestNodes.awaitSubscribers(node, "c-count", 1);
-    node.hub().publishText("c-count", "first");
-    node.hub().publish("c-count", "{\"second\":true}");
-    Run r = client.get(20, TimeUnit.SECONDS);
+    var first = node.hub().publishText("c-count", "first").toCompletableFuture().get();
+    var second = node.hub().publish("c-count", "{\"second\":true}").toCompletableFuture().get();
+    Run r;
+    try {
+      r = client.get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError(
+          "the client did not end after 2 messages; published "
+              + first
+              + " and "
+              + second
+              + "; subscribers now "
+              + node.hub().subscriberCount("c-count")
+              + "; node stats "
+              + node.server().stats()
+              + "; the client printed so far: ["
+              + out
+              + "], on stderr: ["
+              + err
+              + "]",
+          e);
+    }
     assertThat(r.status()).isZero();
     assertThat(r.out())
         .isEqualTo("first\n{\"second\":true}\n".replace("\n", System.lineSeparator()));

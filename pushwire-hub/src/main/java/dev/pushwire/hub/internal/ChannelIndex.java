@@ -26,12 +26,13 @@ import org.slf4j.LoggerFactory;
  * <p>A subscription joins as pending, waits until the node is subscribed in the broker, reads the
  * channel's history (the missed publications, or just the top position), and then, under the
  * channel's lock, sends what it missed, then what arrived while it was pending (skipping what the
- * history already held), and goes live. Because the broker appends to history before it delivers
- * and the history read starts after the subscription joined, every publication is either in the
- * history read or in the buffer: no gap; the offset check removes the overlap: no duplicate. The
- * history read may also hold publications this node has not received live yet (Redis answers the
- * read before its pub/sub message arrives): such a subscription goes live "catching up", skipping
- * the live publications it already got, so those are not sent twice either.
+ * history already held; a plain subscription without a position, which starts when it joined, gets
+ * all of it), and goes live. Because the broker appends to history before it delivers and the
+ * history read starts after the subscription joined, every publication is either in the history
+ * read or in the buffer: no gap; the offset check removes the overlap: no duplicate. The history
+ * read may also hold publications this node has not received live yet (Redis answers the read
+ * before its pub/sub message arrives): such a subscription goes live "catching up", skipping the
+ * live publications it already got, so those are not sent twice either.
  *
  * <p>When the broker reports a gap it could not fill ({@link #onGap}), plain subscribers carry on
  * (they get at most once), and each {@code pushwire.v1} subscription ends: the hub tells the client
@@ -344,14 +345,18 @@ final class ChannelIndex {
       releaseIfEmpty(st);
       return r;
     }
+    // A plain subscription without a position starts when it joined: what arrived while it was
+    // pending is for it, though the top it read is past it (that read sent nothing). A v1 one
+    // starts at the offset its reply names, so what lies below that is not for it.
+    boolean fromJoin = !v1 && sub.since == null;
     for (Publication p : sub.buffer) {
       boolean sameEpoch = p.epoch().equals(epoch);
-      if (sameEpoch && p.offset() <= last) {
+      if (sameEpoch && p.offset() <= last && !fromJoin) {
         continue; // the history read already covered it
       }
       delivery.send(id, st.encoder.forClient(v1, p));
       if (sameEpoch) {
-        last = p.offset();
+        last = Math.max(last, p.offset());
       }
     }
     sub.buffer.clear();

@@ -145,6 +145,19 @@ class RecoveryTest {
   }
 
   @Test
+  void aPlainSubscriberGetsWhatWasPublishedWhileItsSubscriptionWasPending() {
+    join(f.hub.publishText("news", "before")); // before it joined: not for it
+    broker.holdHistory();
+    long plain = f.openPlain("news");
+    join(f.hub.publishText("news", "while pending")); // in the buffer, and below the top it reads
+    assertThat(f.delivery.messages(plain)).as("nothing while pending").isEmpty();
+    broker.releaseHistory();
+    join(f.hub.publishText("news", "live"));
+
+    assertThat(f.delivery.messages(plain)).containsExactly("while pending", "live");
+  }
+
+  @Test
   void theV1ReplyComesBeforeTheMissedPublications() {
     String epoch = publish(3).epoch();
     long id = f.openV1();

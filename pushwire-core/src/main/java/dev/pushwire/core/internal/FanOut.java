@@ -5,7 +5,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -73,24 +72,34 @@ final class FanOut {
       payload.release();
       return false;
     }
-    int length = payload.readableBytes();
-    WebSocketFrame frame =
-        binary ? new BinaryWebSocketFrame(payload) : new TextWebSocketFrame(payload);
     try {
-      c.channel.eventLoop().execute(() -> deliver(c, frame, length));
+      c.channel.eventLoop().execute(() -> deliver(c, binary, payload));
     } catch (RejectedExecutionException e) {
-      frame.release(); // the server is stopping
+      payload.release(); // the server is stopping
       return false;
     }
     return true;
   }
 
-  private void deliver(Connection c, WebSocketFrame frame, int length) {
+  private void deliver(Connection c, boolean binary, ByteBuf payload) {
+    int length = payload.readableBytes();
     if (!guard.admit(c, length)) {
-      frame.release();
+      payload.release();
       return;
     }
-    c.channel.writeAndFlush(frame, c.channel.voidPromise());
+    Object message;
+    if (c.deflate == Connection.Deflate.SHARED && length >= settings.compressionMinSize()) {
+      // Compressed on this loop with its own deflater (no context to keep between messages).
+      try {
+        message =
+            SharedFrame.single(c.channel.alloc(), binary, payload, settings.compressionLevel());
+      } finally {
+        payload.release();
+      }
+    } else {
+      message = binary ? new BinaryWebSocketFrame(payload) : new TextWebSocketFrame(payload);
+    }
+    c.channel.writeAndFlush(message, c.channel.voidPromise());
     guard.written(c);
     counters.messagesOut.increment();
     counters.bytesOut.add(length);

@@ -57,6 +57,25 @@ final class SharedFrame {
     return new SharedFrame(binary, length, plain, compressed);
   }
 
+  /**
+   * {@code payload} (its readable bytes; not released here) framed for one connection that
+   * compresses without context takeover: compressed with this thread's deflater when that is
+   * smaller, else plain. Netty's encoder would build a new zlib stream (and its tens of KiB of
+   * native state) for every such message; the raw frame passes it untouched.
+   */
+  static ByteBuf single(ByteBufAllocator alloc, boolean binary, ByteBuf payload, int level) {
+    int opcode = binary ? OPCODE_BINARY : OPCODE_TEXT;
+    ByteBuf compressed = compress(alloc, payload, level, opcode);
+    if (compressed != null) {
+      return compressed;
+    }
+    int length = payload.readableBytes();
+    ByteBuf plain = alloc.directBuffer(headerLength(length) + length);
+    writeHeader(plain, FIN | opcode, length);
+    plain.writeBytes(payload, payload.readerIndex(), length);
+    return plain;
+  }
+
   private static ByteBuf compress(ByteBufAllocator alloc, ByteBuf payload, int level, int opcode) {
     Deflater[] perLevel = DEFLATERS.get();
     Deflater deflater = perLevel[level];

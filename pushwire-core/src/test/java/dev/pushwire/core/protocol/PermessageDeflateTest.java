@@ -146,6 +146,33 @@ class PermessageDeflateTest {
   }
 
   @Test
+  void eachOfManyLargeEchoesInflatesOnItsOwn() throws Exception {
+    // Without server context takeover every message must inflate with a fresh window: a deflater
+    // reused across messages (and across connections of the loop) must be reset in between.
+    for (int i = 0; i < 50; i++) {
+      byte[] text =
+          ("message " + i + " repeats itself; ").repeat(20 + i).getBytes(StandardCharsets.UTF_8);
+      ws.sendFrame(true, RSV1, OP_TEXT, compress(text));
+
+      RawWebSocket.Frame echo = ws.readFrame();
+      assertThat(echo.rsv()).as("echo %d is compressed", i).isEqualTo(RSV1);
+      assertThat(inflate(echo.payload())).as("echo %d", i).isEqualTo(text);
+    }
+  }
+
+  @Test
+  void largeEchoThatDoesNotCompressIsSentPlain() throws Exception {
+    byte[] noise = new byte[4096];
+    new java.util.Random(7).nextBytes(noise);
+
+    ws.sendFrame(true, 0, OP_BINARY, noise);
+
+    RawWebSocket.Frame echo = ws.readFrame();
+    assertThat(echo.rsv()).as("compressing random bytes makes them larger").isZero();
+    assertThat(echo.payload()).isEqualTo(noise);
+  }
+
+  @Test
   void smallEchoIsSentUncompressed() throws Exception {
     ws.sendFrame(true, RSV1, OP_TEXT, compress("tiny".getBytes(StandardCharsets.UTF_8)));
 

@@ -185,8 +185,8 @@ public final class EchoRun extends ScenarioRun<EchoRun.Settings> {
         .json("size", settings.size())
         .json("pipeline", settings.pipeline())
         .json("deflate", client.deflate())
-        .value(
-            "extensions", "extensions", extensions.isEmpty() ? "" : String.join(" | ", extensions))
+        .json("extensions", String.join(" | ", extensions))
+        .text("extensions", extensions.isEmpty() ? "none" : String.join(" | ", extensions))
         .json("variants", frames.length)
         .json("serverCompressedShare", compressedShare())
         .json("clientWireRatio", Summary.round(wireRatio()))

@@ -2,8 +2,12 @@
 // A WebSocket server on Node's `ws`, the baseline that scripts/bench-compare measures Pushwire
 // against. Written the way the ws README shows it, with compression off (ws's default for servers).
 //
-//   node scripts/bench/ws-server.js echo PORT        echo every message to its sender
-//   node scripts/bench/ws-server.js broadcast PORT   send every message to every connected client
+//   node scripts/bench/ws-server.js echo PORT [--deflate]        echo every message to its sender
+//   node scripts/bench/ws-server.js broadcast PORT [--deflate]   send every message to every client
+//
+// --deflate turns ws's perMessageDeflate on with its defaults (level of zlib's default, context kept
+// between messages) except the threshold, 0 so that every message is compressed as the other
+// servers compress them.
 //
 // Listens on 127.0.0.1 only and prints "listening on ws://127.0.0.1:PORT/" when ready. `ws` is
 // found on NODE_PATH (scripts/bench-compare installs it into target/bench-tools/node_modules).
@@ -11,10 +15,12 @@
 
 const { WebSocketServer, WebSocket } = require('ws');
 
-const [mode, portArg] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const deflate = args.includes('--deflate');
+const [mode, portArg] = args.filter((a) => a !== '--deflate');
 const port = Number(portArg);
 if (!['echo', 'broadcast'].includes(mode) || !Number.isInteger(port) || port <= 0) {
-  console.error('usage: ws-server.js echo|broadcast PORT');
+  console.error('usage: ws-server.js echo|broadcast PORT [--deflate]');
   process.exit(2);
 }
 
@@ -22,7 +28,7 @@ const wss = new WebSocketServer({
   host: '127.0.0.1',
   port,
   backlog: 4096, // as Netty's default (somaxconn), so that connect storms are treated alike
-  perMessageDeflate: false,
+  perMessageDeflate: deflate ? { threshold: 0 } : false,
   maxPayload: 16 * 1024 * 1024,
 });
 
@@ -41,7 +47,9 @@ wss.on('connection', (ws) => {
   }
 });
 
-wss.on('listening', () => console.log(`listening on ws://127.0.0.1:${port}/ (${mode})`));
+wss.on('listening', () =>
+  console.log(`listening on ws://127.0.0.1:${port}/ (${mode}${deflate ? ', permessage-deflate' : ''})`),
+);
 const stop = () => wss.close(() => process.exit(0));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

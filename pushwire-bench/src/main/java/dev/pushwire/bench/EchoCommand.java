@@ -20,7 +20,9 @@ import picocli.CommandLine.Option;
     description = {
       "N connections each send S-byte messages to an echo server and wait for the echo"
           + " (PIPELINE messages in flight per connection); reports messages/s and round-trip"
-          + " percentiles after a warm-up. A greeting or any message of another size is ignored.",
+          + " percentiles after a warm-up. A greeting or any message of another size is ignored."
+          + " Messages are ASCII text shaped like a JSON feed, in 64 variants (fewer above 64 KiB),"
+          + " so that compression has realistic work.",
       ""
     },
     footerHeading = "%nExample:%n",
@@ -49,6 +51,13 @@ public final class EchoCommand extends ScenarioCommand {
   @Option(names = "--binary", description = "Send binary messages instead of text.")
   boolean binary;
 
+  @Option(
+      names = "--deflate",
+      description =
+          "Offer permessage-deflate and send each message compressed (RFC 7692); a connection"
+              + " fails if the server does not accept it.")
+  boolean deflate;
+
   @Mixin DurationOption measure;
 
   @Option(
@@ -76,6 +85,11 @@ public final class EchoCommand extends ScenarioCommand {
     measure.check(spec);
     Checks.notNegative(spec, "--warmup", warmup);
     Checks.notNegative(spec, "--drain", drain);
+  }
+
+  @Override
+  boolean deflate() {
+    return deflate;
   }
 
   @Override

@@ -51,11 +51,18 @@ public final class FloorEchoCommand implements Callable<Integer> {
               + " transport's share apart.")
   boolean epoll;
 
+  @Option(
+      names = "--deflate",
+      description =
+          "Accept permessage-deflate as Netty's example does (WebSocketServerCompressionHandler,"
+              + " its defaults: level 6, context kept between messages).")
+  boolean deflate;
+
   @Override
   public Integer call() throws Exception {
     Checks.notNegative(spec, "--port", port);
     Checks.atMost(spec, "--port", port, 65_535, "a TCP port");
-    FloorEchoServer server = FloorEchoServer.start(host, port, epoll);
+    FloorEchoServer server = FloorEchoServer.start(host, port, epoll, deflate);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "floor-echo-stop"));
     PrintWriter out = spec.commandLine().getOut();
     out.println(
@@ -65,6 +72,7 @@ public final class FloorEchoCommand implements Callable<Integer> {
             + server.port()
             + "/ ("
             + (epoll ? "epoll" : "nio")
+            + (deflate ? ", permessage-deflate" : "")
             + ")");
     out.flush();
     server.closeFuture().await();

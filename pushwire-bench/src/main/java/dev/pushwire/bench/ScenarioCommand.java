@@ -36,6 +36,11 @@ abstract class ScenarioCommand implements Callable<Integer> {
   /** Checks the command's own options; throws a ParameterException when one is wrong. */
   abstract void check(LoadSettings load);
 
+  /** Whether the scenario's connections offer and require permessage-deflate. */
+  boolean deflate() {
+    return false;
+  }
+
   /** Runs the scenario. */
   abstract Summary run(LoadSettings load, BenchClient client, Progress progress) throws Exception;
 
@@ -47,7 +52,8 @@ abstract class ScenarioCommand implements Callable<Integer> {
     Progress progress = new Progress(options.quiet ? null : spec.commandLine().getErr());
     Summary summary;
     try (BenchClient client =
-        new BenchClient(options.threads, options.sources(spec), options.connectTimeout)) {
+        new BenchClient(
+            options.threads, options.sources(spec), options.connectTimeout, deflate())) {
       summary = run(load, client, progress);
     }
     summary.print(out, options.json);

@@ -18,6 +18,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
@@ -29,19 +30,28 @@ import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The event loops of a run and the way they open WebSocket connections: native epoll where
  * available, {@code TCP_NODELAY}, the local address from {@link SourceAddresses}, and a pipeline of
  * HTTP codec (for the upgrade only), {@link ClientHandshakeHandler}, fragment joining, {@link
- * ControlFrameHandler} and the run's session handler. No compression is offered: the generator
- * measures servers, not deflate.
+ * ControlFrameHandler} and the run's session handler. No compression is offered unless the client
+ * is made {@link #BenchClient(int, SourceAddresses, Duration, boolean) with deflate}: then every
+ * connection offers permessage-deflate and fails unless the server accepts it.
  */
 public final class BenchClient implements AutoCloseable {
   /** The largest message accepted from a server. */
   public static final int MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
 
   private static final int MAX_UPGRADE_RESPONSE = 64 * 1024;
+
+  /**
+   * The permessage-deflate offer: the plain extension, which every server accepts, with the promise
+   * that the client compresses each message alone. Nothing is asked of the server's window or
+   * context, so each server compresses as it is set to, and one inflater per connection reads it.
+   */
+  public static final String DEFLATE_OFFER = "permessage-deflate; client_no_context_takeover";
 
   /** Native epoll where the platform has it (as the server picks), NIO elsewhere. */
   private final boolean epoll = Epoll.isAvailable();
@@ -50,12 +60,27 @@ public final class BenchClient implements AutoCloseable {
   private final SourceAddresses sources;
   private final long timeoutMillis;
   private final Bootstrap bootstrap;
+  private final boolean deflate;
+  private final LongAdder messages = new LongAdder();
+  private final LongAdder compressedMessages = new LongAdder();
 
   /**
    * A client with {@code threads} event loops (0: one per processor), binding to {@code sources},
    * giving up on a connection that is not open within {@code timeout} (TCP connect plus upgrade).
    */
   public BenchClient(int threads, SourceAddresses sources, Duration timeout) {
+    this(threads, sources, timeout, false);
+  }
+
+  /**
+   * As {@link #BenchClient(int, SourceAddresses, Duration)}; with {@code deflate}, each upgrade
+   * offers {@value #DEFLATE_OFFER} (the generator compresses each message on its own, see {@link
+   * PrebuiltFrame#deflated}), a connection whose server does not accept it fails with {@link
+   * DeflateRefusedException}, and compressed messages from the server are inflated ({@link
+   * MessageInflater}) before the session sees them.
+   */
+  public BenchClient(int threads, SourceAddresses sources, Duration timeout, boolean deflate) {
+    this.deflate = deflate;
     this.group =
         new MultiThreadIoEventLoopGroup(
             threads > 0 ? threads : Runtime.getRuntime().availableProcessors(),
@@ -89,6 +114,19 @@ public final class BenchClient implements AutoCloseable {
     return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
   }
 
+  /** Whether connections offer, and require, permessage-deflate. */
+  public boolean deflate() {
+    return deflate;
+  }
+
+  /**
+   * Messages received so far on deflate connections, and how many of them came compressed (RSV1): a
+   * server may accept the extension and still send plain frames.
+   */
+  public long[] receivedMessagesAndCompressed() {
+    return new long[] {messages.sum(), compressedMessages.sum()};
+  }
+
   /** The event loops. */
   public EventLoopGroup group() {
     return group;
@@ -112,13 +150,17 @@ public final class BenchClient implements AutoCloseable {
       Target target, HttpHeaders headers, ChannelHandler session, Connections connections) {
     EventLoop loop = group.next();
     Promise<Channel> done = loop.newPromise();
+    HttpHeaders upgradeHeaders = headers;
+    if (deflate) {
+      upgradeHeaders = headers.copy().set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, DEFLATE_OFFER);
+    }
     WebSocketClientHandshaker handshaker =
         WebSocketClientHandshakerFactory.newHandshaker(
             target.uri(),
             WebSocketVersion.V13,
             null,
-            false,
-            headers,
+            deflate, // extensions: the frame decoder then accepts RSV1 (compressed) frames
+            upgradeHeaders,
             MAX_MESSAGE_SIZE,
             true,
             false,
@@ -132,8 +174,13 @@ public final class BenchClient implements AutoCloseable {
             ChannelPipeline p = ch.pipeline();
             p.addLast("http", new HttpClientCodec());
             p.addLast("http-aggregator", new HttpObjectAggregator(MAX_UPGRADE_RESPONSE));
-            p.addLast("handshake", new ClientHandshakeHandler(handshaker, done, timeoutMillis));
+            p.addLast(
+                "handshake", new ClientHandshakeHandler(handshaker, done, timeoutMillis, deflate));
             p.addLast("frames", new WebSocketFrameAggregator(MAX_MESSAGE_SIZE));
+            if (deflate) {
+              p.addLast(
+                  "inflate", new MessageInflater(MAX_MESSAGE_SIZE, messages, compressedMessages));
+            }
             p.addLast("control", new ControlFrameHandler(connections));
             p.addLast("session", session);
           }

@@ -1,17 +1,19 @@
 package dev.pushwire.bench.internal;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The echo scenario: N connections each keep {@code pipeline} messages of S bytes in flight to a
  * server that echoes them; measures echoed messages per second and round-trip times after a
- * warm-up.
+ * warm-up. With a deflate client, messages go compressed and the run stops at once if a server did
+ * not accept permessage-deflate.
  */
 public final class EchoRun extends ScenarioRun<EchoRun.Settings> {
   /** What to run. */
@@ -24,7 +26,15 @@ public final class EchoRun extends ScenarioRun<EchoRun.Settings> {
       Duration duration,
       Duration drain) {}
 
-  final PrebuiltFrame frame;
+  /** As browsers and most servers compress: zlib's default level. */
+  static final int DEFLATE_LEVEL = 6;
+
+  /** Message variants of one length, sent in turn; see {@link EchoBody}. */
+  final PrebuiltFrame[] frames;
+
+  /** The message length every echo must have. */
+  final int messageLength;
+
   final LongAdder sent = new LongAdder();
   final LongAdder echoes = new LongAdder();
   final LongAdder other = new LongAdder();
@@ -36,15 +46,35 @@ public final class EchoRun extends ScenarioRun<EchoRun.Settings> {
    */
   public EchoRun(Settings settings, BenchClient client, Progress progress) {
     super(settings, client, progress);
-    byte[] body = new byte[settings.size()];
-    Arrays.fill(body, (byte) 'e');
-    byte[] tag = "pushwire-bench echo ".getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(tag, 0, body, 0, Math.min(tag.length, body.length));
-    this.frame =
-        PrebuiltFrame.of(
-            settings.binary() ? PrebuiltFrame.BINARY : PrebuiltFrame.TEXT,
-            body,
-            ThreadLocalRandom.current().nextInt());
+    int opcode = settings.binary() ? PrebuiltFrame.BINARY : PrebuiltFrame.TEXT;
+    int mask = ThreadLocalRandom.current().nextInt();
+    this.frames = new PrebuiltFrame[EchoBody.variants(settings.size())];
+    for (int i = 0; i < frames.length; i++) {
+      byte[] body = EchoBody.of(settings.size(), i);
+      frames[i] =
+          client.deflate()
+              ? PrebuiltFrame.deflated(opcode, body, DEFLATE_LEVEL, mask)
+              : PrebuiltFrame.of(opcode, body, mask);
+    }
+    this.messageLength = settings.size();
+  }
+
+  /** The share of the server's messages that came compressed, on a deflate run; null otherwise. */
+  private Double compressedShare() {
+    if (!client.deflate()) {
+      return null;
+    }
+    long[] counts = client.receivedMessagesAndCompressed();
+    return counts[0] == 0 ? null : Summary.round((double) counts[1] / counts[0]);
+  }
+
+  /** Bytes of all variants on the wire over their bytes uncompressed. */
+  private double wireRatio() {
+    long wire = 0;
+    for (PrebuiltFrame f : frames) {
+      wire += f.wire().readableBytes();
+    }
+    return (double) wire / ((long) frames.length * messageLength);
   }
 
   /** Runs to the end and returns the summary. */
@@ -53,14 +83,25 @@ public final class EchoRun extends ScenarioRun<EchoRun.Settings> {
     LoadSettings load = settings.load();
     Connections connections = new Connections();
     List<EchoSession> sessions = new ArrayList<>();
+    AtomicInteger made = new AtomicInteger();
     ConnectionOpener opener =
         ConnectionOpener.of(
             client,
             load,
             load.connections(),
-            ConnectionOpener.collecting(sessions, () -> new EchoSession(this, settings.pipeline())),
+            ConnectionOpener.collecting(
+                sessions, () -> new EchoSession(this, settings.pipeline(), made.getAndIncrement())),
             connections);
     OpenPhase.run(opener, load.connections(), load.openTimeout(), progress, "connections");
+    Set<String> extensions = new TreeSet<>();
+    synchronized (sessions) {
+      sessions.forEach(session -> session.extensions().ifPresent(extensions::add));
+    }
+    long refused = opener.failures().snapshot().getOrDefault(DeflateRefusedException.REASON, 0L);
+    if (refused > 0) {
+      connections.closeAll(Duration.ofSeconds(2));
+      return refusedDeflate(load, opener, refused);
+    }
 
     long start = System.nanoTime();
     synchronized (sessions) {
@@ -143,6 +184,12 @@ public final class EchoRun extends ScenarioRun<EchoRun.Settings> {
         .failures("connectFailures", "connect failures", opener.failures().snapshot())
         .json("size", settings.size())
         .json("pipeline", settings.pipeline())
+        .json("deflate", client.deflate())
+        .json("extensions", String.join(" | ", extensions))
+        .text("extensions", extensions.isEmpty() ? "none" : String.join(" | ", extensions))
+        .json("variants", frames.length)
+        .json("serverCompressedShare", compressedShare())
+        .json("clientWireRatio", Summary.round(wireRatio()))
         .value("seconds", "measured", Summary.round(seconds), "s")
         .value("messages", "messages", measured)
         .value("messagesPerSecond", "messages/s", Summary.round(perSecond))
@@ -163,6 +210,31 @@ public final class EchoRun extends ScenarioRun<EchoRun.Settings> {
             && connections.unexpectedCloses().total() == 0
             && measured > 0;
     s.value("ok", "clean run", ok);
+    return s;
+  }
+
+  /** The summary of a run that stopped because servers refused permessage-deflate. */
+  private Summary refusedDeflate(LoadSettings load, ConnectionOpener opener, long refused) {
+    Summary s =
+        new Summary(
+            "echo",
+            "echo "
+                + load.target()
+                + ": "
+                + refused
+                + " of "
+                + load.connections()
+                + " connections: the "
+                + DeflateRefusedException.REASON
+                + "; nothing measured");
+    s.json("url", load.target().toString())
+        .json("deflate", true)
+        .json("error", DeflateRefusedException.REASON)
+        .value("connections", "connections", (long) opener.opened())
+        .value("failedConnections", "failed connections", opener.failed())
+        .failures("connectFailures", "connect failures", opener.failures().snapshot())
+        .value("messages", "messages", 0L)
+        .value("ok", "clean run", false);
     return s;
   }
 }

@@ -17,11 +17,22 @@ final class EchoSession extends ChannelInboundHandlerAdapter {
   private int head;
   private int tail;
   private int outstanding;
+  private int nextFrame;
   private ChannelHandlerContext ctx;
 
-  EchoSession(EchoRun run, int pipeline) {
+  EchoSession(EchoRun run, int pipeline, int firstFrame) {
     this.run = run;
     this.sentAt = new long[pipeline];
+    // Connections start at different variants, so that they do not all send the same bytes.
+    this.nextFrame = firstFrame % run.frames.length;
+  }
+
+  /** The server's {@code Sec-WebSocket-Extensions} answer, once open. */
+  java.util.Optional<String> extensions() {
+    ChannelHandlerContext c = ctx;
+    return c == null
+        ? java.util.Optional.empty()
+        : java.util.Optional.ofNullable(c.channel().attr(ClientHandshakeHandler.EXTENSIONS).get());
   }
 
   @Override
@@ -56,7 +67,8 @@ final class EchoSession extends ChannelInboundHandlerAdapter {
     tail = tail + 1 == sentAt.length ? 0 : tail + 1;
     outstanding++;
     run.sent.increment();
-    c.write(run.frame.wire(), c.voidPromise());
+    c.write(run.frames[nextFrame].wire(), c.voidPromise());
+    nextFrame = nextFrame + 1 == run.frames.length ? 0 : nextFrame + 1;
   }
 
   @Override
@@ -67,7 +79,7 @@ final class EchoSession extends ChannelInboundHandlerAdapter {
     }
     int length = frame.content().readableBytes();
     frame.release();
-    if (outstanding == 0 || length != run.frame.payloadLength()) {
+    if (outstanding == 0 || length != run.messageLength) {
       run.other.increment();
       return;
     }

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 import java.net.InetSocketAddress;
 
 /**
@@ -41,6 +42,15 @@ public final class FloorEchoServer implements AutoCloseable {
   /** Starts listening on {@code host:port} (0: any free port); {@code epoll} for native epoll. */
   public static FloorEchoServer start(String host, int port, boolean epoll)
       throws InterruptedException {
+    return start(host, port, epoll, false);
+  }
+
+  /**
+   * As {@link #start(String, int, boolean)}; with {@code deflate}, permessage-deflate is accepted
+   * as Netty's example does it, with {@link WebSocketServerCompressionHandler} and its defaults.
+   */
+  public static FloorEchoServer start(String host, int port, boolean epoll, boolean deflate)
+      throws InterruptedException {
     EventLoopGroup boss =
         new MultiThreadIoEventLoopGroup(
             1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -59,6 +69,9 @@ public final class FloorEchoServer implements AutoCloseable {
                       ChannelPipeline p = ch.pipeline();
                       p.addLast(new HttpServerCodec());
                       p.addLast(new HttpObjectAggregator(65536));
+                      if (deflate) {
+                        p.addLast(new WebSocketServerCompressionHandler(16 * 1024 * 1024));
+                      }
                       // Any path (the generator may add a query), frames up to 16 MiB.
                       p.addLast(
                           new WebSocketServerProtocolHandler(

@@ -34,6 +34,8 @@ const LABELS = {
   node: 'Node ws',
   'serve-http': 'serve, HTTP API',
   'serve-socket': 'serve, publisher socket',
+  'serve-http-v1': 'serve, HTTP API, pushwire.v1',
+  'serve-socket-v1': 'serve, publisher socket, pushwire.v1',
   socketio: 'Socket.IO',
 };
 const SHORT = {
@@ -42,6 +44,8 @@ const SHORT = {
   node: 'Node',
   'serve-http': 'HTTP',
   'serve-socket': 'socket',
+  'serve-http-v1': 'HTTP v1',
+  'serve-socket-v1': 'socket v1',
   socketio: 'Socket.IO',
 };
 function label(name, server) {

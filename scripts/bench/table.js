@@ -127,6 +127,7 @@ function metrics(name, mode) {
           (p) => (subs === 10000 && !/-max$/.test(name) ? absTarget(p, 50, '< 50 ms') : ''),
         ],
         ['server CPU per delivery (µs)', (r) => r.serverCpuMicrosPerMessage, false],
+        ['  without JIT compiling (µs)', (r) => r.serverCpuMicrosPerMessageWithoutJit, false],
         ['lost + duplicated', loss, false, (p, n) => zeroTarget(p, n)],
       ];
     case 'connect':

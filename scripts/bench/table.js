@@ -36,6 +36,8 @@ const LABELS = {
   wspp: 'WebSocket++ (C++)',
   'serve-http': 'serve, HTTP API',
   'serve-socket': 'serve, publisher socket',
+  'serve-http-v1': 'serve, HTTP API, pushwire.v1',
+  'serve-socket-v1': 'serve, publisher socket, pushwire.v1',
   socketio: 'Socket.IO',
 };
 const SHORT = {
@@ -46,6 +48,8 @@ const SHORT = {
   wspp: 'WS++',
   'serve-http': 'HTTP',
   'serve-socket': 'socket',
+  'serve-http-v1': 'HTTP v1',
+  'serve-socket-v1': 'socket v1',
   socketio: 'Socket.IO',
 };
 function label(name, server) {
@@ -133,6 +137,7 @@ function metrics(name, mode) {
           (p) => (subs === 10000 && !/-max$/.test(name) ? absTarget(p, 50, '< 50 ms') : ''),
         ],
         ['server CPU per delivery (µs)', (r) => r.serverCpuMicrosPerMessage, false],
+        ['  without JIT compiling (µs)', (r) => r.serverCpuMicrosPerMessageWithoutJit, false],
         ['lost + duplicated', loss, false, (p, n) => zeroTarget(p, n)],
       ];
     case 'connect':

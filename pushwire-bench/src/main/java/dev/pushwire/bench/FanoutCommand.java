@@ -40,6 +40,11 @@ import picocli.CommandLine.ParameterException;
       "",
       "With --socketio, the subscribers are Socket.IO clients (see scripts/bench/socketio-server.js,"
           + " which takes http= publishing the same way).",
+      "",
+      "With --v1, the subscribers are pushwire.v1 clients of `pushwire serve` (or any Pushwire"
+          + " hub): each subscribes to the URL's channel and counts once the reply came, and the"
+          + " offsets of the pushes are checked too: skipped or repeated ones count against the"
+          + " run, loss the server signals (an unsubscribed notice) is reported as told.",
       ""
     },
     footerHeading = "%nExamples:%n",
@@ -121,6 +126,14 @@ public final class FanoutCommand extends ScenarioCommand {
               + "&transport=websocket&channel=ROOM (scripts/bench/socketio-server.js).")
   boolean socketIo;
 
+  @Option(
+      names = "--v1",
+      description =
+          "Subscribers speak pushwire.v1: they offer the subprotocol, subscribe to the channel of"
+              + " the URL's channel parameter (default: default) and read the payload from each"
+              + " push; offsets must follow the subscribe reply's without a gap.")
+  boolean v1;
+
   @Mixin DurationOption measure;
 
   @Option(
@@ -190,6 +203,9 @@ public final class FanoutCommand extends ScenarioCommand {
     Checks.atMost(spec, "--size", size, BenchClient.MAX_MESSAGE_SIZE, "16 MiB");
     rate();
     publishMode();
+    if (socketIo && v1) {
+      throw new ParameterException(spec.commandLine(), "--socketio and --v1 exclude each other");
+    }
     Checks.positive(spec, "--window", window);
     Checks.atMost(spec, "--window", window, 65_536, "a bigger window only hides queueing");
     Checks.positive(spec, "--http-connections", httpConnections);
@@ -212,6 +228,7 @@ public final class FanoutCommand extends ScenarioCommand {
                 httpConnections,
                 httpPipeline,
                 socketIo,
+                v1,
                 size,
                 rate(),
                 window,

@@ -148,6 +148,20 @@ public final class BenchClient implements AutoCloseable {
    */
   public Promise<Channel> open(
       Target target, HttpHeaders headers, ChannelHandler session, Connections connections) {
+    return open(target, null, headers, session, connections);
+  }
+
+  /**
+   * Opens a WebSocket connection as {@link #open(Target, HttpHeaders, ChannelHandler, Connections)}
+   * does, offering {@code subprotocol} (null: none); the handshake fails unless the server selects
+   * it.
+   */
+  public Promise<Channel> open(
+      Target target,
+      String subprotocol,
+      HttpHeaders headers,
+      ChannelHandler session,
+      Connections connections) {
     EventLoop loop = group.next();
     Promise<Channel> done = loop.newPromise();
     HttpHeaders upgradeHeaders = headers;
@@ -158,7 +172,7 @@ public final class BenchClient implements AutoCloseable {
         WebSocketClientHandshakerFactory.newHandshaker(
             target.uri(),
             WebSocketVersion.V13,
-            null,
+            subprotocol,
             deflate, // extensions: the frame decoder then accepts RSV1 (compressed) frames
             upgradeHeaders,
             MAX_MESSAGE_SIZE,

@@ -30,6 +30,7 @@ public final class ConnectionOpener {
   private final Failures failures = new Failures();
   private final LatencyRecorder handshakes = new LatencyRecorder();
   private final CompletableFuture<Void> done = new CompletableFuture<>();
+  private String subprotocol;
   private volatile boolean stopped;
   private long startNanos;
   private volatile long endNanos;
@@ -81,6 +82,12 @@ public final class ConnectionOpener {
     };
   }
 
+  /** Offers {@code subprotocol} in every handshake (before {@link #start()}); returns this. */
+  ConnectionOpener subprotocol(String subprotocol) {
+    this.subprotocol = subprotocol;
+    return this;
+  }
+
   /** Starts opening; the future completes when every attempt has ended. */
   public CompletableFuture<Void> start() {
     handshakes.startMeasuring();
@@ -110,7 +117,7 @@ public final class ConnectionOpener {
     }
     long t0 = System.nanoTime();
     client
-        .open(target, headers, sessions.apply(i), connections)
+        .open(target, subprotocol, headers, sessions.apply(i), connections)
         .addListener(
             f -> {
               if (f.isSuccess()) {

@@ -10,6 +10,8 @@ public final class CpuMeter {
   private long serverStart;
   private long serverSystemStart;
   private long serverSystem = -1;
+  private long serverJitStart;
+  private long serverJit = -1;
   private long selfStart;
   private long wallStart;
   private long server = -1;
@@ -28,6 +30,7 @@ public final class CpuMeter {
     long[] t = serverPid > 0 ? read(serverPid) : null;
     serverStart = t == null ? -1 : t[0] + t[1];
     serverSystemStart = t == null ? -1 : t[1];
+    serverJitStart = t == null ? 0 : ProcStatus.jitCpuNanos(serverPid);
   }
 
   /** Stops measuring. */
@@ -38,6 +41,7 @@ public final class CpuMeter {
       long[] t = read(serverPid);
       server = t == null ? -1 : t[0] + t[1] - serverStart;
       serverSystem = t == null ? -1 : t[1] - serverSystemStart;
+      serverJit = t == null ? -1 : Math.max(0, ProcStatus.jitCpuNanos(serverPid) - serverJitStart);
     }
   }
 
@@ -62,11 +66,23 @@ public final class CpuMeter {
           "  of which in the kernel",
           Summary.round(100.0 * serverSystem / wall),
           "% of a core");
+      // A JVM server that is still compiling (a short warm-up on a busy machine) spends much of
+      // its CPU in the JIT compiler threads: without them the figure is steadier between runs.
+      s.value(
+          "serverJitCpuPercent",
+          "  of which JIT compiling",
+          Summary.round(100.0 * serverJit / wall),
+          "% of a core");
       if (count > 0) {
         s.value(
             "serverCpuMicrosPerMessage",
             "server CPU per " + unit,
             Summary.round(server / 1000.0 / count),
+            "µs");
+        s.value(
+            "serverCpuMicrosPerMessageWithoutJit",
+            "  without JIT compiling",
+            Summary.round((server - serverJit) / 1000.0 / count),
             "µs");
       }
     }

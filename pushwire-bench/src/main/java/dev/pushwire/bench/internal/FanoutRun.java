@@ -12,7 +12,10 @@ import java.util.concurrent.locks.LockSupport;
  * per subscriber which messages were lost or arrived twice.
  */
 public final class FanoutRun extends ScenarioRun<FanoutRun.Settings> {
-  /** What to run; {@code rate} 0 means as fast as delivered, {@code maxMessages} 0 no limit. */
+  /**
+   * What to run; {@code rate} 0 means as fast as delivered, {@code maxMessages} 0 no limit; {@code
+   * socketIo} or {@code v1}: the subscribers speak Socket.IO or {@code pushwire.v1}.
+   */
   public record Settings(
       LoadSettings load,
       PublishMode publish,
@@ -20,6 +23,7 @@ public final class FanoutRun extends ScenarioRun<FanoutRun.Settings> {
       int httpConnections,
       int httpPipeline,
       boolean socketIo,
+      boolean v1,
       int size,
       int rate,
       int window,
@@ -68,22 +72,67 @@ public final class FanoutRun extends ScenarioRun<FanoutRun.Settings> {
     };
   }
 
+  /** The subprotocol of {@code v1} subscribers. */
+  static final String V1_SUBPROTOCOL = "pushwire.v1";
+
+  /**
+   * Waits until every open {@code pushwire.v1} subscriber has its subscribe reply, or a refusal, or
+   * {@code deadline} passed; returns how many are subscribed, which are the ones that count.
+   */
+  private int awaitSubscribed(ConnectionOpener opener, long deadline) {
+    long opened = opener.opened();
+    long nextLine = System.nanoTime() + 1_000_000_000L;
+    while (stats.subscribed.sum() + stats.subscribeFailures.total() < opened) {
+      long now = System.nanoTime();
+      if (now >= deadline) {
+        progress.line("subscribe: gave up waiting for replies");
+        break;
+      }
+      if (now >= nextLine) {
+        progress.line(
+            "subscribed "
+                + Summary.format(stats.subscribed.sum())
+                + "/"
+                + Summary.format(opened)
+                + ", "
+                + Summary.format(stats.subscribeFailures.total())
+                + " refused");
+        nextLine += 1_000_000_000L;
+      }
+      Progress.sleepUntil(Math.min(deadline, now + 10_000_000L));
+    }
+    return (int) stats.subscribed.sum();
+  }
+
   /** Runs to the end and returns the summary; throws when the publisher cannot connect. */
   @Override
   public Summary run() throws Exception {
     LoadSettings load = settings.load();
     Connections connections = new Connections();
     List<SubscriberSession> sessions = new ArrayList<>();
+    String channel = channelOf(load.target());
     ConnectionOpener opener =
         ConnectionOpener.of(
             client,
             load,
             load.connections(),
             ConnectionOpener.collecting(
-                sessions, () -> new SubscriberSession(stats, settings.socketIo())),
+                sessions,
+                () ->
+                    new SubscriberSession(
+                        stats,
+                        settings.socketIo(),
+                        settings.v1() ? new V1Reader(stats, channel) : null)),
             connections);
+    if (settings.v1()) {
+      opener.subprotocol(V1_SUBPROTOCOL);
+    }
+    long openStart = System.nanoTime();
     OpenPhase.run(opener, load.connections(), load.openTimeout(), progress, "subscribers");
     int subscribers = (int) opener.opened();
+    if (settings.v1()) {
+      subscribers = awaitSubscribed(opener, openStart + load.openTimeout().toNanos());
+    }
 
     Publisher publisher = newPublisher();
     try {
@@ -216,6 +265,7 @@ public final class FanoutRun extends ScenarioRun<FanoutRun.Settings> {
                 + settings.load().target()
                 + ": "
                 + subscribers
+                + (settings.v1() ? " pushwire.v1" : "")
                 + " subscribers, "
                 + settings.size()
                 + "-byte messages, rate "
@@ -249,6 +299,16 @@ public final class FanoutRun extends ScenarioRun<FanoutRun.Settings> {
         .value("otherMessages", "other messages", stats.other.sum())
         .failures(
             "unexpectedCloses", "unexpected closes", connections.unexpectedCloses().snapshot());
+    long offsetsSkipped = stats.offsetsSkipped.sum();
+    long offsetErrors = stats.offsetErrors.total();
+    if (settings.v1()) {
+      s.json("protocol", V1_SUBPROTOCOL)
+          .failures("subscribeFailures", "subscribe failures", stats.subscribeFailures.snapshot())
+          .value("offsetsSkipped", "offsets skipped without notice", offsetsSkipped)
+          .failures("offsetErrors", "other offset errors", stats.offsetErrors.snapshot())
+          .failures("told", "loss signalled by the server", stats.told.snapshot())
+          .value("toldOffsets", "offsets reported lost", stats.toldOffsets.sum());
+    }
     if (stall != null) {
       s.value("stalled", "stalled", stall);
     }
@@ -263,7 +323,11 @@ public final class FanoutRun extends ScenarioRun<FanoutRun.Settings> {
             && publisher.errors().total() == 0
             && connections.unexpectedCloses().total() == 0
             && stall == null
-            && publisher.sent() > 0;
+            && publisher.sent() > 0
+            && offsetsSkipped == 0
+            && offsetErrors == 0
+            && stats.subscribeFailures.total() == 0
+            && stats.told.total() == 0;
     s.value("ok", "clean run", ok);
     return s;
   }

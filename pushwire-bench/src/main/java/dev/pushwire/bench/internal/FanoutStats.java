@@ -8,6 +8,13 @@ final class FanoutStats {
   final LongAdder duplicates = new LongAdder();
   final LongAdder other = new LongAdder();
   final LatencyRecorder latency = new LatencyRecorder();
+  // pushwire.v1 subscribers only (V1Reader).
+  final LongAdder subscribed = new LongAdder();
+  final Failures subscribeFailures = new Failures();
+  final LongAdder offsetsSkipped = new LongAdder();
+  final Failures offsetErrors = new Failures();
+  final Failures told = new Failures();
+  final LongAdder toldOffsets = new LongAdder();
   volatile DeliveryWindow window;
 
   void delivered(long seq, long latencyNanos) {

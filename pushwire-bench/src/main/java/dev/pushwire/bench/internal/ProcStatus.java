@@ -51,6 +51,38 @@ public final class ProcStatus {
   }
 
   /**
+   * The CPU time (user plus system) of the JIT compiler threads of JVM {@code pid} ({@code C1
+   * CompilerThread*}, {@code C2 CompilerThread*}), in nanoseconds; 0 when there are none or they
+   * cannot be read. Compiler threads that ended are no longer counted.
+   */
+  public static long jitCpuNanos(long pid) {
+    long ticks = 0;
+    try (var tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : tasks) {
+        try {
+          String stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
+          if (isJitThread(stat)) {
+            ticks += parseCpuTicks(stat);
+          }
+        } catch (IOException | IllegalArgumentException e) {
+          // The thread ended while we looked: it no longer counts.
+        }
+      }
+    } catch (IOException e) {
+      return 0;
+    }
+    return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+  }
+
+  /** Whether a thread's {@code stat} text is that of a HotSpot JIT compiler thread. */
+  static boolean isJitThread(String stat) {
+    int open = stat.indexOf('(');
+    return open >= 0
+        && (stat.startsWith("C1 CompilerThre", open + 1)
+            || stat.startsWith("C2 CompilerThre", open + 1));
+  }
+
+  /**
    * The {@code utime + stime} clock ticks of a {@code stat} file's text. The command name (field 2)
    * may hold spaces and parentheses, so fields are counted from its closing parenthesis.
    */

@@ -15,16 +15,32 @@ import io.netty.util.ReferenceCountUtil;
  * <p>With {@code socketIo}, the subscriber speaks Socket.IO 4 (Engine.IO 4 over WebSocket) as its
  * client library does: it answers the open packet ({@code 0{...}}) by connecting to the main
  * namespace ({@code 40}) and each ping ({@code 2}) with a pong ({@code 3}), and reads the payload
- * from events, {@code 42["event","PAYLOAD"]}.
+ * from events, {@code 42["event","PAYLOAD"]}. With a {@link V1Reader}, it speaks {@code
+ * pushwire.v1}: subscribes once open and reads the payload from each push.
  */
 final class SubscriberSession extends ChannelInboundHandlerAdapter {
   private final FanoutStats stats;
   private final boolean socketIo;
+  private final V1Reader v1;
   final SequenceTracker tracker = new SequenceTracker();
 
   SubscriberSession(FanoutStats stats, boolean socketIo) {
+    this(stats, socketIo, null);
+  }
+
+  /** A subscriber; {@code v1} (or null) makes it a {@code pushwire.v1} client. */
+  SubscriberSession(FanoutStats stats, boolean socketIo, V1Reader v1) {
     this.stats = stats;
     this.socketIo = socketIo;
+    this.v1 = v1;
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt == WebSocketOpened.INSTANCE && v1 != null) {
+      v1.opened(ctx);
+    }
+    ctx.fireUserEventTriggered(evt);
   }
 
   @Override
@@ -37,6 +53,11 @@ final class SubscriberSession extends ChannelInboundHandlerAdapter {
       ByteBuf c = frame.content();
       if (socketIo) {
         c = socketIoPayload(ctx, c);
+        if (c == null) {
+          return;
+        }
+      } else if (v1 != null) {
+        c = v1.payload(ctx, c);
         if (c == null) {
           return;
         }

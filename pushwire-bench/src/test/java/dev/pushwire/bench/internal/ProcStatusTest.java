@@ -50,4 +50,20 @@ class ProcStatusTest {
     assertThat(ProcStatus.parseCpuTicks(stat)).isEqualTo(325);
     assertThat(ProcStatus.parseCpuTimes(stat)).containsExactly(250, 75);
   }
+
+  @Test
+  void tellsTheJitCompilerThreadsByName() {
+    String rest = " S 1 4242 4242 0 -1 4194560 1000 0 0 0 250 75 0 0 20 0 31 0 100";
+    assertThat(ProcStatus.isJitThread("4250 (C2 CompilerThre)" + rest)).isTrue();
+    assertThat(ProcStatus.isJitThread("4251 (C1 CompilerThre)" + rest)).isTrue();
+    assertThat(ProcStatus.isJitThread("4252 (pushwire-io-1-1)" + rest)).isFalse();
+    assertThat(ProcStatus.isJitThread("4253 (VM Thread)" + rest)).isFalse();
+  }
+
+  @Test
+  void thisJvmHasJitCompilerThreadsThatUsedCpu() {
+    // The test JVM has compiled code by now (JUnit alone takes thousands of methods through C1).
+    assertThat(ProcStatus.jitCpuNanos(ProcessHandle.current().pid())).isPositive();
+    assertThat(ProcStatus.jitCpuNanos(Integer.MAX_VALUE)).isZero();
+  }
 }

@@ -5,8 +5,10 @@ import dev.pushwire.bench.internal.ConnectRun;
 import dev.pushwire.bench.internal.LoadSettings;
 import dev.pushwire.bench.internal.Progress;
 import dev.pushwire.bench.internal.Summary;
+import dev.pushwire.bench.internal.Target;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** {@code bench connect}: how fast a server accepts N WebSocket connections. */
 @Command(
@@ -36,13 +38,42 @@ public final class ConnectCommand extends ScenarioCommand {
               + " server's and the generator's) are warm (default: 0: measure a cold start).")
   int warmupConnections;
 
+  @Option(
+      names = "--warmup-url",
+      paramLabel = "URL",
+      description =
+          "Open the --warmup-connections on this server instead of --url: another server, so that"
+              + " only the generator is warm and the measured server starts cold.")
+  String warmupUrl;
+
   @Override
   void check(LoadSettings load) {
     Checks.notNegative(spec, "--warmup-connections", warmupConnections);
+    if (warmupUrl != null) {
+      warmupTarget();
+    }
+  }
+
+  private Target warmupTarget() {
+    try {
+      return Target.webSocket(warmupUrl);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--warmup-url " + e.getMessage());
+    }
   }
 
   @Override
   Summary run(LoadSettings load, BenchClient client, Progress progress) {
-    return new ConnectRun(load, warmupConnections, client, progress).run();
+    LoadSettings warmup =
+        warmupUrl == null
+            ? load
+            : new LoadSettings(
+                warmupTarget(),
+                load.headers(),
+                load.connections(),
+                load.concurrency(),
+                load.openTimeout(),
+                load.serverPid());
+    return new ConnectRun(load, warmup, warmupConnections, client, progress).run();
   }
 }

@@ -106,4 +106,34 @@ class BenchOptionsTest {
     assertThat(status).isEqualTo(BenchCommand.EXIT_UNCLEAN);
     assertThat(out.toString()).contains("\"failed\":3").contains("Connection refused");
   }
+
+  @Test
+  void aWarmupUrlThatIsNotWebSocket() {
+    assertThat(run("connect", "--warmup-url", "http://127.0.0.1:9876/"))
+        .isEqualTo(BenchCommand.EXIT_USAGE);
+    assertThat(err.toString()).contains("--warmup-url").contains("must start with ws://");
+  }
+
+  @Test
+  void theWarmupConnectionsGoToTheWarmupUrl() {
+    // Nothing listens on ports 1 and 2: the warm-up's attempts are refused there, the run's at 1.
+    int status =
+        run(
+            "connect",
+            "--url",
+            "ws://127.0.0.1:1/",
+            "--warmup-url",
+            "ws://127.0.0.1:2/",
+            "--warmup-connections",
+            "2",
+            "-c",
+            "3",
+            "--json",
+            "-q");
+    assertThat(status).isEqualTo(BenchCommand.EXIT_UNCLEAN);
+    assertThat(out.toString())
+        .contains("\"url\":\"ws://127.0.0.1:1/\"")
+        .contains("\"warmupUrl\":\"ws://127.0.0.1:2/\"")
+        .contains("\"failed\":3");
+  }
 }

@@ -9,6 +9,7 @@ import java.time.Duration;
  */
 public final class ConnectRun {
   private final LoadSettings load;
+  private final LoadSettings warmup;
   private final int warmupConnections;
   private final BenchClient client;
   private final Progress progress;
@@ -16,11 +17,18 @@ public final class ConnectRun {
   /**
    * A run of {@code load} on {@code client}'s event loops, with progress to {@code progress}; first
    * opens and closes {@code warmupConnections}, not measured, so that neither the server nor the
-   * generator is measured while its JIT compiler is still at work.
+   * generator is measured while its JIT compiler is still at work. The warm-up connections go to
+   * {@code warmup}'s target: {@code load}'s to warm both sides, another server's to warm only the
+   * generator.
    */
   public ConnectRun(
-      LoadSettings load, int warmupConnections, BenchClient client, Progress progress) {
+      LoadSettings load,
+      LoadSettings warmup,
+      int warmupConnections,
+      BenchClient client,
+      Progress progress) {
     this.load = load;
+    this.warmup = warmup;
     this.warmupConnections = warmupConnections;
     this.client = client;
     this.progress = progress;
@@ -28,7 +36,7 @@ public final class ConnectRun {
 
   /** Runs to the end and returns the summary. */
   public Summary run() {
-    OpenPhase.warmUp(client, load, warmupConnections, progress);
+    OpenPhase.warmUp(client, warmup, warmupConnections, progress);
     Connections connections = new Connections();
     DiscardSession session = new DiscardSession();
     ConnectionOpener opener =
@@ -57,6 +65,7 @@ public final class ConnectRun {
         .json("transport", client.transport())
         .json("concurrency", load.concurrency())
         .json("warmupConnections", warmupConnections)
+        .json("warmupUrl", warmup.target().toString())
         .value("requested", "requested", (long) load.connections())
         .value("opened", "opened", opener.opened())
         .value("failed", "failed", opener.failed())

@@ -360,7 +360,13 @@ final class ChannelIndex {
       }
     }
     sub.buffer.clear();
-    if (st.lastLiveEpoch != null && st.lastLiveEpoch.equals(epoch) && st.lastLiveOffset >= last) {
+    // Offsets start at 1, so with nothing up to last (an empty channel: the usual case for a fresh
+    // node's subscribers) every live publication is new to it; live at once, it costs a set entry
+    // rather than a catching-up record per connection.
+    if (last < 1
+        || (st.lastLiveEpoch != null
+            && st.lastLiveEpoch.equals(epoch)
+            && st.lastLiveOffset >= last)) {
       (v1 ? st.v1 : st.plain).add(id);
     } else {
       // It has publications (up to last) that have not been delivered live here yet.

@@ -5,6 +5,7 @@ import dev.pushwire.hub.ConnectionRecord;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -91,8 +92,20 @@ final class LocalConnection {
         address(i.remoteAddress()),
         i.path() == null ? "" : i.path(),
         user,
-        new ArrayList<>(subscriptions.keySet()),
+        channels(),
         i.connectedAt());
+  }
+
+  /**
+   * The channels, in order. Not through {@code keySet()}, which the map would keep as a view object
+   * per connection.
+   */
+  private List<String> channels() {
+    List<String> out = new ArrayList<>(subscriptions.size());
+    for (Map.Entry<String, Subscription> e : subscriptions.entrySet()) {
+      out.add(e.getKey());
+    }
+    return out;
   }
 
   private static String address(InetSocketAddress a) {

@@ -97,14 +97,12 @@ final class LocalConnection {
   }
 
   /**
-   * The channels, in order. Not through {@code keySet()}, which the map would keep as a view object
-   * per connection.
+   * The channels, in order. Not through {@code keySet()} or {@code entrySet()}, which the map would
+   * keep as a view object per connection.
    */
   private List<String> channels() {
     List<String> out = new ArrayList<>(subscriptions.size());
-    for (Map.Entry<String, Subscription> e : subscriptions.entrySet()) {
-      out.add(e.getKey());
-    }
+    subscriptions.forEach((channel, sub) -> out.add(channel));
     return out;
   }
 

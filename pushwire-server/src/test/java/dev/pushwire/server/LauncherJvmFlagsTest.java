@@ -85,6 +85,11 @@ class LauncherJvmFlagsTest {
     } else {
       assertThat(flags).doesNotContainKey("TrimNativeHeapInterval");
     }
+    if (accepts(jdk, "-XX:+UseCompactObjectHeaders")) {
+      assertThat(flags).containsEntry("UseCompactObjectHeaders", "+");
+    } else {
+      assertThat(flags).doesNotContainKey("UseCompactObjectHeaders");
+    }
     assertThat(flags).containsEntry(ARENAS, "2");
   }
 
@@ -114,9 +119,14 @@ class LauncherJvmFlagsTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
-  void aYoungGenerationSizeAndTrimIntervalOfTheUserWin(Path jdk) throws Exception {
+  void aYoungGenerationSizeTrimIntervalHeaderChoiceAndArenaCountOfTheUserWin(Path jdk)
+      throws Exception {
     boolean trims = acceptsTrimInterval(jdk);
-    String options = "-Xmn64m" + (trims ? " -XX:TrimNativeHeapInterval=20000" : "");
+    boolean compact = accepts(jdk, "-XX:+UseCompactObjectHeaders");
+    String options =
+        "-Xmn64m"
+            + (trims ? " -XX:TrimNativeHeapInterval=20000" : "")
+            + (compact ? " -XX:-UseCompactObjectHeaders" : "");
 
     Map<String, String> flags =
         flagsOfServe(jdk, Map.of("PUSHWIRE_JAVA_OPTS", options, "MALLOC_ARENA_MAX", "4"));
@@ -125,6 +135,9 @@ class LauncherJvmFlagsTest {
     assertThat(flags).containsEntry("MaxNewSize", Long.toString(64L << 20));
     if (trims) {
       assertThat(flags).containsEntry("TrimNativeHeapInterval", "20000");
+    }
+    if (compact) {
+      assertThat(flags).doesNotContainEntry("UseCompactObjectHeaders", "+");
     }
     assertThat(flags).containsEntry(ARENAS, "4");
   }
@@ -140,6 +153,7 @@ class LauncherJvmFlagsTest {
     assertThat(flags.get("MaxNewSize")).isNotEqualTo(YOUNG_8M);
     assertThat(flags).doesNotContainKey("TrimNativeHeapInterval");
     assertThat(flags).doesNotContainKey(ARENAS);
+    assertThat(flags).doesNotContainEntry("UseCompactObjectHeaders", "+");
   }
 
   @Test
@@ -198,9 +212,12 @@ class LauncherJvmFlagsTest {
 
   /** Whether {@code jdk} starts with the option, without unlocking experimental ones. */
   private static boolean acceptsTrimInterval(Path jdk) throws Exception {
-    return run(new ProcessBuilder(
-                jdk.resolve("bin/java").toString(), "-XX:TrimNativeHeapInterval=10000", "-version"))
-            .exit()
+    return accepts(jdk, "-XX:TrimNativeHeapInterval=10000");
+  }
+
+  /** Whether {@code jdk} starts with {@code option}, without unlocking experimental ones. */
+  private static boolean accepts(Path jdk, String option) throws Exception {
+    return run(new ProcessBuilder(jdk.resolve("bin/java").toString(), option, "-version")).exit()
         == 0;
   }
 

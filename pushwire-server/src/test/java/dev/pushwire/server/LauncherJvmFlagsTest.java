@@ -34,7 +34,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Timeout(600)
 class LauncherJvmFlagsTest {
-  private static final String YOUNG_24M = Long.toString(24L << 20);
+  private static final String YOUNG_8M = Long.toString(8L << 20);
+  private static final String ARENAS = "env MALLOC_ARENA_MAX";
   private static final Pattern FLAG = Pattern.compile("-XX:([+-])(\\w+)|-XX:(\\w+)=(\\S*)");
   private static final Pattern COLLECTOR =
       Pattern.compile("bool\\s+(Use(?:Serial|Parallel|G1|Z|Shenandoah|Epsilon)GC)\\s*=\\s*true");
@@ -78,12 +79,18 @@ class LauncherJvmFlagsTest {
     Map<String, String> flags = flagsOfServe(jdk, Map.of());
 
     assertThat(flags).containsEntry("UseSerialGC", "+");
-    assertThat(flags).containsEntry("NewSize", YOUNG_24M).containsEntry("MaxNewSize", YOUNG_24M);
+    assertThat(flags).containsEntry("NewSize", YOUNG_8M).containsEntry("MaxNewSize", YOUNG_8M);
     if (acceptsTrimInterval(jdk)) {
-      assertThat(flags).containsEntry("TrimNativeHeapInterval", "10000");
+      assertThat(flags).containsEntry("TrimNativeHeapInterval", "5000");
     } else {
       assertThat(flags).doesNotContainKey("TrimNativeHeapInterval");
     }
+    if (accepts(jdk, "-XX:+UseCompactObjectHeaders")) {
+      assertThat(flags).containsEntry("UseCompactObjectHeaders", "+");
+    } else {
+      assertThat(flags).doesNotContainKey("UseCompactObjectHeaders");
+    }
+    assertThat(flags).containsEntry(ARENAS, "2");
   }
 
   static Stream<Arguments> collectorsOfTheUser() throws IOException {
@@ -104,25 +111,35 @@ class LauncherJvmFlagsTest {
     Map<String, String> flags = flagsOfServe(jdk, Map.of(variable, option));
 
     assertThat(flags).containsEntry(collector, "+").doesNotContainKey("UseSerialGC");
-    assertThat(flags.get("MaxNewSize")).isNotEqualTo(YOUNG_24M);
+    assertThat(flags.get("MaxNewSize")).isNotEqualTo(YOUNG_8M);
     if (acceptsTrimInterval(jdk)) {
-      assertThat(flags).containsEntry("TrimNativeHeapInterval", "10000");
+      assertThat(flags).containsEntry("TrimNativeHeapInterval", "5000");
     }
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
-  void aYoungGenerationSizeAndTrimIntervalOfTheUserWin(Path jdk) throws Exception {
+  void aYoungGenerationSizeTrimIntervalHeaderChoiceAndArenaCountOfTheUserWin(Path jdk)
+      throws Exception {
     boolean trims = acceptsTrimInterval(jdk);
-    String options = "-Xmn64m" + (trims ? " -XX:TrimNativeHeapInterval=5000" : "");
+    boolean compact = accepts(jdk, "-XX:+UseCompactObjectHeaders");
+    String options =
+        "-Xmn64m"
+            + (trims ? " -XX:TrimNativeHeapInterval=20000" : "")
+            + (compact ? " -XX:-UseCompactObjectHeaders" : "");
 
-    Map<String, String> flags = flagsOfServe(jdk, Map.of("PUSHWIRE_JAVA_OPTS", options));
+    Map<String, String> flags =
+        flagsOfServe(jdk, Map.of("PUSHWIRE_JAVA_OPTS", options, "MALLOC_ARENA_MAX", "4"));
 
     assertThat(flags).containsEntry("UseSerialGC", "+");
     assertThat(flags).containsEntry("MaxNewSize", Long.toString(64L << 20));
     if (trims) {
-      assertThat(flags).containsEntry("TrimNativeHeapInterval", "5000");
+      assertThat(flags).containsEntry("TrimNativeHeapInterval", "20000");
     }
+    if (compact) {
+      assertThat(flags).doesNotContainEntry("UseCompactObjectHeaders", "+");
+    }
+    assertThat(flags).containsEntry(ARENAS, "4");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -133,8 +150,10 @@ class LauncherJvmFlagsTest {
     Map<String, String> flags = flagsOfServe(jdk, Map.of("PUSHWIRE_JVM_DEFAULTS", "none"));
 
     assertThat(flags).containsEntry(ergonomic, "+");
-    assertThat(flags.get("MaxNewSize")).isNotEqualTo(YOUNG_24M);
+    assertThat(flags.get("MaxNewSize")).isNotEqualTo(YOUNG_8M);
     assertThat(flags).doesNotContainKey("TrimNativeHeapInterval");
+    assertThat(flags).doesNotContainKey(ARENAS);
+    assertThat(flags).doesNotContainEntry("UseCompactObjectHeaders", "+");
   }
 
   @Test
@@ -157,7 +176,8 @@ class LauncherJvmFlagsTest {
 
   /**
    * Starts {@code ./pushwire serve} with {@code jdk} and {@code env}, and returns the JVM's flags
-   * that are not at their defaults: name to {@code +}, {@code -} or the value.
+   * that are not at their defaults: name to {@code +}, {@code -} or the value; and {@link #ARENAS}
+   * to the node's {@code MALLOC_ARENA_MAX}, when it has one.
    */
   private Map<String, String> flagsOfServe(Path jdk, Map<String, String> env) throws Exception {
     NodeProcess node = NodeProcess.launchViaLauncher("jvm-flags", jdk, env);
@@ -178,14 +198,26 @@ class LauncherJvmFlagsTest {
       }
     }
     assertThat(flags).as("jcmd VM.flags: %s", r.output()).containsKey("MaxHeapSize");
+    String environ =
+        new String(
+            Files.readAllBytes(Path.of("/proc", Long.toString(node.pid()), "environ")),
+            StandardCharsets.UTF_8);
+    for (String variable : environ.split("\0")) {
+      if (variable.startsWith("MALLOC_ARENA_MAX=")) {
+        flags.put(ARENAS, variable.substring("MALLOC_ARENA_MAX=".length()));
+      }
+    }
     return flags;
   }
 
   /** Whether {@code jdk} starts with the option, without unlocking experimental ones. */
   private static boolean acceptsTrimInterval(Path jdk) throws Exception {
-    return run(new ProcessBuilder(
-                jdk.resolve("bin/java").toString(), "-XX:TrimNativeHeapInterval=10000", "-version"))
-            .exit()
+    return accepts(jdk, "-XX:TrimNativeHeapInterval=10000");
+  }
+
+  /** Whether {@code jdk} starts with {@code option}, without unlocking experimental ones. */
+  private static boolean accepts(Path jdk, String option) throws Exception {
+    return run(new ProcessBuilder(jdk.resolve("bin/java").toString(), option, "-version")).exit()
         == 0;
   }
 

@@ -86,8 +86,8 @@ final class NodeProcess implements AutoCloseable {
   /**
    * Starts {@code pushwire serve} like {@link #launch}, but through the {@code ./pushwire} launcher
    * with the Java of {@code javaHome} and {@code env} added to an environment without {@code
-   * PUSHWIRE_*} variables or the JVM's own option variables; the launcher chooses the JVM options.
-   * The launcher execs Java, so {@link #pid} is the JVM's.
+   * PUSHWIRE_*} variables, the JVM's own option variables or {@code MALLOC_ARENA_MAX}; the launcher
+   * chooses the JVM options. The launcher execs Java, so {@link #pid} is the JVM's.
    */
   static NodeProcess launchViaLauncher(String nodeId, Path javaHome, Map<String, String> env)
       throws IOException, InterruptedException {
@@ -100,7 +100,8 @@ final class NodeProcess implements AutoCloseable {
     environment.keySet().removeIf(k -> k.startsWith("PUSHWIRE_"));
     environment
         .keySet()
-        .removeAll(List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS"));
+        .removeAll(
+            List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "MALLOC_ARENA_MAX"));
     environment.put("JAVA_HOME", javaHome.toString());
     environment.putAll(env);
     return new NodeProcess(nodeId, pb.start());

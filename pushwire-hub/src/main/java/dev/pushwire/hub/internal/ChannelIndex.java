@@ -341,7 +341,7 @@ final class ChannelIndex {
     }
     if (sub.gapped) {
       // What arrived live since the read may jump over the gap: the client resubscribes from here.
-      sub.buffer.clear();
+      sub.buffer = List.of();
       releaseIfEmpty(st);
       return r;
     }
@@ -359,8 +359,14 @@ final class ChannelIndex {
         last = Math.max(last, p.offset());
       }
     }
-    sub.buffer.clear();
-    if (st.lastLiveEpoch != null && st.lastLiveEpoch.equals(epoch) && st.lastLiveOffset >= last) {
+    sub.buffer = List.of();
+    // Offsets start at 1, so with nothing up to last (an empty channel: the usual case for a fresh
+    // node's subscribers) every live publication is new to it; live at once, it costs a set entry
+    // rather than a catching-up record per connection.
+    if (last < 1
+        || (st.lastLiveEpoch != null
+            && st.lastLiveEpoch.equals(epoch)
+            && st.lastLiveOffset >= last)) {
       (v1 ? st.v1 : st.plain).add(id);
     } else {
       // It has publications (up to last) that have not been delivered live here yet.

@@ -188,6 +188,8 @@ public final class HubImpl implements Hub {
     subscriptions.add(c);
     if (!v1) {
       plainClients.subscribe(c);
+      // Subscribed (or closing): nothing asks a plain client's handshake for headers again.
+      c.forgetRequest();
     }
   }
 

@@ -5,6 +5,7 @@ import dev.pushwire.hub.ConnectionRecord;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,7 +15,14 @@ import java.util.Map;
  */
 final class LocalConnection {
   final long id;
-  final ConnectionInfo info;
+
+  /**
+   * The connection's handshake; a plain client's loses its headers and query once it is subscribed
+   * ({@link #forgetRequest}). Volatile: replaced on the event loop, read by {@link #record} on
+   * others.
+   */
+  volatile ConnectionInfo info;
+
   final boolean v1;
 
   /** Set at open; {@link HubImpl#setUser} may change it later (say, after {@code connect}). */
@@ -23,8 +31,11 @@ final class LocalConnection {
   final String globalId;
   final String nodeId;
 
-  /** Guarded by this. */
-  final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+  /**
+   * Guarded by this. Sized for the usual one or two channels: the default table of 16 would be 64
+   * bytes more per connection.
+   */
+  final Map<String, Subscription> subscriptions = new LinkedHashMap<>(2);
 
   /** Guarded by this. */
   boolean closed;
@@ -50,17 +61,49 @@ final class LocalConnection {
     this.globalId = ConnectionRecord.globalId(nodeId, id);
   }
 
+  /**
+   * Drops the request's headers and query, which a plain client needs only to subscribe: they are
+   * most of what an idle connection would hold in the heap (about 1.6 KB of maps, lists and
+   * strings). What the registry record shows is kept.
+   */
+  void forgetRequest() {
+    ConnectionInfo i = info;
+    // "/" is what nearly every client asks for: one shared string rather than one per connection.
+    String path = "/".equals(i.path()) ? "/" : i.path();
+    info =
+        new ConnectionInfo(
+            i.connectionId(),
+            i.remoteAddress(),
+            path,
+            Map.of(),
+            Map.of(),
+            i.subprotocol(),
+            i.extensions(),
+            i.connectedAt());
+  }
+
   /** The registry record as things stand; call while holding this object's monitor. */
   ConnectionRecord record() {
+    ConnectionInfo i = info;
     return new ConnectionRecord(
         globalId,
         nodeId,
         id,
-        address(info.remoteAddress()),
-        info.path() == null ? "" : info.path(),
+        address(i.remoteAddress()),
+        i.path() == null ? "" : i.path(),
         user,
-        new ArrayList<>(subscriptions.keySet()),
-        info.connectedAt());
+        channels(),
+        i.connectedAt());
+  }
+
+  /**
+   * The channels, in order. Not through {@code keySet()} or {@code entrySet()}, which the map would
+   * keep as a view object per connection.
+   */
+  private List<String> channels() {
+    List<String> out = new ArrayList<>(subscriptions.size());
+    subscriptions.forEach((channel, sub) -> out.add(channel));
+    return out;
   }
 
   private static String address(InetSocketAddress a) {

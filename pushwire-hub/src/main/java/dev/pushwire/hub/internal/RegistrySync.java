@@ -4,6 +4,7 @@ import dev.pushwire.core.TimerHandle;
 import dev.pushwire.hub.PresenceEntry;
 import dev.pushwire.hub.spi.Registry;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -51,12 +52,15 @@ final class RegistrySync {
   /** Records {@code sub} in its channel's presence; later removals wait for this write. */
   void addPresence(Subscription sub) {
     LocalConnection c = sub.connection;
-    sub.presenceWrite =
+    CompletableFuture<Void> w =
         write(
-            () ->
-                registry.addPresence(
-                    sub.channel,
-                    new PresenceEntry(c.globalId, c.user, c.nodeId, sub.subscribedAt)));
+                () ->
+                    registry.addPresence(
+                        sub.channel,
+                        new PresenceEntry(c.globalId, c.user, c.nodeId, sub.subscribedAt)))
+            .toCompletableFuture();
+    // A write already done (write() never fails) needs no future of its own per subscription.
+    sub.presenceWrite = w.isDone() ? Subscription.DONE : w;
   }
 
   /** Removes the presence entry once its write is done, so the two cannot be reordered. */

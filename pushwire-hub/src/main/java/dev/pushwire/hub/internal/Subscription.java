@@ -24,8 +24,12 @@ final class Subscription {
   /** Runs under the channel's lock just before the subscription goes live; may be a no-op. */
   final Consumer<SubscribeResult> beforeLive;
 
-  /** Publications delivered while pending; guarded by the channel state's monitor. */
-  final List<Publication> buffer = new ArrayList<>();
+  /**
+   * Publications delivered while pending; guarded by the channel state's monitor. Replaced by the
+   * shared empty list once the subscription is out of the pending set, so that a live one does not
+   * keep an empty list of its own.
+   */
+  List<Publication> buffer = new ArrayList<>();
 
   /** Set when the buffer outgrew its bound; guarded by the channel state's monitor. */
   boolean overflowed;
@@ -40,7 +44,10 @@ final class Subscription {
   ChannelState state;
 
   /** The registry write that recorded presence; later removals wait for it. */
-  CompletionStage<Void> presenceWrite = CompletableFuture.completedFuture(null);
+  CompletionStage<Void> presenceWrite = DONE;
+
+  /** A write already done: shared, as a registry in memory completes each write at once. */
+  static final CompletionStage<Void> DONE = CompletableFuture.completedStage(null);
 
   Subscription(
       LocalConnection connection,

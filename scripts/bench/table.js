@@ -154,6 +154,12 @@ function metrics(name, mode) {
           false,
           (p) => absTarget(p, 2048, '≤ 2 KiB'),
         ],
+        [
+          'server memory before the first connection (MB)',
+          (r) => (r.rssBeforeBytes == null ? null : r.rssBeforeBytes / 1e6),
+          false,
+          (p) => absTarget(p, 120, '≤ 120 MB'),
+        ],
         ['opened', (r) => r.opened, true],
         ['time to open all (s)', (r) => r.openSeconds, false],
       ];

@@ -98,10 +98,14 @@ class ClassicExamplesTest {
     for (int i = 0; i < 3; i++) {
       sockets.add(connect(port));
     }
+    // Two senders on two connections are not ordered against each other (each may sit on its
+    // own event loop), so "two" is sent only after every inbox has "one".
     sockets.get(0).send("one");
-    sockets.get(2).send("two");
     for (JdkWebSocketClient inbox : sockets) {
       assertThat(inbox.nextText()).isEqualTo("one");
+    }
+    sockets.get(2).send("two");
+    for (JdkWebSocketClient inbox : sockets) {
       assertThat(inbox.nextText()).isEqualTo("two");
     }
   }

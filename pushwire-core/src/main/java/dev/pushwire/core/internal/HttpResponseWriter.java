@@ -36,6 +36,15 @@ final class HttpResponseWriter {
 
   /** Writes the application's answer to {@code req}; the connection stays if {@code req} allows. */
   static void send(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponse r) {
+    send(ctx, req, r, true);
+  }
+
+  /**
+   * Like {@link #send(ChannelHandlerContext, FullHttpRequest, HttpResponse)}, but a kept-alive
+   * answer is only written, not flushed, when {@code flush} is false: the caller flushes once for
+   * several answers. An answer that closes the connection is always flushed.
+   */
+  static void send(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponse r, boolean flush) {
     ByteBuf body = Unpooled.wrappedBuffer(r.body());
     FullHttpResponse res =
         new DefaultFullHttpResponse(
@@ -47,23 +56,31 @@ final class HttpResponseWriter {
     if (HttpMethod.HEAD.equals(req.method())) {
       res.content().clear();
     }
-    write(ctx, req, res, false);
+    write(ctx, req, res, false, flush);
   }
 
   /** Writes a refusal of an upgrade or a bad request: the connection closes after it. */
   static void finish(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse res) {
     HttpUtil.setContentLength(res, res.content().readableBytes());
-    write(ctx, req, res, true);
+    write(ctx, req, res, true, true);
   }
 
   private static void write(
-      ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse res, boolean close) {
+      ChannelHandlerContext ctx,
+      FullHttpRequest req,
+      FullHttpResponse res,
+      boolean close,
+      boolean flush) {
     boolean keepAlive = !close && HttpUtil.isKeepAlive(req);
     if (keepAlive) {
       if (req.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
         res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
       }
-      ctx.writeAndFlush(res);
+      if (flush) {
+        ctx.writeAndFlush(res);
+      } else {
+        ctx.write(res, ctx.voidPromise());
+      }
     } else {
       res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);

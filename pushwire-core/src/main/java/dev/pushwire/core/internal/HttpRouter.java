@@ -55,6 +55,11 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements FanOutSou
   // is no refused handshake and is not counted as one.
   private boolean answeredOne;
   private boolean refusedTooLarge;
+  // Between the first channelRead of a read and its channelReadComplete: answers given meanwhile
+  // (pipelined requests answered at once) are written and flushed together at the end of the read,
+  // one write to the socket instead of one per answer.
+  private boolean reading;
+  private boolean flushPending;
   private ScheduledFuture<?> timeout;
   private ChannelHandlerContext ctx;
   private FanOutSource source;
@@ -97,7 +102,30 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements FanOutSou
   }
 
   @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    reading = false;
+    if (flushPending) {
+      flushPending = false;
+      ctx.flush();
+    }
+    ctx.fireChannelReadComplete();
+  }
+
+  /** Whether an answer written now may wait for the flush at the end of the current read. */
+  boolean flushLater() {
+    if (reading && ctx.channel().isActive()) {
+      flushPending = true;
+      return true;
+    }
+    return false;
+  }
+
+  @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
+    if (flushPending) {
+      flushPending = false;
+      ctx.flush(); // answers written before the upgrade took the connection over
+    }
     cancelTimeout();
     for (FullHttpRequest r : queued) {
       r.release();
@@ -151,6 +179,7 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements FanOutSou
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    reading = true;
     if (upgrading && !(msg instanceof FullHttpRequest)) {
       // The client's first frames, read together with its upgrade request: the HTTP decoder hands
       // them on when the handshake removes it. They belong to the WebSocket connection.
@@ -218,8 +247,7 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements FanOutSou
       inFlight = true;
       cancelTimeout();
       // What the application publishes paces this connection's next requests: see FanOutSource.
-      events.requestReceived(
-          ctx.channel(), this, new PlainExchange(ctx, req, uri, fallback, () -> next(ctx)));
+      events.requestReceived(ctx.channel(), this, new PlainExchange(ctx, req, uri, fallback, this));
       if (source != null) {
         source.pauseIfBusy();
       }
@@ -314,6 +342,10 @@ final class HttpRouter extends ChannelInboundHandlerAdapter implements FanOutSou
   }
 
   /** Called on the event loop once the current exchange has been answered. */
+  void answered(ChannelHandlerContext ctx) {
+    next(ctx);
+  }
+
   private void next(ChannelHandlerContext ctx) {
     inFlight = false;
     answeredOne = true;

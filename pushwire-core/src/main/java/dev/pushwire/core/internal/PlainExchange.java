@@ -14,14 +14,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * One plain HTTP request handed to the application; answered once, from any thread, on the
  * connection's loop. The {@link HttpRouter} passes the next request of the connection on only after
- * the answer ({@code whenAnswered}).
+ * the answer ({@link HttpRouter#answered}); an answer given while the router is still handling what
+ * one read brought is flushed with the others at the end of that read.
  */
 final class PlainExchange implements HttpExchange {
   private final ChannelHandlerContext ctx;
   private final FullHttpRequest nettyRequest;
   private final HttpRequest request;
   private final HttpResponse fallback;
-  private final Runnable whenAnswered;
+  private final HttpRouter router;
   private final AtomicBoolean answered = new AtomicBoolean();
 
   PlainExchange(
@@ -29,7 +30,7 @@ final class PlainExchange implements HttpExchange {
       FullHttpRequest req,
       QueryStringDecoder uri,
       HttpResponse fallback,
-      Runnable whenAnswered) {
+      HttpRouter router) {
     this.ctx = ctx;
     // Keep only what the response needs of the Netty request: it is released after dispatch.
     this.nettyRequest =
@@ -52,7 +53,7 @@ final class PlainExchange implements HttpExchange {
             body,
             (InetSocketAddress) ctx.channel().remoteAddress());
     this.fallback = fallback;
-    this.whenAnswered = whenAnswered;
+    this.router = router;
   }
 
   @Override
@@ -80,8 +81,8 @@ final class PlainExchange implements HttpExchange {
 
   private void deliver(HttpResponse response) {
     if (ctx.channel().isActive()) {
-      HttpResponseWriter.send(ctx, nettyRequest, response);
+      HttpResponseWriter.send(ctx, nettyRequest, response, !router.flushLater());
     }
-    whenAnswered.run();
+    router.answered(ctx);
   }
 }

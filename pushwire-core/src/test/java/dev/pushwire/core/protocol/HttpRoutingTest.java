@@ -95,6 +95,39 @@ class HttpRoutingTest {
   }
 
   @Test
+  void answersToPipelinedRequestsGivenAtOnceAreFlushedAtTheEndOfTheRead() throws Exception {
+    // The answers are written during the read and flushed once after it: none may be left behind
+    // in the outbound buffer, whichever read the requests arrive in.
+    WebSocketServer server = startWithPathReporter();
+    try (RawWebSocket raw = RawWebSocket.connect(server.port())) {
+      StringBuilder burst = new StringBuilder();
+      for (int i = 0; i < 12; i++) {
+        burst.append("GET /r").append(i).append(" HTTP/1.1\r\nHost: x\r\n\r\n");
+      }
+      raw.sendAscii(burst.toString());
+      for (int i = 0; i < 12; i++) {
+        assertThat(raw.readResponse().bodyText()).isEqualTo("GET /r" + i);
+      }
+      raw.sendAscii("GET /after HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(raw.readResponse().bodyText()).isEqualTo("GET /after");
+    }
+  }
+
+  @Test
+  void aPipelinedRequestBeforeAnUpgradeIsAnsweredBeforeThe101() throws Exception {
+    WebSocketServer server = startWithPathReporter();
+    try (RawWebSocket raw = RawWebSocket.connect(server.port())) {
+      StringBuilder upgrade = new StringBuilder("GET /ws HTTP/1.1\r\n");
+      raw.upgradeHeaders()
+          .forEach((k, v) -> upgrade.append(k).append(": ").append(v).append("\r\n"));
+      raw.sendAscii("GET /plain HTTP/1.1\r\nHost: x\r\n\r\n" + upgrade + "\r\n");
+
+      assertThat(raw.readResponse().bodyText()).isEqualTo("GET /plain");
+      assertThat(raw.readResponse().status()).isEqualTo(101);
+    }
+  }
+
+  @Test
   void http10RequestIsAnsweredAndTheConnectionClosed() throws Exception {
     WebSocketServer server = startWithPathReporter();
     try (RawWebSocket raw = RawWebSocket.connect(server.port())) {

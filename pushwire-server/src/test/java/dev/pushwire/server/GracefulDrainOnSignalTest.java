@@ -207,6 +207,28 @@ class GracefulDrainOnSignalTest {
   }
 
   @Test
+  void aSigtermTheMomentTheNodeListensStillDrainsAndExitsZero() throws Exception {
+    // The signal lands while the node is finishing its start (right after its port is bound): the
+    // node must treat it as a stop request like any other, not die with the JVM's default.
+    for (int round = 0; round < 3; round++) {
+      Path log = dir.resolve("early" + round + ".log");
+      Process p =
+          ProgramRun.spawn(dir, log, NodeProcess.serveArgs("early" + round).toArray(String[]::new));
+      resources.add(p::destroyForcibly);
+      await("the listening line")
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(1))
+          .until(() -> !p.isAlive() || Files.readString(log).contains("listening on ws://"));
+      new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
+      String text = Files.readString(log);
+      assertThat(p.exitValue()).as("exit status; log: %s", text).isZero();
+      assertThat(text).contains("received SIGTERM").doesNotContain("Exception");
+    }
+  }
+
+  @Test
   void sigintDrainsTooAndExitsZero() throws Exception {
     Node node = new Node("drain2");
     List<JdkWebSocketClient> clients = clients(node, "feed", 2);

@@ -8,14 +8,19 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code pushwire serve} on a port that is taken says so in one line and exits with status 1. */
 @Timeout(120)
 class ServeOnATakenPortTest {
+  @TempDir Path dir;
+
   @Test
   void oneLineAndStatus1() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -42,6 +47,31 @@ class ServeOnATakenPortTest {
       assertThat(err.toString())
           .startsWith("error: cannot listen on 127.0.0.1:" + port + ": ")
           .hasLineCount(1);
+    }
+  }
+
+  @Test
+  void theProcessExitsAtOnceWithoutWaitingForADrain() throws Exception {
+    // The signal handlers and the shutdown hook are in place before the node starts: a start that
+    // fails must release the hook, or the JVM's exit would wait out the drain timeout (10 minutes
+    // here, far beyond the 90 s the run may take).
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      ProgramRun r =
+          ProgramRun.run(
+              dir,
+              Duration.ofSeconds(90),
+              "serve",
+              "--host",
+              "127.0.0.1",
+              "--port",
+              String.valueOf(taken.getLocalPort()),
+              "--drain-timeout",
+              "10m");
+
+      assertThat(r.status()).as("%s", r).isEqualTo(1);
+      assertThat(r.err())
+          .contains("error: cannot listen on 127.0.0.1:")
+          .doesNotContain("Exception");
     }
   }
 }

@@ -172,16 +172,10 @@ public final class ServeCommand implements Callable<Integer> {
     }
     LogLevels.apply(cfg.logLevel());
     LogFormats.apply(cfg.logFormat());
-    PushwireNode node = PushwireNode.create(cfg);
-    int boundPort;
-    try {
-      boundPort = node.start();
-    } catch (UncheckedIOException e) {
-      err.println("error: " + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
-      err.flush();
-      return PushwireCommand.EXIT_FAILURE;
-    }
     long self = ProcessHandle.current().pid();
+    // Before the node starts: a SIGTERM that arrives once the port is bound (a supervisor that
+    // stops what it has just started) is a stop request like any other, drained once the start is
+    // complete, and not the JVM's default exit with status 143 and no drain.
     ShutdownSignals signals =
         ShutdownSignals.install(
             cfg.drainTimeout(),
@@ -190,6 +184,19 @@ public final class ServeCommand implements Callable<Integer> {
                 pid.removeIfOwnedBy(self);
               }
             });
+    PushwireNode node = PushwireNode.create(cfg);
+    int boundPort;
+    try {
+      boundPort = node.start();
+    } catch (UncheckedIOException e) {
+      err.println("error: " + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
+      err.flush();
+      signals.finished();
+      return PushwireCommand.EXIT_FAILURE;
+    } catch (RuntimeException | Error e) {
+      signals.finished(); // else the JVM's exit would wait for a drain that never comes
+      throw e;
+    }
     printBanner(node, boundPort, out, cfg.logFormat());
     if (pid != null) {
       try {

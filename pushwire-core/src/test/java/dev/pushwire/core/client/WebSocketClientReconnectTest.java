@@ -170,8 +170,10 @@ class WebSocketClientReconnectTest {
 
   @Test
   void closingWhileWaitingToReconnectStopsReconnecting() throws Exception {
+    // The delay is counted from the loss, so it must outlast the test's close() below, which a
+    // busy machine may run a good while after the test thread saw the loss.
     ReconnectPolicy policy =
-        ReconnectPolicy.newBuilder().initialDelay(Duration.ofMillis(200)).jitter(false).build();
+        ReconnectPolicy.newBuilder().initialDelay(Duration.ofSeconds(2)).jitter(false).build();
     WebSocketClient c = client("close-while-waiting", policy);
     ClientEvents events = ClientEvents.of(c);
     await(c.connect());
@@ -182,7 +184,7 @@ class WebSocketClientReconnectTest {
     await(c.close(CloseCodes.NORMAL, ""));
     assertThat(failureOf(reopened)).isInstanceOf(IOException.class);
     awaitLines("open close-while-waiting -", 1);
-    Thread.sleep(200 + QUIET_MILLIS); // past the reconnect delay it must not act on
+    Thread.sleep(2000 + QUIET_MILLIS); // past the reconnect delay it must not act on
     assertThat(events.opens).hasValue(1);
     assertThat(node.count("open close-while-waiting -")).isEqualTo(1);
   }

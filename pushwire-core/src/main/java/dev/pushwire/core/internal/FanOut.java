@@ -107,7 +107,13 @@ final class FanOut {
 
   /** Queues {@code payload} (read, not released) to every open connection; returns how many. */
   int broadcastAll(boolean binary, ByteBuf payload) {
-    if (connections.isEmpty()) {
+    // Not the table's size: a connection enters the table after its 101 was written, and a client
+    // that has read its 101 must get what is broadcast from then on (LoopShard#reachable).
+    boolean any = false;
+    for (LoopShard shard : shards) {
+      any |= shard.reachable();
+    }
+    if (!any) {
       return 0;
     }
     SharedFrame frame = frame(binary, payload);
@@ -115,7 +121,7 @@ final class FanOut {
     int count = 0;
     try {
       for (LoopShard shard : shards) {
-        int n = shard.size();
+        int n = shard.reachableCount();
         if (n > 0) {
           count += n;
           dispatch(shard, frame, null, source);

@@ -19,6 +19,15 @@ final class LoopShard {
   private final Runnable flushTask = this::flushWritten;
 
   /**
+   * The connections on this loop plus the upgrades whose 101 is being written; other threads read
+   * it to skip a loop with nobody to broadcast to. An upgrade counts from before its 101 is
+   * written, so a broadcast made after a client has read its 101 never skips that client's loop,
+   * even when the loop has not yet run the code that adds the connection to the list (a busy
+   * machine can pause the loop thread right after the write). Written by the loop only.
+   */
+  private volatile int reachable;
+
+  /**
    * The source of the broadcasts made on this loop right now: set while a connection's message or
    * an HTTP request is handled, so that what it broadcasts paces it (see {@link FanOutSource}).
    */
@@ -33,6 +42,29 @@ final class LoopShard {
     this.loop = loop;
   }
 
+  /** An upgrade on this loop is about to write its 101; on the loop. */
+  void upgradeStarted() {
+    assert loop.inEventLoop();
+    reachable++;
+  }
+
+  /** An upgrade counted by {@link #upgradeStarted()} failed before its connection opened. */
+  void upgradeFailed() {
+    assert loop.inEventLoop();
+    reachable--;
+  }
+
+  /** Whether a broadcast may find a connection here: some are open, or are being opened. */
+  boolean reachable() {
+    return reachable > 0;
+  }
+
+  /** How many connections are open here or being opened (read from any thread). */
+  int reachableCount() {
+    return reachable;
+  }
+
+  /** {@code c}, whose upgrade was counted by {@link #upgradeStarted()}, opened. */
   void add(Connection c) {
     assert loop.inEventLoop();
     c.shardIndex = connections.size();
@@ -57,6 +89,7 @@ final class LoopShard {
       last.shardIndex = i;
     }
     c.shardIndex = -1;
+    reachable--;
   }
 
   /** Calls {@code action} for each connection on this loop; must run on the loop. */

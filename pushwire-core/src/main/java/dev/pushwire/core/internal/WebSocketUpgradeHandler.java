@@ -2,6 +2,7 @@ package dev.pushwire.core.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -88,22 +89,29 @@ final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter {
         };
     String uri = req.uri();
     String headers = HttpMaps.pack(req.headers());
-    // The handshaker retains nothing of req, which is released when this returns.
-    handshaker
-        .handshake(ch, req)
-        .addListener(
-            (ChannelFutureListener)
-                f -> {
-                  if (!f.isSuccess()) {
-                    log.debug(
-                        "handshake with {} failed: {}", ch.remoteAddress(), f.cause().toString());
-                    // The connection never opened, so its close will not free the slot.
-                    resources.connections().releaseSlot();
-                    ch.close();
-                    return;
-                  }
-                  open(ctx, uri, headers, handshaker.selectedSubprotocol());
-                });
+    LoopShard shard = resources.connections().shardOf(ch.eventLoop());
+    shard.upgradeStarted();
+    ChannelFuture written;
+    try {
+      // The handshaker retains nothing of req, which is released when this returns.
+      written = handshaker.handshake(ch, req);
+    } catch (RuntimeException e) {
+      shard.upgradeFailed();
+      throw e;
+    }
+    written.addListener(
+        (ChannelFutureListener)
+            f -> {
+              if (!f.isSuccess()) {
+                log.debug("handshake with {} failed: {}", ch.remoteAddress(), f.cause().toString());
+                shard.upgradeFailed();
+                // The connection never opened, so its close will not free the slot.
+                resources.connections().releaseSlot();
+                ch.close();
+                return;
+              }
+              open(ctx, uri, headers, handshaker.selectedSubprotocol());
+            });
   }
 
   private void open(ChannelHandlerContext ctx, String uri, String headers, String subprotocol) {

@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -138,9 +139,9 @@ final class Connection implements FanOutSource.Owner {
 
   /**
    * Starts the closing handshake from the server side, on the connection's loop: the close frame
-   * goes after what is already queued, and TCP is closed when the peer answers, or {@link
-   * #CLOSE_REPLY_MILLIS} after the peer has taken the close frame, or after {@code timeoutMillis}
-   * (the time it may take to read what was queued), whichever comes first.
+   * goes after what is already queued. TCP is closed when the peer answers; or when the peer has
+   * not taken the close frame within {@code timeoutMillis} (the time it may take to read what was
+   * queued); or {@link #CLOSE_REPLY_MILLIS} after it took the close frame, if that came first.
    */
   void startClose(int code, String reason, long timeoutMillis) {
     if (closeSent || !channel.isActive()) {
@@ -148,6 +149,8 @@ final class Connection implements FanOutSource.Owner {
     }
     recordClose(code, reason, true);
     closeSent = true;
+    ScheduledFuture<?> deadline =
+        channel.eventLoop().schedule(() -> channel.close(), timeoutMillis, TimeUnit.MILLISECONDS);
     channel
         .writeAndFlush(new CloseWebSocketFrame(code, reason))
         .addListener(
@@ -155,7 +158,7 @@ final class Connection implements FanOutSource.Owner {
                 f -> {
                   if (!f.isSuccess()) {
                     f.channel().close();
-                  } else if (timeoutMillis > CLOSE_REPLY_MILLIS) {
+                  } else if (timeoutMillis > CLOSE_REPLY_MILLIS && deadline.cancel(false)) {
                     // A slow reader took long to reach the close frame; now that it has it, it
                     // gets the usual time to answer, not what is left of its reading time.
                     f.channel()
@@ -164,7 +167,6 @@ final class Connection implements FanOutSource.Owner {
                             () -> f.channel().close(), CLOSE_REPLY_MILLIS, TimeUnit.MILLISECONDS);
                   }
                 });
-    channel.eventLoop().schedule(() -> channel.close(), timeoutMillis, TimeUnit.MILLISECONDS);
   }
 
   /** How long the peer may take to answer a close frame it has been sent. */

@@ -54,7 +54,8 @@ public final class WarmupClient {
 
   /**
    * A client of the server at {@code host:port}, subscribing at {@code path} (a subscriber path of
-   * the server); {@code v1Subprotocol} is the server's JSON protocol, offered by every fourth.
+   * the server); {@code v1} is the subprotocol of the server's JSON protocol, offered by every
+   * fourth.
    */
   public WarmupClient(Transport transport, String host, int port, String path, String v1) {
     this.transport = transport;

@@ -5,12 +5,15 @@ import dev.pushwire.core.HandshakeRequest;
 import dev.pushwire.core.ServerSettings;
 import dev.pushwire.core.TimerHandle;
 import dev.pushwire.core.WebSocketServer;
+import dev.pushwire.core.internal.Transport;
 import dev.pushwire.hub.Hub;
 import dev.pushwire.hub.HubConfig;
 import dev.pushwire.server.internal.BuildInfo;
 import dev.pushwire.server.internal.NodeContext;
 import dev.pushwire.server.internal.Readiness;
 import dev.pushwire.server.internal.TickPublisher;
+import dev.pushwire.server.internal.WarmupClient;
+import dev.pushwire.server.internal.WarmupLogFilter;
 import dev.pushwire.server.internal.api.ApiKeys;
 import dev.pushwire.server.internal.api.ApiRouter;
 import dev.pushwire.server.internal.api.ApiRoutes;
@@ -26,6 +29,13 @@ import dev.pushwire.server.internal.backends.ClusterConnections;
 import dev.pushwire.server.internal.config.DurationText;
 import dev.pushwire.server.internal.metrics.NodeCounters;
 import dev.pushwire.server.internal.metrics.NodeMetrics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,6 +77,17 @@ public final class PushwireNode implements AutoCloseable {
   /** How long {@link #close()} lets clients finish. */
   public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
 
+  /** Warm-up handshakes in flight: enough to keep both event loops busy. */
+  private static final int WARMUP_CONCURRENCY = 64;
+
+  /** A warm-up that takes longer (a very busy machine) stops there: the start must not hang. */
+  private static final Duration WARMUP_DEADLINE = Duration.ofSeconds(20);
+
+  /** How long the warm-up waits at most for the compilations it caused. */
+  private static final Duration WARMUP_COMPILER_WAIT = Duration.ofSeconds(3);
+
+  private static final long COMPILER_QUIET_MILLIS = 100;
+
   private final ServerConfig config;
   private final List<String> apiKeys;
   private final boolean apiKeyGenerated;
@@ -77,11 +98,16 @@ public final class PushwireNode implements AutoCloseable {
   private final NodeMetrics metrics = new NodeMetrics(counters);
   private final Readiness readiness;
   private final PublisherEndpoint publishers;
+
+  /** Where the warm-up's throwaway copy listens: loopback; {@code null} on that copy itself. */
+  private final String warmupHost;
+
   private volatile TimerHandle tick;
   private volatile boolean serving;
 
-  private PushwireNode(ServerConfig config) {
+  private PushwireNode(ServerConfig config, String warmupHost) {
     this.config = config;
+    this.warmupHost = warmupHost;
     AuthSettings authSettings = config.auth();
     if (config.clientPublish() && authSettings.clientPublishChannels().isEmpty()) {
       authSettings = authSettings.withClientPublishChannels(List.of("*"));
@@ -140,11 +166,16 @@ public final class PushwireNode implements AutoCloseable {
           publishers.closed(event.connectionId());
           auth.closed(event.connectionId());
         });
+    boolean throwaway = warmupHost == null;
     server.onHandshake(
-        request ->
-            publishers.owns(request.path())
-                ? publishers.handshake(request)
-                : checkSubscriber(auth, request));
+        request -> {
+          if (throwaway) {
+            WarmupLogFilter.mark(); // an event loop of the copy: its connections are not news
+          }
+          return publishers.owns(request.path())
+              ? publishers.handshake(request)
+              : checkSubscriber(auth, request);
+        });
     ClusterConnections cluster = new ClusterConnections(server, hub, publishers, backends);
     backends.onNodeMessage(cluster);
     Instant startedAt = Instant.now();
@@ -174,11 +205,19 @@ public final class PushwireNode implements AutoCloseable {
 
   /** A node with {@code config}; nothing is bound until {@link #start()}. */
   public static PushwireNode create(ServerConfig config) {
-    return new PushwireNode(Objects.requireNonNull(config, "config"));
+    return create(config, InetAddress.getLoopbackAddress().getHostAddress());
+  }
+
+  /** A node whose warm-up copy listens on {@code warmupHost} (tests make it fail). */
+  static PushwireNode create(ServerConfig config, String warmupHost) {
+    return new PushwireNode(
+        Objects.requireNonNull(config, "config"), Objects.requireNonNull(warmupHost, "host"));
   }
 
   /**
-   * Binds and starts serving, and starts the timer if one is configured.
+   * Warms up (see {@link ServerConfig#warmupConnections()}), then binds and starts serving, and
+   * starts the timer if one is configured. A warm-up that fails is logged as a warning: the node
+   * starts anyway, its first connections only slower.
    *
    * @return the bound port (useful with port 0)
    * @throws java.io.UncheckedIOException when the port cannot be bound
@@ -186,6 +225,10 @@ public final class PushwireNode implements AutoCloseable {
   public int start() {
     int port;
     try {
+      if (config.warmupConnections() > 0 && warmupHost != null) {
+        checkPortFree(); // a taken port is an error at once, not after the warm-up
+        warmUp();
+      }
       port = server.start();
     } catch (RuntimeException e) {
       hub.close();
@@ -203,6 +246,9 @@ public final class PushwireNode implements AutoCloseable {
               new TickPublisher(
                   hub, config.tickChannel(), config.tickData(), counters, Clock.systemUTC()));
     }
+    if (warmupHost == null) {
+      return port; // the warm-up's copy: its start is no news either
+    }
     log.info(
         "node {} ready: subscribers at {}, publishers at {}, HTTP API at /api/{}",
         hub.nodeId(),
@@ -215,6 +261,138 @@ public final class PushwireNode implements AutoCloseable {
                 + " every "
                 + DurationText.format(config.tickPeriod()));
     return port;
+  }
+
+  /**
+   * Has the JIT compiler compile the path of a burst of new clients (the herd that reconnects after
+   * another node stopped): starts a copy of this node on loopback, with its own memory backends,
+   * metrics and no timer, makes {@link ServerConfig#warmupConnections()} connections to it that
+   * each upgrade, subscribe, send a message and close, and stops it. Compiled code belongs to the
+   * classes, not to the objects, so this node runs it; nothing the copy did shows in this node's
+   * registry, presence, channels, metrics or logs. Before {@link #start()} binds, so that no client
+   * meets a half-warm node.
+   */
+  private void warmUp() {
+    int connections = config.warmupConnections();
+    long began = System.nanoTime();
+    long cpuBefore = processCpuNanos();
+    WarmupClient.Result result = null;
+    WarmupLogFilter.install();
+    WarmupLogFilter.mark();
+    try (PushwireNode copy = new PushwireNode(warmupConfig(config, warmupHost), null)) {
+      int port = copy.start();
+      WarmupClient client =
+          new WarmupClient(
+              Transport.choose(config.core().nativeTransport()),
+              warmupHost,
+              port,
+              config.core().paths().get(0),
+              Hub.SUBPROTOCOL);
+      result = client.run(connections, WARMUP_CONCURRENCY, WARMUP_DEADLINE);
+      copy.stop(Duration.ofSeconds(1));
+      awaitCompilerIdle(WARMUP_COMPILER_WAIT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.warn(
+          "node {}: the warm-up failed, so the first clients meet a cold node: {}",
+          hub.nodeId(),
+          e.getCause() instanceof IOException io ? io.getMessage() : e.toString());
+      return;
+    } finally {
+      WarmupLogFilter.unmark();
+      WarmupLogFilter.uninstall();
+    }
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
+    long cpuMillis =
+        cpuBefore < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(processCpuNanos() - cpuBefore);
+    if (result == null) {
+      log.warn("node {}: the warm-up was interrupted after {} ms", hub.nodeId(), millis);
+    } else if (result.opened() == 0) {
+      log.warn(
+          "node {}: the warm-up opened no connection ({}), so the first clients meet a cold node",
+          hub.nodeId(),
+          result.firstFailure());
+    } else {
+      log.info(
+          "node {}: warmed up with {} connections in {} ms ({} ms of CPU){}",
+          hub.nodeId(),
+          result.opened(),
+          millis,
+          cpuMillis,
+          result.failed() == 0
+              ? ""
+              : "; " + result.failed() + " did not open: " + result.firstFailure());
+    }
+  }
+
+  /**
+   * Fails as {@link WebSocketServer#start()} would if the port is in use, by binding it and letting
+   * it go again. Port 0 is always free, and with {@code SO_REUSEPORT} another listener is allowed.
+   */
+  private void checkPortFree() {
+    ServerSettings core = config.core();
+    if (core.port() == 0 || core.reusePort()) {
+      return;
+    }
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new InetSocketAddress(core.host(), core.port()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          new IOException(
+              "cannot listen on " + core.host() + ":" + core.port() + ": " + e.getMessage(), e));
+    }
+  }
+
+  /**
+   * The copy a warm-up talks to: this config on {@code host}, any free port, with the memory
+   * backends, no tokens to check, no timer, no per-address limit (every warm-up connection comes
+   * from loopback), and no warm-up of its own.
+   */
+  static ServerConfig warmupConfig(ServerConfig config, String host) {
+    return config.toBuilder()
+        .host(host)
+        .port(0)
+        .nodeId(null)
+        .backends(BackendSettings.DEFAULT)
+        .auth(AuthSettings.DEFAULT)
+        .tickPeriod(Duration.ZERO)
+        .maxConnectionsPerIp(0)
+        .maxConnections(Math.max(config.core().maxConnections(), WARMUP_CONCURRENCY))
+        .drainNotice(Duration.ZERO)
+        .warmupConnections(0)
+        .build();
+  }
+
+  /**
+   * Waits, at most {@code max}, until the JIT compiler has finished no compilation for {@value
+   * #COMPILER_QUIET_MILLIS} ms: what the warm-up queued is then compiled and installed, rather than
+   * compiled while the first clients wait. A deliberate wait on the starting thread.
+   */
+  private static void awaitCompilerIdle(Duration max) throws InterruptedException {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+      return;
+    }
+    long end = System.nanoTime() + max.toNanos();
+    long seen = jit.getTotalCompilationTime();
+    while (System.nanoTime() < end) {
+      TimeUnit.MILLISECONDS.sleep(COMPILER_QUIET_MILLIS);
+      long now = jit.getTotalCompilationTime();
+      if (now == seen) {
+        return;
+      }
+      seen = now;
+    }
+  }
+
+  /** The CPU time of the whole process (JIT compiler threads included), or -1 if unknown. */
+  private static long processCpuNanos() {
+    return ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime()
+        : -1;
   }
 
   /** The bound port, or -1 before {@link #start()}. */

@@ -34,6 +34,15 @@ public final class ServerConfig {
   public static final Duration MIN_DRAIN_TIMEOUT = Duration.ofSeconds(1);
   public static final Duration DEFAULT_DRAIN_NOTICE = Duration.ofSeconds(2);
 
+  /**
+   * {@code warmup.connections} by default: enough for the JIT compiler to compile the handshake
+   * path before the node listens (measured in {@code docs/BENCHMARKS.md}).
+   */
+  public static final int DEFAULT_WARMUP_CONNECTIONS = 2000;
+
+  /** The largest {@code warmup.connections}: it bounds what a start may spend on warming up. */
+  public static final int MAX_WARMUP_CONNECTIONS = 20_000;
+
   /** The defaults: port 9876 on every interface, no API key (one is generated at start-up). */
   public static final ServerConfig DEFAULT = newBuilder().build();
 
@@ -54,6 +63,7 @@ public final class ServerConfig {
   private final LogFormat logFormat;
   private final Duration drainTimeout;
   private final Duration drainNotice;
+  private final int warmupConnections;
 
   ServerConfig(ServerConfigBuilder b, ServerSettings core, HubConfig hub) {
     this.core = core;
@@ -73,6 +83,7 @@ public final class ServerConfig {
     logFormat = b.logFormat;
     drainTimeout = b.drainTimeout;
     drainNotice = b.drainNotice;
+    warmupConnections = b.warmupConnections;
   }
 
   /** A builder holding the defaults. */
@@ -198,6 +209,17 @@ public final class ServerConfig {
    */
   public Duration drainNotice() {
     return drainNotice;
+  }
+
+  /**
+   * {@code warmup.connections}: how many WebSocket connections the node makes to a throwaway copy
+   * of itself on loopback before it listens, so that the JIT compiler has compiled the handshake
+   * path when the first burst of clients comes; 0 turns the warm-up off. The copy has its own
+   * memory backends and metrics: nothing of the warm-up shows in the registry, presence, channels,
+   * metrics or the log (but one INFO line).
+   */
+  public int warmupConnections() {
+    return warmupConnections;
   }
 
   /** Every key with its value, by its YAML name; secrets only say whether they are set. */

@@ -37,6 +37,7 @@ public final class ServerConfigBuilder {
   LogFormat logFormat = LogFormat.TEXT;
   Duration drainTimeout = ServerConfig.DEFAULT_DRAIN_TIMEOUT;
   Duration drainNotice = ServerConfig.DEFAULT_DRAIN_NOTICE;
+  int warmupConnections = ServerConfig.DEFAULT_WARMUP_CONNECTIONS;
 
   ServerConfigBuilder() {}
 
@@ -59,6 +60,7 @@ public final class ServerConfigBuilder {
     logFormat = c.logFormat();
     drainTimeout = c.drainTimeout();
     drainNotice = c.drainNotice();
+    warmupConnections = c.warmupConnections();
   }
 
   public ServerConfigBuilder host(String host) {
@@ -275,6 +277,12 @@ public final class ServerConfigBuilder {
 
   public ServerConfigBuilder drainNotice(Duration notice) {
     this.drainNotice = Objects.requireNonNull(notice, "drainNotice");
+    return this;
+  }
+
+  /** 0 turns the warm-up off. */
+  public ServerConfigBuilder warmupConnections(int connections) {
+    this.warmupConnections = connections;
     return this;
   }
 

@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 final class ServerConfigChecks {
   static final String DRAIN_TIMEOUT_EXPECTED = "a duration of at least 1s, such as 10s";
   static final String ADMIN_SECRET_EXPECTED = "16 or more printable characters without spaces";
+  static final String WARMUP_EXPECTED = "0 (off) to " + ServerConfig.MAX_WARMUP_CONNECTIONS;
   static final String CHANNEL_EXPECTED =
       "a channel name: 1-200 characters of A-Z a-z 0-9 _ . : @ / -";
 
@@ -91,6 +92,11 @@ final class ServerConfigChecks {
         "drain-timeout",
         DurationText.format(c.drainTimeout()),
         DRAIN_TIMEOUT_EXPECTED);
+    check(
+        c.warmupConnections() >= 0 && c.warmupConnections() <= ServerConfig.MAX_WARMUP_CONNECTIONS,
+        "warmup.connections",
+        c.warmupConnections(),
+        WARMUP_EXPECTED);
     if (c.adminSecret() != null && !isAdminSecret(c.adminSecret())) {
       // The value is a secret: the message does not repeat it.
       throw new IllegalArgumentException(

@@ -52,6 +52,18 @@ class BadConfigExitsWithStatus2Test {
   static Stream<Arguments> badFlags() {
     return Stream.of(
         Arguments.of("--port", "abc", "--port: bad value 'abc' (expected 0-65535)"),
+        Arguments.of(
+            "--warmup-connections",
+            "-1",
+            "--warmup-connections: bad value '-1' (expected 0 (off) to 20000)"),
+        Arguments.of(
+            "--warmup-connections",
+            "20001",
+            "--warmup-connections: bad value '20001' (expected 0 (off) to 20000)"),
+        Arguments.of(
+            "--warmup-connections",
+            "lots",
+            "--warmup-connections: bad value 'lots' (expected 0 (off) to 20000)"),
         Arguments.of("--port", "70000", "--port: bad value '70000' (expected 0-65535)"),
         Arguments.of("--host", " ", "--host: bad value ' ' (expected a host name or address)"),
         Arguments.of("--path", "ws", "--path: bad value 'ws' (expected a path starting with /)"),
@@ -150,6 +162,10 @@ class BadConfigExitsWithStatus2Test {
     return Stream.of(
         Arguments.of("PUSHWIRE_PORT", "abc", "PUSHWIRE_PORT: bad value 'abc' (expected 0-65535)"),
         Arguments.of(
+            "PUSHWIRE_WARMUP_CONNECTIONS",
+            "2k",
+            "PUSHWIRE_WARMUP_CONNECTIONS: bad value '2k' (expected 0 (off) to 20000)"),
+        Arguments.of(
             "PUSHWIRE_HISTORY_SIZE",
             "2000000",
             "PUSHWIRE_HISTORY_SIZE: bad value '2000000' (expected 0-1000000)"),
@@ -191,6 +207,9 @@ class BadConfigExitsWithStatus2Test {
   static Stream<Arguments> badFiles() {
     return Stream.of(
         Arguments.of("port: abc\n", "port: bad value 'abc' (expected 0-65535)"),
+        Arguments.of(
+            "warmup:\n  connections: -5\n",
+            "warmup.connections: bad value '-5' (expected 0 (off) to 20000)"),
         Arguments.of("port: 1.5\n", "port: bad value '1.5' (expected 0-65535)"),
         Arguments.of("port: [1]\n", "port: bad value '[1]' (expected 0-65535)"),
         Arguments.of(

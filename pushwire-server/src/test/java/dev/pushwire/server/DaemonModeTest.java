@@ -58,7 +58,9 @@ class DaemonModeTest {
             "--pid-file",
             pidFile,
             "--log-file",
-            "node.log"));
+            "node.log",
+            "--warmup-connections",
+            "0"));
     args.addAll(List.of(more));
     ProgramRun run = ProgramRun.run(dir, RUN, args.toArray(String[]::new));
     Matcher m = BACKGROUND.matcher(run.out());

@@ -62,6 +62,9 @@ final class NodeProcess implements AutoCloseable {
         "--api-key",
         TestNodes.KEY,
         "--drain-notice",
+        "0",
+        // Tests start many nodes and measure none: the warm-up would only cost each start CPU.
+        "--warmup-connections",
         "0");
   }
 

@@ -22,7 +22,10 @@ final class TestNodes {
         .apiKeys(java.util.List.of(KEY))
         .logLevel(LogLevel.WARN)
         // Tests that drain do not wait for load balancers; the one that tests the notice sets it.
-        .drainNotice(Duration.ZERO);
+        .drainNotice(Duration.ZERO)
+        // Most tests start several nodes: a warm-up each would cost seconds of CPU for nothing
+        // they check. WarmupTest and LauncherEndToEndTest start nodes that warm up.
+        .warmupConnections(0);
   }
 
   /** A started node with {@code config}. */

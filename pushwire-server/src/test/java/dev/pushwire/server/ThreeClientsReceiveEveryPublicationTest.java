@@ -153,7 +153,17 @@ class ThreeClientsReceiveEveryPublicationTest {
     CommandLine cmd = PushwireCommand.commandLine(Map.of(), System.in);
     CommandLine.ParseResult parsed =
         cmd.parseArgs(
-            "serve", "--host", "127.0.0.1", "--port", "0", "--api-key", "k", "--tick", "1s");
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--api-key",
+            "k",
+            "--tick",
+            "1s",
+            "--warmup-connections",
+            "0");
     ServeCommand serve = parsed.subcommand().commandSpec().commandLine().getCommand();
     PushwireNode node = TestNodes.start(serve.loadConfig());
     resources.add(node);

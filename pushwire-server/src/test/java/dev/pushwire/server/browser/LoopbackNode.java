@@ -45,7 +45,8 @@ final class LoopbackNode implements AutoCloseable {
                     .host("127.0.0.1")
                     .port(port)
                     .apiKeys(List.of(KEY))
-                    .logLevel(LogLevel.WARN))
+                    .logLevel(LogLevel.WARN)
+                    .warmupConnections(0))
             .build();
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (true) {

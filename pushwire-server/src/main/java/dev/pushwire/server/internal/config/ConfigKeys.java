@@ -141,6 +141,22 @@ final class ConfigKeys {
                     + " 0: none)."));
     add(
         key(
+                "warmup.connections",
+                ValueType.integer(
+                    0,
+                    ServerConfig.MAX_WARMUP_CONNECTIONS,
+                    "0 (off) to " + ServerConfig.MAX_WARMUP_CONNECTIONS),
+                ServerConfigBuilder::warmupConnections,
+                ServerConfig::warmupConnections)
+            .flag(
+                "--warmup-connections",
+                "N",
+                "Connections the node makes to a throwaway copy of itself before it listens, to"
+                    + " have its handshake path compiled; 0 is off ("
+                    + ServerConfig.DEFAULT_WARMUP_CONNECTIONS
+                    + ")."));
+    add(
+        key(
                 "log-level",
                 ValueType.oneOf(LogLevel.class),
                 ServerConfigBuilder::logLevel,

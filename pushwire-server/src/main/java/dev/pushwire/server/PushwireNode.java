@@ -45,6 +45,8 @@ import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.management.JMException;
+import javax.management.ObjectName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -291,6 +293,7 @@ public final class PushwireNode implements AutoCloseable {
       result = client.run(connections, WARMUP_CONCURRENCY, WARMUP_DEADLINE);
       copy.stop(Duration.ofSeconds(1));
       awaitCompilerIdle(WARMUP_COMPILER_WAIT);
+      trimNativeHeap();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
@@ -363,6 +366,25 @@ public final class PushwireNode implements AutoCloseable {
         .drainNotice(Duration.ZERO)
         .warmupConnections(0)
         .build();
+  }
+
+  /**
+   * Gives the C heap the compilers used for the warm-up back to the system now rather than at the
+   * launcher's next periodic trim (5 s later): a fresh node starts about 8 MB smaller. The JVM's
+   * {@code System.trim_native_heap} command (Java 17.0.9+, 21+, on glibc); nothing where it is
+   * missing.
+   */
+  private static void trimNativeHeap() {
+    try {
+      ManagementFactory.getPlatformMBeanServer()
+          .invoke(
+              new ObjectName("com.sun.management:type=DiagnosticCommand"),
+              "systemTrimNativeHeap",
+              new Object[] {new String[0]},
+              new String[] {String[].class.getName()});
+    } catch (JMException | RuntimeException e) {
+      log.debug("no native heap trim after the warm-up: {}", e.toString());
+    }
   }
 
   /**

@@ -104,6 +104,10 @@ public final class PushwireNode implements AutoCloseable {
   /** Where the warm-up's throwaway copy listens: loopback; {@code null} on that copy itself. */
   private final String warmupHost;
 
+  /** The warm-up under way, for {@link #cancelWarmUp()}; null before and after it. */
+  private volatile WarmupClient warmup;
+
+  private volatile boolean warmupCancelled;
   private volatile TimerHandle tick;
   private volatile boolean serving;
 
@@ -279,6 +283,7 @@ public final class PushwireNode implements AutoCloseable {
     long began = System.nanoTime();
     long cpuBefore = processCpuNanos();
     WarmupClient.Result result = null;
+    log.debug("node {}: warming up with {} connections", hub.nodeId(), connections);
     WarmupLogFilter.install();
     WarmupLogFilter.mark();
     try (PushwireNode copy = new PushwireNode(warmupConfig(config, warmupHost), null)) {
@@ -290,9 +295,15 @@ public final class PushwireNode implements AutoCloseable {
               port,
               config.core().paths().get(0),
               Hub.SUBPROTOCOL);
+      warmup = client;
+      if (warmupCancelled) {
+        client.cancel();
+      }
       result = client.run(connections, WARMUP_CONCURRENCY, WARMUP_DEADLINE);
       copy.stop(Duration.ofSeconds(1));
-      awaitCompilerIdle(WARMUP_COMPILER_WAIT);
+      if (!client.cancelled()) {
+        awaitCompilerIdle(WARMUP_COMPILER_WAIT);
+      }
       trimNativeHeap();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -303,6 +314,7 @@ public final class PushwireNode implements AutoCloseable {
           e.getCause() instanceof IOException io ? io.getMessage() : e.toString());
       return;
     } finally {
+      warmup = null;
       WarmupLogFilter.unmark();
       WarmupLogFilter.uninstall();
     }
@@ -311,6 +323,11 @@ public final class PushwireNode implements AutoCloseable {
         cpuBefore < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(processCpuNanos() - cpuBefore);
     if (result == null) {
       log.warn("node {}: the warm-up was interrupted after {} ms", hub.nodeId(), millis);
+    } else if (warmupCancelled) {
+      log.info(
+          "node {}: the warm-up was cut short by the stop request after {} ms",
+          hub.nodeId(),
+          millis);
     } else if (result.opened() == 0) {
       log.warn(
           "node {}: the warm-up opened no connection ({}), so the first clients meet a cold node",
@@ -326,6 +343,18 @@ public final class PushwireNode implements AutoCloseable {
           result.failed() == 0
               ? ""
               : "; " + result.failed() + " did not open: " + result.firstFailure());
+    }
+  }
+
+  /**
+   * Cuts a warm-up under way (or one about to begin) short: the node was asked to stop while it
+   * started, and its drain should not wait for a warm-up nobody will profit from. From any thread.
+   */
+  public void cancelWarmUp() {
+    warmupCancelled = true;
+    WarmupClient w = warmup;
+    if (w != null) {
+      w.cancel();
     }
   }
 

@@ -229,6 +229,30 @@ class GracefulDrainOnSignalTest {
   }
 
   @Test
+  void aSigtermDuringTheWarmUpCutsItShortAndTheNodeStopsCleanly() throws Exception {
+    // The largest warm-up there is takes far longer than this drain timeout on any machine: the
+    // stop must end the warm-up rather than wait for it (and be forced out with status 1).
+    List<String> args = new ArrayList<>(NodeProcess.serveArgs("warm"));
+    args.set(args.indexOf("--warmup-connections") + 1, "20000");
+    args.addAll(List.of("--drain-timeout", "5s", "--log-level", "debug"));
+    Path log = dir.resolve("warm.log");
+    Process p = ProgramRun.spawn(dir, log, args.toArray(String[]::new));
+    resources.add(p::destroyForcibly);
+    await("the warm-up under way")
+        .atMost(Duration.ofSeconds(120))
+        .until(() -> !p.isAlive() || Files.readString(log).contains("warming up with 20000"));
+    new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
+    String text = Files.readString(log);
+    assertThat(p.exitValue()).as("exit status; log: %s", text).isZero();
+    assertThat(text)
+        .contains("received SIGTERM")
+        .contains("the warm-up was cut short by the stop request")
+        .doesNotContain("did not finish within drain-timeout");
+  }
+
+  @Test
   void sigintDrainsTooAndExitsZero() throws Exception {
     Node node = new Node("drain2");
     List<JdkWebSocketClient> clients = clients(node, "feed", 2);

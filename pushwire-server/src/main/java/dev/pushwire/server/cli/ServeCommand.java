@@ -185,6 +185,21 @@ public final class ServeCommand implements Callable<Integer> {
               }
             });
     PushwireNode node = PushwireNode.create(cfg);
+    // A stop requested while the node warms up ends the warm-up, so that the drain is not left
+    // waiting for it.
+    Thread cutWarmUp =
+        new Thread(
+            () -> {
+              try {
+                signals.awaitStopRequest();
+                node.cancelWarmUp();
+              } catch (InterruptedException e) {
+                // the start is over
+              }
+            },
+            "pushwire-warmup-stop");
+    cutWarmUp.setDaemon(true);
+    cutWarmUp.start();
     int boundPort;
     try {
       boundPort = node.start();
@@ -197,6 +212,7 @@ public final class ServeCommand implements Callable<Integer> {
       signals.finished(); // else the JVM's exit would wait for a drain that never comes
       throw e;
     }
+    cutWarmUp.interrupt();
     printBanner(node, boundPort, out, cfg.logFormat());
     if (pid != null) {
       try {

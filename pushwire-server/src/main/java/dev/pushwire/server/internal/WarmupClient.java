@@ -48,6 +48,8 @@ public final class WarmupClient {
   public record Result(int opened, int failed, String firstFailure) {}
 
   private final Transport transport;
+  private volatile boolean cancelled;
+  private volatile Run current;
   private final String host;
   private final int port;
   private final byte[][] requests;
@@ -99,6 +101,10 @@ public final class WarmupClient {
       throws InterruptedException {
     EventLoopGroup group = transport.newGroup(1, "pushwire-warmup", true);
     Run run = new Run(connections);
+    current = run;
+    if (cancelled) {
+      run.cancel();
+    }
     try {
       Bootstrap bootstrap =
           new Bootstrap()
@@ -118,6 +124,23 @@ public final class WarmupClient {
     }
   }
 
+  /**
+   * Ends the warm-up early (the node was asked to stop while it warmed up): no further connection
+   * is started, and {@link #run} returns at once, cutting those still open. From any thread.
+   */
+  public void cancel() {
+    cancelled = true;
+    Run run = current;
+    if (run != null) {
+      run.cancel();
+    }
+  }
+
+  /** Whether {@link #cancel()} was called. */
+  public boolean cancelled() {
+    return cancelled;
+  }
+
   /** One warm-up's progress: the next connection to make, and what the finished ones did. */
   private final class Run {
     final AtomicInteger started = new AtomicInteger();
@@ -133,6 +156,13 @@ public final class WarmupClient {
 
     void fail(String why) {
       firstFailure.compareAndSet(null, why);
+    }
+
+    void cancel() {
+      started.set(total); // nothing more is started
+      while (done.getCount() > 0) {
+        done.countDown();
+      }
     }
 
     /** Starts the next connection, if any is left; when it ends, the one after. */

@@ -206,24 +206,33 @@ class GracefulDrainOnSignalTest {
             + " ms");
   }
 
+  /**
+   * Starts {@code serve} with {@code args}, sends SIGTERM the moment its log shows {@code cue}, and
+   * returns its log once it has exited 0.
+   */
+  private String sigtermAt(String name, List<String> args, String cue) throws Exception {
+    Path log = dir.resolve(name + ".log");
+    Process p = ProgramRun.spawn(dir, log, args.toArray(String[]::new));
+    resources.add(p::destroyForcibly);
+    await(cue)
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(1))
+        .until(() -> !p.isAlive() || Files.readString(log).contains(cue));
+    new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
+    String text = Files.readString(log);
+    assertThat(p.exitValue()).as("exit status; log: %s", text).isZero();
+    return text;
+  }
+
   @Test
   void aSigtermTheMomentTheNodeListensStillDrainsAndExitsZero() throws Exception {
     // The signal lands while the node is finishing its start (right after its port is bound): the
     // node must treat it as a stop request like any other, not die with the JVM's default.
     for (int round = 0; round < 3; round++) {
-      Path log = dir.resolve("early" + round + ".log");
-      Process p =
-          ProgramRun.spawn(dir, log, NodeProcess.serveArgs("early" + round).toArray(String[]::new));
-      resources.add(p::destroyForcibly);
-      await("the listening line")
-          .atMost(Duration.ofSeconds(120))
-          .pollInterval(Duration.ofMillis(1))
-          .until(() -> !p.isAlive() || Files.readString(log).contains("listening on ws://"));
-      new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
-
-      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
-      String text = Files.readString(log);
-      assertThat(p.exitValue()).as("exit status; log: %s", text).isZero();
+      String text =
+          sigtermAt("early" + round, NodeProcess.serveArgs("early" + round), "listening on ws://");
       assertThat(text).contains("received SIGTERM").doesNotContain("Exception");
     }
   }
@@ -235,18 +244,8 @@ class GracefulDrainOnSignalTest {
     List<String> args = new ArrayList<>(NodeProcess.serveArgs("warm"));
     args.set(args.indexOf("--warmup-connections") + 1, "20000");
     args.addAll(List.of("--drain-timeout", "5s", "--log-level", "debug"));
-    Path log = dir.resolve("warm.log");
-    Process p = ProgramRun.spawn(dir, log, args.toArray(String[]::new));
-    resources.add(p::destroyForcibly);
-    await("the warm-up under way")
-        .atMost(Duration.ofSeconds(120))
-        .until(() -> !p.isAlive() || Files.readString(log).contains("warming up with 20000"));
-    new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
 
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
-    String text = Files.readString(log);
-    assertThat(p.exitValue()).as("exit status; log: %s", text).isZero();
-    assertThat(text)
+    assertThat(sigtermAt("warm", args, "warming up with 20000"))
         .contains("received SIGTERM")
         .contains("the warm-up was cut short by the stop request")
         .doesNotContain("did not finish within drain-timeout");

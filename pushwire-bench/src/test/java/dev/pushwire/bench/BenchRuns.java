@@ -36,4 +36,16 @@ final class BenchRuns {
         Stream.concat(Arrays.stream(args), Stream.of("--warmup", "0s", "--json", "-q"))
             .toArray(String[]::new));
   }
+
+  /**
+   * The payload of the generator's {@code POST /api/publish} body {@code
+   * {"channel":"x","data":"PAYLOAD"}}: plain ASCII without quotes or escapes, so the text between
+   * the body's last pair of quotes.
+   */
+  static String publishedPayload(byte[] body) {
+    String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+    int end = text.lastIndexOf('"');
+    int begin = text.lastIndexOf('"', end - 1);
+    return text.substring(begin + 1, end);
+  }
 }

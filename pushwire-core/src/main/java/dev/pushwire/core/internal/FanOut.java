@@ -108,10 +108,10 @@ final class FanOut {
   /** Queues {@code payload} (read, not released) to every open connection; returns how many. */
   int broadcastAll(boolean binary, ByteBuf payload) {
     // Not the table's size: a connection enters the table after its 101 was written, and a client
-    // that has read its 101 must get what is broadcast from then on (LoopShard#reachable).
+    // that has read its 101 must get what is broadcast from then on (LoopShard#reachableCount).
     boolean any = false;
     for (LoopShard shard : shards) {
-      any |= shard.reachable();
+      any |= shard.reachableCount() > 0;
     }
     if (!any) {
       return 0;

@@ -54,11 +54,6 @@ final class LoopShard {
     reachable--;
   }
 
-  /** Whether a broadcast may find a connection here: some are open, or are being opened. */
-  boolean reachable() {
-    return reachable > 0;
-  }
-
   /** How many connections are open here or being opened (read from any thread). */
   int reachableCount() {
     return reachable;
